@@ -1,0 +1,250 @@
+//! clap definitions: the command-line contract of DESIGN.md §3.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args, Parser, Subcommand};
+
+use crate::domain::contact::Circle;
+use crate::domain::interaction::{Channel, Direction, InteractionKind, Reward};
+use crate::domain::referral::{Quality, Status};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ties",
+    version,
+    about = "A local-first terminal CRM for people whose business grows by word of mouth",
+    after_help = "Without a command, ties opens its terminal interface. Dates are YYYY-MM-DD.\nCONTACT is #12 or 12 (an id), an exact name, or a unique part of a name."
+)]
+pub struct Cli {
+    /// Database file [default: the data folder's ties.db; see `ties paths`]
+    #[arg(long, global = true, env = "TIES_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Config file [default: the config folder's config.toml]
+    #[arg(long, global = true, env = "TIES_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Take this date as today, for every computation
+    #[arg(long, global = true, env = "TIES_TODAY", value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// No colours (also: NO_COLOR set to anything)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Print one JSON document instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Open the terminal interface on a throwaway demo database
+    #[arg(long)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add a contact
+    Add(AddArgs),
+    /// Edit a contact
+    Edit(EditArgs),
+    /// List contacts
+    List(ListArgs),
+    /// Show a contact: fields, strength, referrals and timeline
+    Show { contact: String },
+    /// Archive a contact (hidden from lists and suggestions; nothing is deleted)
+    Archive { contact: String },
+    /// Bring an archived contact back
+    Unarchive { contact: String },
+    /// Merge OTHER into KEEP: every interaction, referral, field and tag moves to KEEP
+    Merge { keep: String, other: String },
+    /// Log an interaction: meeting, call, message, job, praise, gift, extra, thanks, update, ask, complaint
+    Log(LogArgs),
+    /// Record a referral: PERSON referred to you --by someone, or by you --to someone
+    Refer(ReferArgs),
+    /// Referral pipeline: list, status
+    #[command(subcommand)]
+    Referral(ReferralCommand),
+    /// Thank the referrer of a referral (logs `thanks` on them, linked to it)
+    Thank(ThankArgs),
+    /// Tell the referrer how a referral is going (logs `update` on them, linked to it)
+    Inform(InformArgs),
+    /// Print where the database and config live
+    Paths,
+    /// Configuration
+    Config {
+        /// Print the documented default configuration
+        #[arg(long)]
+        print_default: bool,
+    },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ContactFlags {
+    #[arg(long, value_name = "C")]
+    pub company: Option<String>,
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
+    /// Repeatable
+    #[arg(long, value_name = "E")]
+    pub email: Vec<String>,
+    /// Repeatable
+    #[arg(long, value_name = "P")]
+    pub phone: Vec<String>,
+    /// Repeatable
+    #[arg(long, value_name = "URL")]
+    pub url: Vec<String>,
+    /// Repeatable
+    #[arg(long, value_name = "ADDRESS")]
+    pub address: Vec<String>,
+    /// Repeatable
+    #[arg(long, value_name = "T")]
+    pub tag: Vec<String>,
+    /// client, prospect, partner, friend, family or other
+    #[arg(long, value_name = "C")]
+    pub circle: Option<Circle>,
+    #[arg(long, value_name = "TEXT")]
+    pub how_met: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Keep-in-touch cadence in days (edit: 0 clears it)
+    #[arg(long, value_name = "DAYS")]
+    pub cadence: Option<u32>,
+    /// Your sense of closeness, 1 (distant) to 5 (closest) (edit: 0 clears it)
+    #[arg(long, value_name = "N")]
+    pub closeness: Option<u8>,
+    /// Never suggest asking this person for referrals
+    #[arg(long)]
+    pub do_not_ask: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    pub name: String,
+    #[command(flatten)]
+    pub flags: ContactFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub contact: String,
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub flags: ContactFlags,
+    /// Allow asking this person again (undoes --do-not-ask)
+    #[arg(long, conflicts_with = "do_not_ask")]
+    pub allow_ask: bool,
+    /// Remove a tag (repeatable)
+    #[arg(long, value_name = "T")]
+    pub remove_tag: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_name = "T")]
+    pub tag: Option<String>,
+    #[arg(long, value_name = "C")]
+    pub circle: Option<Circle>,
+    /// Part of a name, company, title, email, phone or tag
+    #[arg(long, value_name = "Q")]
+    pub search: Option<String>,
+    /// List archived contacts instead
+    #[arg(long)]
+    pub archived: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    pub contact: String,
+    pub kind: InteractionKind,
+    /// When it happened [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// For messages: in (they wrote), out (you wrote), both
+    #[arg(long, value_name = "in|out|both")]
+    pub dir: Option<Direction>,
+    /// What it was about, e.g. "kitchen remodel"
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Link it to a referral
+    #[arg(long, value_name = "ID")]
+    pub referral: Option<i64>,
+    /// For asks: in_person, call, video or message
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<Channel>,
+    /// For thanks: note, call, gift, meal, fee or referral_back
+    #[arg(long = "with", value_name = "KIND")]
+    pub reward: Option<Reward>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub amount: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("side").required(true).args(["by", "to"])))]
+pub struct ReferArgs {
+    /// The person referred (created when no contact matches)
+    pub person: String,
+    /// They referred PERSON to you
+    #[arg(long, value_name = "REFERRER")]
+    pub by: Option<String>,
+    /// You referred PERSON to them
+    #[arg(long, value_name = "RECIPIENT")]
+    pub to: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// name_only, permission, warm_handoff, email_intro or three_way_meeting [default: name_only]
+    #[arg(long, value_name = "Q")]
+    pub quality: Option<Quality>,
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferralCommand {
+    /// List referrals, newest first
+    List {
+        /// Only open ones (not won or lost)
+        #[arg(long)]
+        open: bool,
+    },
+    /// Move a referral along its pipeline
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    pub id: i64,
+    /// new, contacted, met, proposal, won, lost or dormant
+    pub status: Status,
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// Required for won
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub value: Option<f64>,
+    /// Required for lost
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Allow leaving won or lost
+    #[arg(long)]
+    pub reopen: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ThankArgs {
+    pub id: i64,
+    /// note, call, gift, meal, fee or referral_back
+    #[arg(long = "with", value_name = "KIND")]
+    pub reward: Option<Reward>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub amount: Option<f64>,
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InformArgs {
+    pub id: i64,
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}

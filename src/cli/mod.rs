@@ -1,0 +1,211 @@
+//! The command line: clap definitions, the shared context (store, config, today),
+//! and dispatch to the command handlers. Prints text or one JSON document.
+//!
+//! May import everything below it (`domain`, `store`, `config`, `text`, `error`).
+
+mod args;
+mod contacts;
+mod output;
+mod referrals;
+mod scores;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+use crate::config::Config;
+use crate::domain::contact::{self, Resolution};
+use crate::error::{UsageError, exit_code};
+use crate::store::Store;
+use crate::text::sanitize;
+
+/// Entry point used by `main`: never panics on bad input, never prints a backtrace.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {}", one_line(&e));
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+/// The error and its causes as one line (a cause already quoted in the message is not repeated).
+fn one_line(e: &anyhow::Error) -> String {
+    let mut msg = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg.push_str(": ");
+            msg.push_str(&c);
+        }
+    }
+    sanitize(&msg).into_owned()
+}
+
+/// Where things live: the database and config file paths in effect.
+pub struct Paths {
+    pub db: PathBuf,
+    pub config: PathBuf,
+    pub config_required: bool,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Paths {
+    pub fn resolve(cli: &Cli) -> Result<Paths> {
+        let dirs = directories::ProjectDirs::from("", "", "ties");
+        let data_dir = dirs.as_ref().map(|d| d.data_dir().to_path_buf());
+        let db = match (&cli.db, &data_dir) {
+            (Some(p), _) => p.clone(),
+            (None, Some(d)) => d.join("ties.db"),
+            (None, None) => {
+                return Err(UsageError::new(
+                    "cannot find a home folder for the data; pass --db PATH or set TIES_DB",
+                )
+                .into());
+            }
+        };
+        let (config, config_required) = match (&cli.config, &dirs) {
+            (Some(p), _) => (p.clone(), true),
+            (None, Some(d)) => (d.config_dir().join("config.toml"), false),
+            (None, None) => (PathBuf::from("config.toml"), false),
+        };
+        Ok(Paths {
+            db,
+            config,
+            config_required,
+            data_dir,
+        })
+    }
+}
+
+/// What every command handler works with.
+pub struct Ctx {
+    pub store: Store,
+    pub config: Config,
+    pub today: NaiveDate,
+    pub json: bool,
+}
+
+impl Ctx {
+    /// Resolves a typed contact reference (`#12`, `12`, a name, a unique fragment).
+    pub fn resolve(&self, query: &str) -> Result<i64> {
+        let entries = self.store.name_entries()?;
+        match contact::resolve(query, &entries) {
+            Resolution::Found(id) => Ok(id),
+            other => Err(resolution_error(query, other)),
+        }
+    }
+
+    /// Parses an optional `--on` date for something that happened: default today, never the future.
+    pub fn past_date(&self, on: Option<&str>) -> Result<NaiveDate> {
+        match on {
+            None => Ok(self.today),
+            Some(s) => Ok(
+                crate::domain::date::parse_past_date(s, self.today).map_err(UsageError::from)?
+            ),
+        }
+    }
+}
+
+/// The one-sentence error for a reference that did not resolve to one contact.
+pub(crate) fn resolution_error(query: &str, r: Resolution) -> anyhow::Error {
+    let q = sanitize(query);
+    let quote = |e: &contact::NameEntry| format!("\"{}\" (#{})", sanitize(&e.name), e.id);
+    let msg = match r {
+        Resolution::Found(id) => format!("\"{q}\" is contact #{id}"),
+        Resolution::Ambiguous(c) => {
+            let list: Vec<String> = c.iter().take(8).map(quote).collect();
+            let more = if c.len() > 8 {
+                format!(" and {} more", c.len() - 8)
+            } else {
+                String::new()
+            };
+            let first = c.first().map_or(0, |e| e.id);
+            format!(
+                "\"{q}\" matches {} contacts: {}{more}; use the id, e.g. #{first}",
+                c.len(),
+                list.join(", ")
+            )
+        }
+        Resolution::NotFound(c) if c.is_empty() => {
+            format!("no contact matches \"{q}\"; see `ties list --search TEXT`")
+        }
+        Resolution::NotFound(c) => {
+            let list: Vec<String> = c.iter().map(quote).collect();
+            format!(
+                "no contact matches \"{q}\"; did you mean {}?",
+                list.join(" or ")
+            )
+        }
+    };
+    UsageError::new(msg).into()
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let paths = Paths::resolve(&cli)?;
+    let today = match &cli.today {
+        Some(s) => crate::domain::date::parse_date(s)
+            .map_err(|e| UsageError::new(format!("--today: {e}")))?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let Some(command) = cli.command else {
+        return Err(UsageError::new(
+            "the terminal interface is not part of this build yet; run `ties --help` for the commands",
+        )
+        .into());
+    };
+    // Commands that need neither the database nor the user's config.
+    match &command {
+        Command::Paths => return output::paths(&paths, cli.json),
+        Command::Config { print_default } => {
+            if *print_default {
+                print!("{}", crate::config::DEFAULT_TOML);
+                return Ok(());
+            }
+            return Err(UsageError::new("say what to do: `ties config --print-default`").into());
+        }
+        _ => {}
+    }
+    let config = Config::load(&paths.config, paths.config_required)?;
+    let store = Store::open(&paths.db)?;
+    let mut ctx = Ctx {
+        store,
+        config,
+        today,
+        json: cli.json,
+    };
+    dispatch(&mut ctx, command)
+}
+
+fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Add(a) => contacts::add(ctx, a),
+        Command::Edit(a) => contacts::edit(ctx, a),
+        Command::List(a) => contacts::list(ctx, a),
+        Command::Show { contact } => contacts::show(ctx, &contact),
+        Command::Archive { contact } => contacts::archive(ctx, &contact, true),
+        Command::Unarchive { contact } => contacts::archive(ctx, &contact, false),
+        Command::Merge { keep, other } => contacts::merge(ctx, &keep, &other),
+        Command::Log(a) => contacts::log(ctx, a),
+        Command::Refer(a) => referrals::refer(ctx, a),
+        Command::Referral(r) => referrals::referral(ctx, r),
+        Command::Thank(a) => referrals::thank(ctx, a),
+        Command::Inform(a) => referrals::inform(ctx, a),
+        Command::Paths | Command::Config { .. } => Ok(()),
+    }
+}

@@ -1,0 +1,276 @@
+//! Configuration: the embedded `config.example.toml` is the complete default; the
+//! user's file overrides it key by key. Unknown keys and values of the wrong type are
+//! errors that name the file and the key.
+//!
+//! May import `domain` (for the parameter types), `toml`, `serde` and `std::fs`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use toml::{Table, Value};
+
+use crate::domain::params::{CadenceDefaults, ScoringParams};
+
+/// The documented defaults, embedded so they cannot drift from the binary.
+pub const DEFAULT_TOML: &str = include_str!("../config.example.toml");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub scoring: ScoringParams,
+    pub cadence: CadenceDefaults,
+    pub ask: AskConfig,
+    pub display: DisplayConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskConfig {
+    pub asks_per_day: u32,
+    pub ideal_referral: String,
+    pub script: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisplayConfig {
+    pub currency: String,
+    pub date_format: String,
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}; check the path and its permissions")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid TOML: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error(
+        "config file {path}: unknown key `{key}`; remove it (see `ties config --print-default` for every key)"
+    )]
+    UnknownKey { path: PathBuf, key: String },
+    #[error("config file {path}: key `{key}` {message}")]
+    BadValue {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
+    /// The embedded default failed to parse: a bug in ties, not in the user's setup.
+    #[error("bug: the embedded default configuration is invalid: {0}")]
+    Embedded(String),
+}
+
+impl Config {
+    /// The embedded defaults.
+    pub fn defaults() -> Result<Config, ConfigError> {
+        let table: Table = DEFAULT_TOML
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Embedded(e.to_string()))?;
+        let config: Config = Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Embedded(e.to_string()))?;
+        config
+            .validate(Path::new("<embedded defaults>"))
+            .map_err(|e| ConfigError::Embedded(e.to_string()))?;
+        Ok(config)
+    }
+
+    /// Loads the defaults overlaid by the file at `path`. A missing file is an error
+    /// only when `required` (the user named it with --config / TIES_CONFIG).
+    pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Config::defaults();
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        Config::from_overlay(&text, path)
+    }
+
+    /// The defaults overlaid by the TOML text `user` (read from `path`, for messages).
+    pub fn from_overlay(user: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut base: Table = DEFAULT_TOML
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Embedded(e.to_string()))?;
+        let user: Table = user
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Parse {
+                path: path.to_path_buf(),
+                message: e.message().to_string(),
+            })?;
+        overlay(&mut base, user, "", path)?;
+        let config: Config = Value::Table(base)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Parse {
+                path: path.to_path_buf(),
+                message: e.message().to_string(),
+            })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: &str| ConfigError::BadValue {
+            path: path.to_path_buf(),
+            key: key.to_string(),
+            message: message.to_string(),
+        };
+        let s = &self.scoring;
+        for (key, v) in [
+            ("scoring.half_life_days", s.half_life_days),
+            ("scoring.engagement_scale", s.engagement_scale),
+            ("scoring.duration_unit_days", s.duration_unit_days),
+            ("scoring.duration_decay_days", s.duration_decay_days),
+            ("scoring.services_half_life_days", s.services_half_life_days),
+            ("scoring.services_scale", s.services_scale),
+            (
+                "scoring.ask.praise_half_life_days",
+                s.ask.praise_half_life_days,
+            ),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(bad(key, "must be a number greater than 0"));
+            }
+        }
+        if !(s.duration_saturation.is_finite() && s.duration_saturation > 1.0) {
+            return Err(bad(
+                "scoring.duration_saturation",
+                "must be a number greater than 1",
+            ));
+        }
+        if s.one_way_cap > 100 {
+            return Err(bad("scoring.one_way_cap", "must be between 0 and 100"));
+        }
+        if s.ask.weak_tie_below > 100 {
+            return Err(bad(
+                "scoring.ask.weak_tie_below",
+                "must be between 0 and 100",
+            ));
+        }
+        if self.ask.asks_per_day > 100 {
+            return Err(bad("ask.asks_per_day", "must be between 0 and 100"));
+        }
+        if self.display.date_format.trim().is_empty()
+            || chrono::format::StrftimeItems::new(&self.display.date_format)
+                .any(|i| matches!(i, chrono::format::Item::Error))
+        {
+            return Err(bad(
+                "display.date_format",
+                "is not a valid strftime format; try \"%Y-%m-%d\"",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "a string",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a number",
+        Value::Boolean(_) => "true or false",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "a list",
+        Value::Table(_) => "a table",
+    }
+}
+
+/// Overlays `user` onto `base` key by key. Every user key must exist in the defaults
+/// with a value of the same type (an integer is accepted where a number is expected).
+fn overlay(base: &mut Table, user: Table, prefix: &str, path: &Path) -> Result<(), ConfigError> {
+    for (k, v) in user {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        let Some(slot) = base.get_mut(&k) else {
+            return Err(ConfigError::UnknownKey {
+                path: path.to_path_buf(),
+                key,
+            });
+        };
+        match (slot, v) {
+            (Value::Table(b), Value::Table(u)) => overlay(b, u, &key, path)?,
+            (slot @ Value::Float(_), Value::Integer(i)) => *slot = Value::Float(i as f64),
+            (slot, v) if std::mem::discriminant(slot) == std::mem::discriminant(&v) => *slot = v,
+            (slot, v) => {
+                return Err(ConfigError::BadValue {
+                    path: path.to_path_buf(),
+                    key,
+                    message: format!("must be {}, not {}", type_name(slot), type_name(&v)),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_parses() {
+        let c = Config::defaults().unwrap();
+        assert_eq!(c.ask.asks_per_day, 3);
+        assert_eq!(c.scoring.half_life_days, 90.0);
+        assert_eq!(c.cadence.client, 60);
+    }
+
+    #[test]
+    fn overlay_is_key_by_key() {
+        let p = Path::new("/tmp/u.toml");
+        let c = Config::from_overlay(
+            "[scoring]\nhalf_life_days = 120\n[ask]\nasks_per_day = 5\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(c.scoring.half_life_days, 120.0);
+        assert_eq!(c.ask.asks_per_day, 5);
+        // Untouched keys keep their defaults.
+        assert_eq!(c.scoring.engagement_scale, 20.0);
+        assert_eq!(c.cadence.prospect, 14);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_types_name_file_and_key() {
+        let p = Path::new("/home/me/ties.toml");
+        let e = Config::from_overlay("[scoring]\nhalf_lfe_days = 3\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("/home/me/ties.toml") && e.contains("scoring.half_lfe_days"),
+            "{e}"
+        );
+        let e = Config::from_overlay("[ask]\nasks_per_day = \"many\"\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("ask.asks_per_day") && e.contains("integer"),
+            "{e}"
+        );
+        let e = Config::from_overlay("[scoring]\nhalf_life_days = -1\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("scoring.half_life_days"), "{e}");
+        let e = Config::from_overlay("nonsense = = =", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not valid TOML"), "{e}");
+        let e = Config::from_overlay("[colors]\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`colors`"), "{e}");
+    }
+}

@@ -1,0 +1,310 @@
+//! Contacts: the people you know, their fields and tags, and how a typed
+//! reference (`#12`, `12`, a name, a fragment) resolves to one of them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{DomainError, vocabulary};
+
+vocabulary! {
+    /// Which part of your life a contact belongs to; sets the default keep-in-touch cadence.
+    Circle, "circle" {
+        Client => "client",
+        Prospect => "prospect",
+        Partner => "partner",
+        Friend => "friend",
+        Family => "family",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// The kind of a multi-valued contact field.
+    FieldKind, "field kind" {
+        Email => "email",
+        Phone => "phone",
+        Url => "url",
+        Address => "address",
+        Birthday => "birthday",
+        Nickname => "nickname",
+    }
+}
+
+/// One email / phone / url / address (etc.) with an optional label ("work", "home").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    pub kind: FieldKind,
+    pub label: Option<String>,
+    pub value: String,
+}
+
+/// A person, as stored. `id` is the database id; `uid` is stable across exports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: i64,
+    pub uid: String,
+    pub name: String,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    pub circle: Circle,
+    pub tags: Vec<String>,
+    pub fields: Vec<Field>,
+    pub how_met: Option<String>,
+    pub notes: Option<String>,
+    /// Keep-in-touch cadence in days; `None` falls back to the circle's default.
+    pub cadence_days: Option<u32>,
+    pub do_not_ask: bool,
+    /// Optional closeness 1..=5 set by the user (SCORING.md §2).
+    pub closeness: Option<u8>,
+    pub created_on: NaiveDate,
+    pub archived_on: Option<NaiveDate>,
+}
+
+/// A contact about to be created (already validated).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewContact {
+    /// Empty: the store generates a fresh one.
+    pub uid: Option<String>,
+    pub name: String,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    pub circle: Option<Circle>,
+    pub tags: Vec<String>,
+    pub fields: Vec<Field>,
+    pub how_met: Option<String>,
+    pub notes: Option<String>,
+    pub cadence_days: Option<u32>,
+    pub do_not_ask: bool,
+    pub closeness: Option<u8>,
+}
+
+/// The user-editable part of a contact; every `Some` replaces the stored value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContactPatch {
+    pub name: Option<String>,
+    pub company: Option<Option<String>>,
+    pub title: Option<Option<String>>,
+    pub circle: Option<Circle>,
+    pub how_met: Option<Option<String>>,
+    pub notes: Option<Option<String>>,
+    pub cadence_days: Option<Option<u32>>,
+    pub do_not_ask: Option<bool>,
+    pub closeness: Option<Option<u8>>,
+    /// Tags to add (normalized by [`normalize_tag`]).
+    pub add_tags: Vec<String>,
+    /// Tags to remove.
+    pub remove_tags: Vec<String>,
+    /// Fields to add (duplicates of an existing kind+value are ignored).
+    pub add_fields: Vec<Field>,
+}
+
+/// A name is required and must contain something besides whitespace.
+pub fn validate_name(name: &str) -> Result<String, DomainError> {
+    let t = name.trim();
+    if t.is_empty() {
+        return Err(DomainError::invalid(
+            "a contact needs a name; give at least one non-blank character",
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// Optional free text: blank becomes `None`.
+pub fn optional_text(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Tags are trimmed and lowercased; a blank tag is refused.
+pub fn normalize_tag(tag: &str) -> Result<String, DomainError> {
+    let t = tag.trim().to_lowercase();
+    if t.is_empty() {
+        return Err(DomainError::invalid("a tag cannot be blank"));
+    }
+    Ok(t)
+}
+
+pub fn validate_closeness(c: u8) -> Result<u8, DomainError> {
+    if (1..=5).contains(&c) {
+        Ok(c)
+    } else {
+        Err(DomainError::invalid(format!(
+            "closeness {c} is out of range; use 1 (distant) to 5 (closest)"
+        )))
+    }
+}
+
+pub fn validate_cadence(days: u32) -> Result<u32, DomainError> {
+    if days == 0 {
+        return Err(DomainError::invalid(
+            "a cadence of 0 days makes no sense; give the number of days between touches, e.g. 30",
+        ));
+    }
+    Ok(days)
+}
+
+/// An email must look like one: something@something.
+pub fn validate_email(e: &str) -> Result<String, DomainError> {
+    let t = e.trim();
+    match t.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty() && !domain.is_empty() && !t.contains(char::is_whitespace) =>
+        {
+            Ok(t.to_string())
+        }
+        _ => Err(DomainError::invalid(format!(
+            "\"{e}\" is not an email address; write it as name@example.com"
+        ))),
+    }
+}
+
+pub fn validate_phone(p: &str) -> Result<String, DomainError> {
+    let t = p.trim();
+    if !t.chars().any(|c| c.is_ascii_digit()) {
+        return Err(DomainError::invalid(format!(
+            "\"{p}\" is not a phone number; it needs at least one digit"
+        )));
+    }
+    Ok(t.to_string())
+}
+
+/// A contact as candidate for resolution: id, name, archived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameEntry {
+    pub id: i64,
+    pub name: String,
+    pub archived: bool,
+}
+
+/// How a typed contact reference resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    Found(i64),
+    /// Several contacts match; the candidates, best first.
+    Ambiguous(Vec<NameEntry>),
+    /// Nothing matches; the closest names, best first (possibly empty).
+    NotFound(Vec<NameEntry>),
+}
+
+/// Resolves `#12` / `12` (an id), an exact name (case-insensitive), or a unique name
+/// fragment. Active contacts win over archived ones when both match.
+pub fn resolve(query: &str, entries: &[NameEntry]) -> Resolution {
+    let q = query.trim();
+    let digits = q.strip_prefix('#').unwrap_or(q);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(id) = digits.parse::<i64>() {
+            if entries.iter().any(|e| e.id == id) {
+                return Resolution::Found(id);
+            }
+        }
+        if q.starts_with('#') {
+            return Resolution::NotFound(Vec::new());
+        }
+    }
+    let ql = q.to_lowercase();
+    if ql.is_empty() {
+        return Resolution::NotFound(Vec::new());
+    }
+    let pick = |matches: Vec<&NameEntry>| -> Option<Resolution> {
+        if matches.is_empty() {
+            return None;
+        }
+        let active: Vec<&NameEntry> = matches.iter().copied().filter(|e| !e.archived).collect();
+        let pool = if active.is_empty() { matches } else { active };
+        if pool.len() == 1 {
+            Some(Resolution::Found(pool[0].id))
+        } else {
+            let mut c: Vec<NameEntry> = pool.into_iter().cloned().collect();
+            c.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+            Some(Resolution::Ambiguous(c))
+        }
+    };
+    let exact: Vec<&NameEntry> = entries
+        .iter()
+        .filter(|e| e.name.to_lowercase() == ql)
+        .collect();
+    if let Some(r) = pick(exact) {
+        return r;
+    }
+    let fragment: Vec<&NameEntry> = entries
+        .iter()
+        .filter(|e| e.name.to_lowercase().contains(&ql))
+        .collect();
+    if let Some(r) = pick(fragment) {
+        return r;
+    }
+    Resolution::NotFound(closest(&ql, entries, 3))
+}
+
+/// The `n` names closest to `query` by edit distance, among sensible candidates.
+pub fn closest(query: &str, entries: &[NameEntry], n: usize) -> Vec<NameEntry> {
+    let mut scored: Vec<(f64, &NameEntry)> = entries
+        .iter()
+        .map(|e| {
+            let name = e.name.to_lowercase();
+            // Compare against the whole name and each word, so "dnaa" finds "Dana Hart".
+            let best = std::iter::once(name.as_str())
+                .chain(name.split_whitespace())
+                .map(|part| strsim::jaro_winkler(query, part))
+                .fold(0.0_f64, f64::max);
+            (best, e)
+        })
+        .filter(|(s, _)| *s >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
+    scored.into_iter().take(n).map(|(_, e)| e.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries() -> Vec<NameEntry> {
+        [
+            (1, "Dana Hart", false),
+            (2, "Dan Brown", false),
+            (3, "Lee Park", false),
+            (4, "Old Lee", true),
+            (14, "Priya Shah", false),
+        ]
+        .into_iter()
+        .map(|(id, name, archived)| NameEntry {
+            id,
+            name: name.into(),
+            archived,
+        })
+        .collect()
+    }
+
+    #[test]
+    fn resolves_ids_names_and_fragments() {
+        let e = entries();
+        assert_eq!(resolve("#14", &e), Resolution::Found(14));
+        assert_eq!(resolve("14", &e), Resolution::Found(14));
+        assert_eq!(resolve("dana hart", &e), Resolution::Found(1));
+        assert_eq!(resolve("priya", &e), Resolution::Found(14));
+        // Active wins over archived for a fragment.
+        assert_eq!(resolve("lee", &e), Resolution::Found(3));
+        assert!(matches!(resolve("dan", &e), Resolution::Ambiguous(c) if c.len() == 2));
+        assert_eq!(resolve("#99", &e), Resolution::NotFound(vec![]));
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_closest() {
+        match resolve("Dnaa", &entries()) {
+            Resolution::NotFound(c) => assert_eq!(c[0].name, "Dana Hart"),
+            other => panic!("expected NotFound, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn vocabulary_is_closed() {
+        assert_eq!("client".parse::<Circle>(), Ok(Circle::Client));
+        assert!("Client".parse::<Circle>().is_err());
+        assert!("buddy".parse::<Circle>().is_err());
+        assert!(validate_name("   ").is_err());
+        assert_eq!(validate_name("  Ana ").unwrap(), "Ana");
+        assert!(validate_email("nope").is_err());
+        assert!(validate_closeness(6).is_err());
+    }
+}

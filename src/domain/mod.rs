@@ -1,0 +1,69 @@
+//! The pure heart of ties: types, validation and (later) scoring.
+//!
+//! May import only `std` (no I/O), `chrono` date types, `serde` and `thiserror`.
+//! Never rusqlite, ratatui, crossterm, `std::fs`, `std::env`, or a clock: "today"
+//! always arrives as an argument. `tests/architecture.rs` enforces this.
+
+pub mod contact;
+pub mod date;
+pub mod interaction;
+pub mod params;
+pub mod referral;
+
+use thiserror::Error;
+
+/// Bad input caught by the domain's validation. Every message is one sentence that
+/// says what is wrong and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DomainError {
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl DomainError {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        DomainError::Invalid(msg.into())
+    }
+}
+
+/// Defines a closed vocabulary: an enum whose variants parse from exactly one
+/// snake_case word each and nothing else.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::domain::DomainError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($word => Ok($name::$variant),)+
+                    _ => {
+                        let words: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                        Err($crate::domain::DomainError::invalid(format!(
+                            "unknown {} \"{}\"; use one of: {}",
+                            $what, s, words.join(", ")
+                        )))
+                    }
+                }
+            }
+        }
+    };
+}
+pub(crate) use vocabulary;

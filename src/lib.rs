@@ -1,0 +1,18 @@
+//! ties — a local-first, keyboard-driven terminal CRM for referral-driven businesses.
+//!
+//! Module map (dependencies point inward; see DESIGN.md §4):
+//!
+//! - [`domain`]  pure types, validation and scoring; no I/O, no clock.
+//! - [`store`]   the only module that speaks SQL; returns domain types.
+//! - [`config`]  the embedded default configuration overlaid by the user's file.
+//! - [`text`]    safe display of user text (no control bytes reach a terminal).
+//! - [`error`]   error types that decide exit codes.
+//! - [`cli`]     clap definitions and command handlers.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod store;
+pub mod text;

@@ -1,0 +1,373 @@
+//! Contacts, their fields and tags: create, read, edit, archive, merge.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Result, Store, StoreError, parse_col};
+use crate::domain::contact::{Circle, Contact, ContactPatch, Field, NameEntry, NewContact};
+
+/// Which contacts `contacts()` returns.
+#[derive(Debug, Clone, Default)]
+pub struct ContactFilter {
+    pub tag: Option<String>,
+    pub circle: Option<Circle>,
+    /// Case-insensitive substring of name, company, title, an email/phone, or a tag.
+    pub search: Option<String>,
+    /// `true`: only archived contacts; `false`: only active ones.
+    pub archived: bool,
+}
+
+const CONTACT_COLUMNS: &str = "id, uid, name, company, title, circle, how_met, notes, cadence_days, do_not_ask, closeness, created_on, archived_on";
+
+fn contact_from_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
+    Ok(Contact {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        name: r.get(2)?,
+        company: r.get(3)?,
+        title: r.get(4)?,
+        circle: parse_col(5, r.get(5)?)?,
+        tags: Vec::new(),
+        fields: Vec::new(),
+        how_met: r.get(6)?,
+        notes: r.get(7)?,
+        cadence_days: r.get(8)?,
+        do_not_ask: r.get(9)?,
+        closeness: r.get(10)?,
+        created_on: r.get(11)?,
+        archived_on: r.get(12)?,
+    })
+}
+
+impl Store {
+    /// Creates a contact with its fields and tags in one transaction; returns its id.
+    pub fn insert_contact(&mut self, c: &NewContact, today: NaiveDate) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        let id = insert_contact_tx(&tx, c, today)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// One contact with its fields and tags, archived or not.
+    pub fn contact(&self, id: i64) -> Result<Option<Contact>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = ?1"
+        ))?;
+        let Some(mut c) = stmt.query_row([id], contact_from_row).optional()? else {
+            return Ok(None);
+        };
+        c.tags = self.tags_of(id)?;
+        c.fields = self.fields_of(id)?;
+        Ok(Some(c))
+    }
+
+    fn tags_of(&self, id: i64) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT tag FROM tags WHERE contact_id = ?1 ORDER BY tag")?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn fields_of(&self, id: i64) -> Result<Vec<Field>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, label, value FROM contact_fields WHERE contact_id = ?1 ORDER BY position, id",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(Field {
+                kind: parse_col(0, r.get(0)?)?,
+                label: r.get(1)?,
+                value: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Contacts matching `filter`, ordered by name, with tags and fields.
+    pub fn contacts(&self, filter: &ContactFilter) -> Result<Vec<Contact>> {
+        let mut sql = format!("SELECT {CONTACT_COLUMNS} FROM contacts c WHERE ");
+        sql.push_str(if filter.archived {
+            "archived_on IS NOT NULL"
+        } else {
+            "archived_on IS NULL"
+        });
+        let mut args: Vec<String> = Vec::new();
+        if let Some(tag) = &filter.tag {
+            args.push(tag.trim().to_lowercase());
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM tags t WHERE t.contact_id = c.id AND t.tag = ?{})",
+                args.len()
+            ));
+        }
+        if let Some(circle) = filter.circle {
+            args.push(circle.as_str().to_string());
+            sql.push_str(&format!(" AND circle = ?{}", args.len()));
+        }
+        if let Some(q) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+        {
+            args.push(format!("%{}%", escape_like(&q.to_lowercase())));
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (lower(name) LIKE ?{n} ESCAPE '\\' OR lower(coalesce(company, '')) LIKE ?{n} ESCAPE '\\'
+                   OR lower(coalesce(title, '')) LIKE ?{n} ESCAPE '\\'
+                   OR EXISTS (SELECT 1 FROM tags t WHERE t.contact_id = c.id AND t.tag LIKE ?{n} ESCAPE '\\')
+                   OR EXISTS (SELECT 1 FROM contact_fields f WHERE f.contact_id = c.id AND lower(f.value) LIKE ?{n} ESCAPE '\\'))"
+            ));
+        }
+        sql.push_str(" ORDER BY name COLLATE NOCASE, id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut out: Vec<Contact> = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), contact_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        self.attach_tags_and_fields(&mut out)?;
+        Ok(out)
+    }
+
+    /// Fills tags and fields for many contacts with two queries, not two per contact.
+    fn attach_tags_and_fields(&self, contacts: &mut [Contact]) -> Result<()> {
+        if contacts.is_empty() {
+            return Ok(());
+        }
+        let index: HashMap<i64, usize> = contacts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT contact_id, tag FROM tags ORDER BY contact_id, tag")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                contacts[i].tags.push(r.get(1)?);
+            }
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT contact_id, kind, label, value FROM contact_fields ORDER BY contact_id, position, id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                contacts[i].fields.push(Field {
+                    kind: parse_col(1, r.get(1)?)?,
+                    label: r.get(2)?,
+                    value: r.get(3)?,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Every contact's id, name and archived flag: what a typed reference resolves against.
+    pub fn name_entries(&self) -> Result<Vec<NameEntry>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, archived_on IS NOT NULL FROM contacts ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(NameEntry {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                archived: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Applies a patch in one transaction. The caller has validated the values.
+    pub fn update_contact(&mut self, id: i64, p: &ContactPatch) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let exists: bool =
+            tx.query_row("SELECT count(*) FROM contacts WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        if !exists {
+            return Err(StoreError::Usage(format!("contact #{id} does not exist")));
+        }
+        macro_rules! set {
+            ($col:literal, $val:expr) => {
+                tx.execute(
+                    concat!("UPDATE contacts SET ", $col, " = ?1 WHERE id = ?2"),
+                    params![$val, id],
+                )?;
+            };
+        }
+        if let Some(v) = &p.name {
+            set!("name", v);
+        }
+        if let Some(v) = &p.company {
+            set!("company", v);
+        }
+        if let Some(v) = &p.title {
+            set!("title", v);
+        }
+        if let Some(v) = p.circle {
+            set!("circle", v.as_str());
+        }
+        if let Some(v) = &p.how_met {
+            set!("how_met", v);
+        }
+        if let Some(v) = &p.notes {
+            set!("notes", v);
+        }
+        if let Some(v) = p.cadence_days {
+            set!("cadence_days", v);
+        }
+        if let Some(v) = p.do_not_ask {
+            set!("do_not_ask", v);
+        }
+        if let Some(v) = p.closeness {
+            set!("closeness", v);
+        }
+        for t in &p.remove_tags {
+            tx.execute(
+                "DELETE FROM tags WHERE contact_id = ?1 AND tag = ?2",
+                params![id, t],
+            )?;
+        }
+        for t in &p.add_tags {
+            tx.execute(
+                "INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)",
+                params![id, t],
+            )?;
+        }
+        add_fields_tx(&tx, id, &p.add_fields)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Archives (`Some(date)`) or unarchives (`None`) a contact.
+    pub fn set_archived(&mut self, id: i64, on: Option<NaiveDate>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE contacts SET archived_on = ?1 WHERE id = ?2",
+            params![on, id],
+        )?;
+        Ok(())
+    }
+
+    /// Moves every interaction, referral, field and tag of `other` to `keep`, fills
+    /// `keep`'s empty details from `other`, then deletes `other` — one transaction.
+    pub fn merge_contacts(&mut self, keep: i64, other: i64) -> Result<()> {
+        if keep == other {
+            return Err(StoreError::Usage(
+                "cannot merge a contact with itself; name two different contacts".into(),
+            ));
+        }
+        let tx = self.conn.transaction()?;
+        let self_referral: i64 = tx.query_row(
+            "SELECT count(*) FROM referrals
+             WHERE (person_id = ?1 AND (referrer_id = ?2 OR recipient_id = ?2))
+                OR (person_id = ?2 AND (referrer_id = ?1 OR recipient_id = ?1))",
+            params![keep, other],
+            |r| r.get(0),
+        )?;
+        if self_referral > 0 {
+            return Err(StoreError::Usage(format!(
+                "cannot merge #{other} into #{keep}: one referred the other, and a person cannot refer themselves; delete that referral first"
+            )));
+        }
+        tx.execute(
+            "UPDATE interactions SET contact_id = ?1 WHERE contact_id = ?2",
+            params![keep, other],
+        )?;
+        for col in ["referrer_id", "person_id", "recipient_id"] {
+            tx.execute(
+                &format!("UPDATE referrals SET {col} = ?1 WHERE {col} = ?2"),
+                params![keep, other],
+            )?;
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO tags (contact_id, tag) SELECT ?1, tag FROM tags WHERE contact_id = ?2",
+            params![keep, other],
+        )?;
+        tx.execute(
+            "UPDATE contact_fields SET contact_id = ?1,
+                 position = position + (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1)
+             WHERE contact_id = ?2 AND NOT EXISTS (
+                 SELECT 1 FROM contact_fields k WHERE k.contact_id = ?1 AND k.kind = contact_fields.kind
+                     AND lower(k.value) = lower(contact_fields.value))",
+            params![keep, other],
+        )?;
+        tx.execute(
+            "UPDATE contacts SET
+                 company = coalesce(company, (SELECT company FROM contacts WHERE id = ?2)),
+                 title = coalesce(title, (SELECT title FROM contacts WHERE id = ?2)),
+                 how_met = coalesce(how_met, (SELECT how_met FROM contacts WHERE id = ?2)),
+                 notes = CASE
+                     WHEN (SELECT notes FROM contacts WHERE id = ?2) IS NULL THEN notes
+                     WHEN notes IS NULL THEN (SELECT notes FROM contacts WHERE id = ?2)
+                     ELSE notes || char(10) || (SELECT notes FROM contacts WHERE id = ?2) END,
+                 cadence_days = coalesce(cadence_days, (SELECT cadence_days FROM contacts WHERE id = ?2)),
+                 closeness = coalesce(closeness, (SELECT closeness FROM contacts WHERE id = ?2)),
+                 do_not_ask = max(do_not_ask, (SELECT do_not_ask FROM contacts WHERE id = ?2)),
+                 created_on = min(created_on, (SELECT created_on FROM contacts WHERE id = ?2))
+             WHERE id = ?1",
+            params![keep, other],
+        )?;
+        tx.execute("DELETE FROM contacts WHERE id = ?1", [other])?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+pub(super) fn insert_contact_tx(
+    tx: &rusqlite::Transaction<'_>,
+    c: &NewContact,
+    today: NaiveDate,
+) -> Result<i64> {
+    let uid = c
+        .uid
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    tx.execute(
+        "INSERT INTO contacts (uid, name, company, title, circle, how_met, notes, cadence_days, do_not_ask, closeness, created_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            uid,
+            c.name,
+            c.company,
+            c.title,
+            c.circle.unwrap_or(Circle::Other).as_str(),
+            c.how_met,
+            c.notes,
+            c.cadence_days,
+            c.do_not_ask,
+            c.closeness,
+            today
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    for t in &c.tags {
+        tx.execute(
+            "INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)",
+            params![id, t],
+        )?;
+    }
+    add_fields_tx(tx, id, &c.fields)?;
+    Ok(id)
+}
+
+/// Appends fields, skipping any whose kind and value (case-insensitive) already exist.
+fn add_fields_tx(tx: &rusqlite::Transaction<'_>, id: i64, fields: &[Field]) -> Result<()> {
+    for f in fields {
+        tx.execute(
+            "INSERT INTO contact_fields (contact_id, kind, label, value, position)
+             SELECT ?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1)
+             WHERE NOT EXISTS (SELECT 1 FROM contact_fields
+                               WHERE contact_id = ?1 AND kind = ?2 AND lower(value) = lower(?4))",
+            params![id, f.kind.as_str(), f.label, f.value],
+        )?;
+    }
+    Ok(())
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

@@ -1,0 +1,85 @@
+//! Interactions: record and read the dated touches.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Result, Store, StoreError, parse_col, parse_opt_col};
+use crate::domain::interaction::{Interaction, NewInteraction};
+
+const COLUMNS: &str = "id, contact_id, occurred_on, kind, direction, label, note, referral_id, channel, reward, amount";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Interaction> {
+    Ok(Interaction {
+        id: r.get(0)?,
+        contact_id: r.get(1)?,
+        occurred_on: r.get(2)?,
+        kind: parse_col(3, r.get(3)?)?,
+        direction: parse_opt_col(4, r.get(4)?)?,
+        label: r.get(5)?,
+        note: r.get(6)?,
+        referral_id: r.get(7)?,
+        channel: parse_opt_col(8, r.get(8)?)?,
+        reward: parse_opt_col(9, r.get(9)?)?,
+        amount: r.get(10)?,
+    })
+}
+
+impl Store {
+    /// Records an interaction (already validated); returns its id.
+    pub fn insert_interaction(&mut self, i: &NewInteraction) -> Result<i64> {
+        insert_interaction_on(&self.conn, i)
+    }
+
+    pub fn interaction(&self, id: i64) -> Result<Option<Interaction>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM interactions WHERE id = ?1"))?;
+        Ok(stmt.query_row([id], from_row).optional()?)
+    }
+
+    /// One contact's interactions, oldest first.
+    pub fn interactions_for(&self, contact_id: i64) -> Result<Vec<Interaction>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM interactions WHERE contact_id = ?1 ORDER BY occurred_on, id"
+        ))?;
+        let rows = stmt.query_map([contact_id], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every interaction in one pass, ordered by contact then date (scoring everyone).
+    pub fn all_interactions(&self) -> Result<Vec<Interaction>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM interactions ORDER BY contact_id, occurred_on, id"
+        ))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+pub(super) fn insert_interaction_on(
+    conn: &rusqlite::Connection,
+    i: &NewInteraction,
+) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO interactions (contact_id, occurred_on, kind, direction, label, note, referral_id, channel, reward, amount)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    stmt.execute(params![
+        i.contact_id,
+        i.occurred_on,
+        i.kind.as_str(),
+        i.direction.map(|d| d.as_str()),
+        i.label,
+        i.note,
+        i.referral_id,
+        i.channel.map(|c| c.as_str()),
+        i.reward.map(|r| r.as_str()),
+        i.amount,
+    ])
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            StoreError::Usage("that contact or referral does not exist; check the id".into())
+        }
+        _ => StoreError::Sqlite(e),
+    })?;
+    Ok(conn.last_insert_rowid())
+}

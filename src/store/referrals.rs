@@ -1,0 +1,154 @@
+//! Referrals and their dated status history.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Result, Store, StoreError, parse_col};
+use crate::domain::contact::NewContact;
+use crate::domain::interaction::NewInteraction;
+use crate::domain::referral::{NewReferral, Referral, Side, Status, StatusChange, StatusEvent};
+
+const COLUMNS: &str =
+    "id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Referral> {
+    Ok(Referral {
+        id: r.get(0)?,
+        referrer_id: r.get(1)?,
+        person_id: r.get(2)?,
+        recipient_id: r.get(3)?,
+        quality: parse_col(4, r.get(4)?)?,
+        status: parse_col(5, r.get(5)?)?,
+        referred_on: r.get(6)?,
+        value: r.get(7)?,
+        reason: r.get(8)?,
+        note: r.get(9)?,
+        history: Vec::new(),
+    })
+}
+
+/// The person referred: an existing contact, or one to create with the referral.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReferralPerson {
+    Existing(i64),
+    New(NewContact),
+}
+
+impl Store {
+    /// Records a referral and its first `new` event in one transaction; returns its id.
+    pub fn insert_referral(&mut self, r: &NewReferral) -> Result<i64> {
+        let (_, id) =
+            self.insert_referral_for(&ReferralPerson::Existing(r.person_id), r, r.referred_on)?;
+        Ok(id)
+    }
+
+    /// Records a referral, first creating the person when new, all in one transaction.
+    /// Returns (person id, referral id).
+    pub fn insert_referral_for(
+        &mut self,
+        person: &ReferralPerson,
+        r: &NewReferral,
+        today: chrono::NaiveDate,
+    ) -> Result<(i64, i64)> {
+        let tx = self.conn.transaction()?;
+        let person_id = match person {
+            ReferralPerson::Existing(id) => *id,
+            ReferralPerson::New(c) => super::contacts::insert_contact_tx(&tx, c, today)?,
+        };
+        let (referrer, recipient) = match r.side {
+            Side::ReceivedFrom(id) => (Some(id), None),
+            Side::GivenTo(id) => (None, Some(id)),
+        };
+        tx.execute(
+            "INSERT INTO referrals (referrer_id, person_id, recipient_id, quality, status, referred_on, note)
+             VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6)",
+            params![referrer, person_id, recipient, r.quality.as_str(), r.referred_on, r.note],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, 'new', ?2)",
+            params![id, r.referred_on],
+        )?;
+        tx.commit()?;
+        Ok((person_id, id))
+    }
+
+    /// One referral with its history.
+    pub fn referral(&self, id: i64) -> Result<Option<Referral>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM referrals WHERE id = ?1"))?;
+        let Some(mut r) = stmt.query_row([id], from_row).optional()? else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT status, occurred_on FROM referral_events WHERE referral_id = ?1 ORDER BY occurred_on, id",
+        )?;
+        r.history = stmt
+            .query_map([id], |row| {
+                Ok(StatusEvent {
+                    status: parse_col(0, row.get(0)?)?,
+                    date: row.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(r))
+    }
+
+    /// Every referral with its history, oldest first (two queries in all).
+    pub fn referrals(&self) -> Result<Vec<Referral>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM referrals ORDER BY referred_on, id"
+        ))?;
+        let mut out: Vec<Referral> = stmt
+            .query_map([], from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT referral_id, status, occurred_on FROM referral_events ORDER BY referral_id, occurred_on, id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
+                out[i].history.push(StatusEvent {
+                    status: parse_col(1, row.get(1)?)?,
+                    date: row.get(2)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Applies a validated status change and records it in the history, atomically.
+    /// `won` stores the value; `lost` the reason; reopening clears both.
+    pub fn change_status(&mut self, id: i64, c: &StatusChange) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let (value, reason) = match c.to {
+            Status::Won => (c.value, None),
+            Status::Lost => (None, c.reason.clone()),
+            _ => (None, None),
+        };
+        let n = tx.execute(
+            "UPDATE referrals SET status = ?1, value = ?2, reason = ?3 WHERE id = ?4",
+            params![c.to.as_str(), value, reason, id],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Usage(format!(
+                "referral #{id} does not exist; see `ties referral list`"
+            )));
+        }
+        tx.execute(
+            "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, ?2, ?3)",
+            params![id, c.to.as_str(), c.on],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records an interaction linked to a referral (thanks, update) — same as
+    /// `insert_interaction`, named for what it means.
+    pub fn insert_linked_interaction(&mut self, i: &NewInteraction) -> Result<i64> {
+        super::interactions::insert_interaction_on(&self.conn, i)
+    }
+}

@@ -1,0 +1,15 @@
+//! Migrations: append-only SQL files, applied by rusqlite_migration, which keeps the
+//! schema version in `PRAGMA user_version`.
+
+use rusqlite_migration::{M, Migrations};
+
+/// A shipped migration is never edited; add a new file at the end instead.
+const MIGRATION_SLICE: &[M<'static>] = &[M::up(include_str!("migrations/001_initial.sql"))];
+
+pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
+
+/// The schema version this build writes.
+pub const LATEST_VERSION: i64 = MIGRATION_SLICE.len() as i64;
+
+/// `PRAGMA application_id` of every ties database: "TIES" in ASCII.
+pub const APPLICATION_ID: i64 = 0x5449_4553;

@@ -1,0 +1,518 @@
+//! CLI flows against a temporary database: the capture commands of DESIGN.md §3,
+//! JSON shapes parsed (not grepped), exit codes, and unchanged data on bad input.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Env, row_counts};
+use serde_json::Value;
+
+fn id(v: &Value) -> String {
+    v["id"].as_i64().expect("an id").to_string()
+}
+
+#[test]
+fn full_capture_flow_is_reflected_in_show() {
+    let env = Env::new();
+    let sam = env.json(&[
+        "add",
+        "Sam Lee",
+        "--company",
+        "Lee Plumbing",
+        "--email",
+        "sam@lee.com",
+        "--phone",
+        "+1 555 0100",
+        "--tag",
+        "Plumber",
+        "--circle",
+        "partner",
+        "--how-met",
+        "BNI chapter",
+        "--cadence",
+        "30",
+    ]);
+    assert_eq!(sam["name"], "Sam Lee");
+    assert_eq!(sam["tags"], serde_json::json!(["plumber"]));
+    assert_eq!(sam["circle"], "partner");
+    let sam_id = id(&sam);
+
+    // All eleven kinds.
+    let kinds = [
+        ("meeting", vec!["--label", "coffee"]),
+        ("call", vec![]),
+        ("message", vec!["--dir", "both"]),
+        ("job", vec!["--label", "kitchen remodel"]),
+        ("praise", vec!["--label", "kitchen remodel"]),
+        ("gift", vec![]),
+        ("extra", vec!["--note", "fixed the gate for free"]),
+        ("thanks", vec!["--with", "note"]),
+        ("update", vec![]),
+        ("ask", vec!["--channel", "in_person"]),
+        ("complaint", vec!["--note", "late"]),
+    ];
+    for (n, (kind, extra)) in kinds.iter().enumerate() {
+        let on = format!("2026-10-{:02}", n + 1);
+        let mut args = vec!["log", sam_id.as_str(), kind, "--on", on.as_str()];
+        args.extend(extra.iter().copied());
+        let i = env.json(&args);
+        assert_eq!(i["kind"], *kind);
+        assert_eq!(i["occurred_on"], on);
+    }
+
+    // Referral received, then given.
+    let r = env.json(&[
+        "refer",
+        "Dana Hart",
+        "--by",
+        "Sam",
+        "--on",
+        "2026-11-01",
+        "--quality",
+        "warm_handoff",
+    ]);
+    assert_eq!(r["person_created"], true);
+    assert_eq!(r["referrer_id"].as_i64(), sam["id"].as_i64());
+    assert!(r["recipient_id"].is_null());
+    let dana_id = r["person_id"].as_i64().expect("person_id");
+    let rid = id(&r);
+    let given = env.json(&["refer", "Dana", "--to", "Sam", "--on", "2026-11-02"]);
+    assert_eq!(given["person_created"], false);
+    assert_eq!(given["person_id"].as_i64(), Some(dana_id));
+    assert_eq!(given["recipient_id"].as_i64(), sam["id"].as_i64());
+    assert_eq!(given["quality"], "name_only");
+
+    for (status, on) in [("contacted", "2026-11-03"), ("met", "2026-11-05")] {
+        assert_eq!(
+            env.json(&["referral", "status", &rid, status, "--on", on])["status"],
+            status
+        );
+    }
+    let won = env.json(&[
+        "referral",
+        "status",
+        &rid,
+        "won",
+        "--on",
+        "2026-11-10",
+        "--value",
+        "12500",
+    ]);
+    assert_eq!(won["value"], 12500.0);
+    let hist: Vec<&str> = won["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(hist, ["new", "contacted", "met", "won"]);
+
+    let t = env.json(&[
+        "thank",
+        &rid,
+        "--with",
+        "meal",
+        "--amount",
+        "80",
+        "--on",
+        "2026-11-11",
+    ]);
+    assert_eq!(
+        (
+            t["kind"].as_str(),
+            t["referral_id"].as_i64(),
+            t["reward"].as_str()
+        ),
+        (Some("thanks"), won["id"].as_i64(), Some("meal"))
+    );
+    assert_eq!(t["contact_id"].as_i64(), sam["id"].as_i64());
+    let u = env.json(&[
+        "inform",
+        &rid,
+        "--note",
+        "Dana signed",
+        "--on",
+        "2026-11-12",
+    ]);
+    assert_eq!(u["kind"], "update");
+
+    let show = env.json(&["show", "sam lee"]);
+    for key in [
+        "id",
+        "uid",
+        "name",
+        "company",
+        "title",
+        "circle",
+        "tags",
+        "fields",
+        "how_met",
+        "notes",
+        "cadence_days",
+        "do_not_ask",
+        "strength",
+        "band",
+        "referrals",
+        "timeline",
+    ] {
+        assert!(show.get(key).is_some(), "show --json lacks {key}");
+    }
+    assert_eq!(show["cadence_days"], 30);
+    let fields = show["fields"].as_array().unwrap();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["kind"] == "email" && f["value"] == "sam@lee.com")
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|f| f["kind"] == "phone" && f["value"] == "+1 555 0100")
+    );
+    assert_eq!(show["referrals"].as_array().unwrap().len(), 2);
+    let timeline = show["timeline"].as_array().unwrap();
+    // 11 logged + thanks + update + referral events (new, contacted, met, won; new of the given one).
+    assert_eq!(timeline.len(), 11 + 2 + 4 + 1);
+    let dates: Vec<&str> = timeline
+        .iter()
+        .map(|t| t["date"].as_str().unwrap())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted, "timeline is newest first");
+    assert_eq!(timeline[0]["kind"], "update");
+    assert!(
+        timeline
+            .iter()
+            .any(|t| t["kind"] == "referral" && t["label"].as_str().unwrap().contains("won"))
+    );
+
+    let list = env.json(&["referral", "list", "--open"]);
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "only the given referral is open"
+    );
+}
+
+#[test]
+fn list_filters_by_tag_circle_and_search() {
+    let env = Env::new();
+    env.ok(&[
+        "add",
+        "Ana Ruiz",
+        "--tag",
+        "designer",
+        "--circle",
+        "partner",
+        "--company",
+        "Ruiz Studio",
+    ]);
+    env.ok(&[
+        "add",
+        "Ben Okafor",
+        "--tag",
+        "client",
+        "--circle",
+        "client",
+        "--email",
+        "ben@okafor.dev",
+    ]);
+    env.ok(&[
+        "add",
+        "Cleo Park",
+        "--tag",
+        "designer",
+        "--circle",
+        "client",
+    ]);
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["list"];
+        a.extend_from_slice(args);
+        env.json(&a)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&[]), ["Ana Ruiz", "Ben Okafor", "Cleo Park"]);
+    assert_eq!(names(&["--tag", "designer"]), ["Ana Ruiz", "Cleo Park"]);
+    assert_eq!(names(&["--circle", "client"]), ["Ben Okafor", "Cleo Park"]);
+    assert_eq!(
+        names(&["--tag", "designer", "--circle", "client"]),
+        ["Cleo Park"]
+    );
+    assert_eq!(names(&["--search", "studio"]), ["Ana Ruiz"]);
+    assert_eq!(names(&["--search", "OKAFOR.DEV"]), ["Ben Okafor"]);
+    assert_eq!(names(&["--search", "100%"]), Vec::<String>::new());
+    let row = &env.json(&["list"])[0];
+    for key in [
+        "id",
+        "name",
+        "company",
+        "circle",
+        "tags",
+        "strength",
+        "band",
+        "last_touch",
+    ] {
+        assert!(row.get(key).is_some(), "list --json lacks {key}");
+    }
+    env.ok(&["archive", "Ana"]);
+    assert_eq!(names(&[]), ["Ben Okafor", "Cleo Park"]);
+    assert_eq!(names(&["--archived"]), ["Ana Ruiz"]);
+    env.ok(&["unarchive", "Ana"]);
+    assert_eq!(names(&[]).len(), 3);
+}
+
+#[test]
+fn edit_and_merge() {
+    let env = Env::new();
+    let a = id(&env.json(&["add", "Dana Hart", "--email", "dana@hart.io", "--tag", "a"]));
+    let b = id(&env.json(&[
+        "add",
+        "D. Hart",
+        "--email",
+        "DANA@hart.io",
+        "--phone",
+        "555",
+        "--tag",
+        "b",
+        "--company",
+        "Hart & Co",
+    ]));
+    env.ok(&["log", &b, "meeting", "--on", "2026-11-01"]);
+    env.ok(&["refer", "Eve Stone", "--by", &b, "--on", "2026-11-02"]);
+    let e = env.json(&[
+        "edit",
+        &a,
+        "--title",
+        "Architect",
+        "--tag",
+        "c",
+        "--remove-tag",
+        "a",
+    ]);
+    assert_eq!(e["title"], "Architect");
+    assert_eq!(e["tags"], serde_json::json!(["c"]));
+    let m = env.json(&["merge", &a, &b]);
+    assert_eq!(
+        m["company"], "Hart & Co",
+        "empty fields are filled from the other"
+    );
+    assert_eq!(m["tags"], serde_json::json!(["b", "c"]));
+    let emails: Vec<&Value> = m["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "email")
+        .collect();
+    assert_eq!(
+        emails.len(),
+        1,
+        "the same email differing in case is not duplicated"
+    );
+    assert_eq!(m["referrals"].as_array().unwrap().len(), 1);
+    assert!(
+        m["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["kind"] == "meeting")
+    );
+    let stderr = env.fails(&["show", &format!("#{b}")], 2);
+    assert!(stderr.contains("no contact matches"), "{stderr}");
+    env.fails(&["edit", &a], 2);
+}
+
+#[test]
+fn bad_input_is_one_sentence_exit_2_and_changes_nothing() {
+    let env = Env::new();
+    env.ok(&["add", "Dana Hart"]);
+    env.ok(&["add", "Dan Brown"]);
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["refer", "Priya Shah", "--by", "Sam", "--on", "2026-11-01"]);
+    let before = row_counts(&env.db());
+    let cases: &[(&[&str], &str)] = &[
+        (&["log", "Dnaa", "call"], "did you mean \"Dana Hart\" (#1)"),
+        (&["log", "Da", "call"], "matches 2 contacts"),
+        (
+            &["log", "Dana Hart", "call", "--on", "2026-02-30"],
+            "not a real calendar date",
+        ),
+        (
+            &["log", "Dana Hart", "call", "--on", "24/11/2026"],
+            "YYYY-MM-DD",
+        ),
+        (
+            &["log", "Dana Hart", "call", "--on", "2026-11-25"],
+            "in the future",
+        ),
+        (&["log", "Dana Hart", "lunch"], "unknown interaction kind"),
+        (
+            &["log", "Dana Hart", "call", "--dir", "in"],
+            "only to messages",
+        ),
+        (
+            &["log", "Dana Hart", "thanks", "--referral", "1"],
+            "does not involve",
+        ),
+        (
+            &["refer", "X", "--by", "Sam", "--to", "Dana Hart"],
+            "cannot be used with",
+        ),
+        (&["refer", "X"], "required"),
+        (
+            &["refer", "X", "--by", "Nobody At All"],
+            "no contact matches",
+        ),
+        (&["refer", "Sam", "--by", "Sam"], "themselves"),
+        (&["referral", "status", "1", "won"], "needs its value"),
+        (&["referral", "status", "1", "lost"], "needs a reason"),
+        (&["referral", "status", "9", "met"], "does not exist"),
+        (
+            &["referral", "status", "1", "won", "--value", "-5"],
+            "not a valid amount",
+        ),
+        (&["add", "   "], "needs a name"),
+        (&["add", "X", "--email", "nope"], "not an email"),
+        (&["add", "X", "--circle", "buddies"], "unknown circle"),
+        (&["add", "X", "--closeness", "9"], "out of range"),
+        (&["show", "#99"], "no contact matches"),
+        (&["--today", "tomorrow", "list"], "--today"),
+    ];
+    for (args, expect) in cases {
+        let stderr = env.fails(args, 2);
+        assert!(
+            stderr.contains(expect),
+            "ties {args:?}: expected {expect:?} in stderr, got: {stderr}"
+        );
+        assert!(stderr.starts_with("error"), "{stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("backtrace"),
+            "{stderr}"
+        );
+        assert_eq!(
+            row_counts(&env.db()),
+            before,
+            "ties {args:?} changed the database"
+        );
+    }
+    // Our own errors are exactly one line.
+    let stderr = env.fails(&["log", "Dnaa", "call"], 2);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn status_rules_won_lost_reopen() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["refer", "Priya Shah", "--by", "Sam", "--on", "2026-11-01"]);
+    env.ok(&[
+        "referral",
+        "status",
+        "1",
+        "lost",
+        "--reason",
+        "went with a cheaper quote",
+        "--on",
+        "2026-11-05",
+    ]);
+    let e = env.fails(&["referral", "status", "1", "contacted"], 2);
+    assert!(e.contains("--reopen"), "{e}");
+    let r = env.json(&["referral", "status", "1", "contacted", "--reopen"]);
+    assert_eq!(r["status"], "contacted");
+    assert!(r["reason"].is_null(), "reopening clears the lost reason");
+    let e = env.fails(&["referral", "status", "1", "met", "--on", "2026-11-02"], 2);
+    assert!(e.contains("before the referral's last change"), "{e}");
+}
+
+#[test]
+fn text_output_never_sends_control_bytes() {
+    let env = Env::new();
+    let evil = "\x1b[31mEvil\x07";
+    env.ok(&[
+        "add",
+        evil,
+        "--company",
+        "\x1b]0;pwned\x07Co",
+        "--note",
+        "line1\nline2\x1b[2J",
+    ]);
+    env.ok(&[
+        "log",
+        "Evil",
+        "call",
+        "--label",
+        "\x1b[5mblink",
+        "--note",
+        "\u{202e}reversed",
+    ]);
+    for args in [
+        vec!["show", "Evil"],
+        vec!["list"],
+        vec!["log", "Evil", "meeting"],
+    ] {
+        let out = env.ties().args(&args).output().unwrap();
+        let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        assert!(!all.contains(&0x1b), "ties {args:?} printed an ESC byte");
+        assert!(!all.contains(&0x07), "ties {args:?} printed a BEL byte");
+        assert!(
+            !String::from_utf8_lossy(&all).contains('\u{202e}'),
+            "ties {args:?} printed a bidi override"
+        );
+    }
+    // The name itself is stored intact, and JSON escapes it.
+    let j = env.json(&["show", "Evil"]);
+    assert_eq!(j["name"], evil);
+    let raw = env.ok(&["show", "Evil", "--json"]);
+    assert!(
+        !raw.as_bytes().contains(&0x1b),
+        "JSON escapes control characters"
+    );
+}
+
+#[test]
+fn paths_and_default_config() {
+    let env = Env::new();
+    let p = env.json(&["paths"]);
+    assert_eq!(
+        p["db"].as_str().map(std::path::PathBuf::from),
+        Some(env.db())
+    );
+    let text = env.ok(&["config", "--print-default"]);
+    assert!(text.contains("[scoring]") && text.contains("asks_per_day = 3"));
+    // A user config overrides key by key; a bad one names file and key, exit 2.
+    let cfg = env.dir.path().join("c.toml");
+    std::fs::write(&cfg, "[scoring]\nhalf_life_dayz = 3\n").unwrap();
+    let e = env.fails(&["--config", cfg.to_str().unwrap(), "list"], 2);
+    assert!(
+        e.contains("c.toml") && e.contains("scoring.half_life_dayz"),
+        "{e}"
+    );
+    std::fs::write(&cfg, "[ask]\nasks_per_day = 5\n").unwrap();
+    env.ok(&["--config", cfg.to_str().unwrap(), "list"]);
+    // A missing explicit config is an error.
+    let e = env.fails(&["--config", "/nonexistent/ties.toml", "list"], 1);
+    assert!(e.contains("/nonexistent/ties.toml"), "{e}");
+}
+
+#[test]
+fn database_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.ok(&["add", "Ana"]);
+    let mode = std::fs::metadata(env.db()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let dir_mode = std::fs::metadata(env.db().parent().unwrap())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(dir_mode, 0o700);
+    // After the process ends, the WAL was checkpointed: the .db alone holds the data.
+    let wal = env.db().with_extension("db-wal");
+    assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0);
+}

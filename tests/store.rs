@@ -1,0 +1,206 @@
+//! Store: migrations, opening rules (refuse foreign or newer files untouched), schema
+//! fixtures, and the basic write paths with an in-memory database per test.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::NaiveDate;
+use ties::domain::contact::NewContact;
+use ties::domain::interaction::{InteractionKind, NewInteraction};
+use ties::domain::referral::{NewReferral, Quality, Side, Status, StatusChange};
+use ties::store::{LATEST_VERSION, Store, StoreError, schema};
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn contact(name: &str) -> NewContact {
+    NewContact {
+        name: name.into(),
+        ..NewContact::default()
+    }
+}
+
+#[test]
+fn migrations_validate() {
+    schema::MIGRATIONS.validate().expect("migrations validate");
+}
+
+#[test]
+fn in_memory_round_trip() {
+    let mut s = Store::open_in_memory().unwrap();
+    assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
+    let today = day("2026-11-24");
+    let sam = s.insert_contact(&contact("Sam"), today).unwrap();
+    let dana = s.insert_contact(&contact("Dana"), today).unwrap();
+    let rid = s
+        .insert_referral(&NewReferral {
+            side: Side::ReceivedFrom(sam),
+            person_id: dana,
+            quality: Quality::EmailIntro,
+            referred_on: day("2026-11-01"),
+            note: None,
+        })
+        .unwrap();
+    s.change_status(
+        rid,
+        &StatusChange {
+            to: Status::Won,
+            on: day("2026-11-20"),
+            value: Some(900.0),
+            reason: None,
+            reopen: false,
+        },
+    )
+    .unwrap();
+    let mut i = NewInteraction::new(sam, day("2026-11-21"), InteractionKind::Thanks);
+    i.referral_id = Some(rid);
+    s.insert_interaction(&i).unwrap();
+    let r = s.referral(rid).unwrap().unwrap();
+    assert_eq!(
+        (r.status, r.value, r.history.len()),
+        (Status::Won, Some(900.0), 2)
+    );
+    assert_eq!(s.interactions_for(sam).unwrap().len(), 1);
+    let counts = s.row_counts().unwrap();
+    assert!(counts.contains(&("contacts", 2)) && counts.contains(&("referral_events", 2)));
+}
+
+#[test]
+fn database_constraints_hold() {
+    let s = Store::open_in_memory().unwrap();
+    drop(s);
+    // A referral must have exactly one side as "me": enforced by the schema itself.
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/001_initial.sql"))
+        .unwrap();
+    conn.execute_batch("INSERT INTO contacts (uid, name, created_on) VALUES ('a', 'A', '2026-01-01'), ('b', 'B', '2026-01-01'), ('c', 'C', '2026-01-01');").unwrap();
+    for bad in [
+        "INSERT INTO referrals (referrer_id, person_id, recipient_id, quality, status, referred_on) VALUES (1, 2, 3, 'permission', 'new', '2026-01-02')",
+        "INSERT INTO referrals (referrer_id, person_id, recipient_id, quality, status, referred_on) VALUES (NULL, 2, NULL, 'permission', 'new', '2026-01-02')",
+        "INSERT INTO referrals (referrer_id, person_id, quality, status, referred_on) VALUES (2, 2, 'permission', 'new', '2026-01-02')",
+        "INSERT INTO referrals (referrer_id, person_id, quality, status, referred_on) VALUES (1, 2, 'great', 'new', '2026-01-02')",
+        "INSERT INTO interactions (contact_id, occurred_on, kind) VALUES (1, '2026-01-02', 'lunch')",
+        "INSERT INTO contacts (uid, name, created_on) VALUES ('d', '   ', '2026-01-01')",
+    ] {
+        assert!(conn.execute(bad, []).is_err(), "schema accepted: {bad}");
+    }
+}
+
+fn write_sqlite(path: &std::path::Path, app_id: i64, user_version: i64) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('precious');")
+        .unwrap();
+    conn.pragma_update(None, "application_id", app_id).unwrap();
+    conn.pragma_update(None, "user_version", user_version)
+        .unwrap();
+}
+
+#[test]
+fn foreign_and_newer_files_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = dir.path().join("other.db");
+    write_sqlite(&foreign, 0, 0);
+    let before = common::sha(&foreign);
+    assert!(matches!(
+        Store::open(&foreign),
+        Err(StoreError::NotTies { .. })
+    ));
+    assert_eq!(common::sha(&foreign), before);
+
+    let newer = dir.path().join("newer.db");
+    write_sqlite(&newer, ties::store::APPLICATION_ID, LATEST_VERSION + 1);
+    let before = common::sha(&newer);
+    let e = Store::open(&newer).err().expect("refused");
+    assert!(matches!(e, StoreError::Newer { .. }), "{e}");
+    assert!(e.to_string().contains("newer"));
+    assert_eq!(common::sha(&newer), before);
+
+    let garbage = dir.path().join("garbage.db");
+    std::fs::write(
+        &garbage,
+        b"this is not a database at all, just some text that is long enough".repeat(100),
+    )
+    .unwrap();
+    let before = common::sha(&garbage);
+    assert!(matches!(
+        Store::open(&garbage),
+        Err(StoreError::NotTies { .. })
+    ));
+    assert_eq!(common::sha(&garbage), before);
+
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    assert!(matches!(
+        Store::open(&empty),
+        Err(StoreError::NotTies { .. })
+    ));
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+}
+
+#[test]
+fn cli_refuses_foreign_file_with_exit_1() {
+    let env = common::Env::new();
+    std::fs::create_dir_all(env.db().parent().unwrap()).unwrap();
+    write_sqlite(&env.db(), 0, 0);
+    let before = common::sha(&env.db());
+    let e = env.fails(&["list"], 1);
+    assert!(e.contains("not a ties database"), "{e}");
+    assert_eq!(common::sha(&env.db()), before);
+}
+
+#[test]
+fn new_file_is_0600_in_a_0700_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/data/ties.db");
+    let s = Store::open(&path).unwrap();
+    drop(s);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(
+        std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o700
+    );
+    // Reopening an existing ties file works and keeps its version.
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
+}
+
+/// Every schema version has a fixture; opening it (migrating when older) keeps its rows.
+#[test]
+fn schema_fixtures_open_and_keep_their_rows() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for v in 1..=LATEST_VERSION {
+        let src = fixtures.join(format!("schema-v{v}.db"));
+        assert!(src.exists(), "missing fixture {}", src.display());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ties.db");
+        std::fs::copy(&src, &path).unwrap();
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
+        let counts = s.row_counts().unwrap();
+        assert!(counts.contains(&("contacts", 3)), "v{v}: {counts:?}");
+        assert!(counts.contains(&("referrals", 1)), "v{v}: {counts:?}");
+        let names: Vec<String> = s
+            .name_entries()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, ["Sam Lee", "Dana Hart", "Priya Shah"]);
+        if v < LATEST_VERSION {
+            assert!(
+                dir.path().join(format!("ties-v{v}.bak.db")).exists(),
+                "v{v} was backed up before migrating"
+            );
+        }
+    }
+}

@@ -21,7 +21,15 @@ pub struct Config {
     pub scoring: ScoringParams,
     pub cadence: CadenceDefaults,
     pub ask: AskConfig,
+    pub backup: BackupConfig,
     pub display: DisplayConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    /// Automatic backups to keep; 0 keeps all.
+    pub keep: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -204,3 +204,17 @@ fn schema_fixtures_open_and_keep_their_rows() {
         }
     }
 }
+
+/// Reading must not write: a read-only command leaves the file's bytes as they were.
+#[test]
+fn read_only_commands_do_not_modify_the_file() {
+    let env = common::Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["log", "Sam", "call"]);
+    let before = common::sha(&env.db());
+    env.ok(&["list"]);
+    env.ok(&["show", "Sam"]);
+    env.ok(&["referral", "list"]);
+    env.ok(&["check"]);
+    assert_eq!(common::sha(&env.db()), before);
+}

@@ -65,6 +65,12 @@ pub enum Command {
     Thank(ThankArgs),
     /// Tell the referrer how a referral is going (logs `update` on them, linked to it)
     Inform(InformArgs),
+    /// Write a consistent copy of the database (default: the backups folder)
+    Backup { path: Option<PathBuf> },
+    /// Replace the database with a backup (the current one is backed up first)
+    Restore { path: PathBuf },
+    /// Check the database: integrity, foreign keys, schema version, row counts
+    Check,
     /// Print where the database and config live
     Paths,
     /// Configuration

@@ -5,6 +5,7 @@
 
 mod args;
 mod contacts;
+mod data;
 mod output;
 mod referrals;
 mod scores;
@@ -182,6 +183,9 @@ fn run(cli: Cli) -> Result<()> {
         _ => {}
     }
     let config = Config::load(&paths.config, paths.config_required)?;
+    if let Command::Restore { path } = &command {
+        return data::restore(&paths, &config, path, cli.json);
+    }
     let store = Store::open(&paths.db)?;
     let mut ctx = Ctx {
         store,
@@ -189,10 +193,10 @@ fn run(cli: Cli) -> Result<()> {
         today,
         json: cli.json,
     };
-    dispatch(&mut ctx, command)
+    dispatch(&mut ctx, command, paths.db)
 }
 
-fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
+fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
     match command {
         Command::Add(a) => contacts::add(ctx, a),
         Command::Edit(a) => contacts::edit(ctx, a),
@@ -206,6 +210,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Result<()> {
         Command::Referral(r) => referrals::referral(ctx, r),
         Command::Thank(a) => referrals::thank(ctx, a),
         Command::Inform(a) => referrals::inform(ctx, a),
-        Command::Paths | Command::Config { .. } => Ok(()),
+        Command::Backup { path } => data::backup(ctx, &db, path),
+        Command::Check => data::check(ctx),
+        Command::Paths | Command::Config { .. } | Command::Restore { .. } => Ok(()),
     }
 }

@@ -200,7 +200,12 @@ pub fn validate_change(
         }
         _ => {}
     }
-    let has_reason = !change.reason.as_deref().map(str::trim).unwrap_or("").is_empty();
+    let has_reason = !change
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("")
+        .is_empty();
     match change.to {
         Status::Lost if !has_reason => {
             return Err(DomainError::invalid(

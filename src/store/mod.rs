@@ -3,6 +3,7 @@
 //!
 //! May import `domain`, `rusqlite`, `rusqlite_migration` and `std::fs`; never `cli`.
 
+pub mod backup;
 mod contacts;
 mod interactions;
 mod referrals;
@@ -66,6 +67,10 @@ impl Store {
     /// this build; an older one is backed up to `ties-v{N}.bak.db` beside it, then
     /// migrated in one transaction. Anything else is refused with the file untouched.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_inner(path, true)
+    }
+
+    fn open_inner(path: &Path, backup_older: bool) -> Result<Store> {
         let io = |source| StoreError::Io {
             path: path.to_path_buf(),
             source,
@@ -105,7 +110,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
         };
-        store.prepare()?;
+        store.prepare(backup_older)?;
         Ok(store)
     }
 
@@ -113,7 +118,7 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         let mut store = Store { conn, path: None };
-        store.prepare()?;
+        store.prepare(false)?;
         Ok(store)
     }
 
@@ -123,7 +128,7 @@ impl Store {
     }
 
     /// Pragmas, then backup-then-migrate.
-    fn prepare(&mut self) -> Result<()> {
+    fn prepare(&mut self, backup_older: bool) -> Result<()> {
         self.conn.busy_timeout(Duration::from_millis(5000))?;
         let mode: String = self
             .conn
@@ -136,7 +141,7 @@ impl Store {
         self.conn
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         let version = self.schema_version()?;
-        if version > 0 && version < LATEST_VERSION {
+        if backup_older && version > 0 && version < LATEST_VERSION {
             if let Some(path) = &self.path {
                 backup_before_migrate(&self.conn, path, version)?;
             }
@@ -146,8 +151,15 @@ impl Store {
                 .to_latest(&mut self.conn)
                 .map_err(|e| StoreError::Migration(e.to_string()))?;
         }
-        self.conn
-            .pragma_update(None, "application_id", APPLICATION_ID)?;
+        // Only a new file needs its application id: a pragma write on every open would
+        // turn read-only commands into writes.
+        let app_id: i64 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if app_id != APPLICATION_ID {
+            self.conn
+                .pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
         Ok(())
     }
 

@@ -97,6 +97,11 @@ pub fn row_counts(db: &Path) -> Vec<(String, i64)> {
     .collect()
 }
 
-pub fn sha(path: &Path) -> Vec<u8> {
-    std::fs::read(path).expect("read file")
+/// A fingerprint of a file's bytes (length and a 64-bit hash), printable in failures.
+pub fn sha(path: &Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let bytes = std::fs::read(path).expect("read file");
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("{} bytes, hash {:016x}", bytes.len(), h.finish())
 }

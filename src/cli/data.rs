@@ -1,0 +1,216 @@
+//! Data safety commands: backup, restore, check.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow};
+use serde_json::{Map, Value, json};
+
+use super::output::print_json;
+use super::{Ctx, Paths};
+use crate::config::Config;
+use crate::error::UsageError;
+use crate::store::Store;
+use crate::store::backup::{replace_database, validate_restore_source};
+
+/// The folder of automatic backups: `backups/` beside the database.
+pub fn backups_dir(db: &Path) -> PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("backups")
+}
+
+/// A fresh automatic backup path, `ties-YYYYMMDD-HHMMSS[-suffix].db`, that does not exist yet.
+fn auto_backup_path(db: &Path, suffix: &str) -> PathBuf {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let dir = backups_dir(db);
+    let mut p = dir.join(format!("ties-{stamp}{suffix}.db"));
+    let mut n = 2;
+    while p.exists() {
+        p = dir.join(format!("ties-{stamp}{suffix}-{n}.db"));
+        n += 1;
+    }
+    p
+}
+
+/// Keeps the newest `keep` automatic backups (by their timestamped names); 0 keeps all.
+fn prune(db: &Path, keep: u32) -> Vec<PathBuf> {
+    if keep == 0 {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(backups_dir(db)) else {
+        return Vec::new();
+    };
+    let mut autos: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with("ties-")
+                    && n.ends_with(".db")
+                    && n.as_bytes()
+                        .get(5..13)
+                        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            })
+        })
+        .collect();
+    // Oldest first: by modification time, then name.
+    autos.sort_by_key(|p| {
+        (
+            std::fs::metadata(p).and_then(|m| m.modified()).ok(),
+            p.clone(),
+        )
+    });
+    let excess = autos.len().saturating_sub(keep as usize);
+    autos
+        .into_iter()
+        .take(excess)
+        .filter(|p| std::fs::remove_file(p).is_ok())
+        .collect()
+}
+
+fn counts_json(counts: &[(&str, i64)]) -> Value {
+    Value::Object(
+        counts
+            .iter()
+            .map(|(t, n)| (t.to_string(), json!(n)))
+            .collect::<Map<_, _>>(),
+    )
+}
+
+fn counts_text(counts: &[(&str, i64)]) -> String {
+    let get = |t: &str| counts.iter().find(|c| c.0 == t).map_or(0, |c| c.1);
+    format!(
+        "{} contacts, {} interactions, {} referrals, {} snoozes",
+        get("contacts"),
+        get("interactions"),
+        get("referrals"),
+        get("snoozes")
+    )
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}
+
+pub fn backup(ctx: &mut Ctx, db: &Path, target: Option<PathBuf>) -> Result<()> {
+    let automatic = target.is_none();
+    let target = target.unwrap_or_else(|| auto_backup_path(db, ""));
+    let bytes = ctx.store.backup_to(&target)?;
+    let counts = ctx.store.row_counts()?;
+    let pruned = if automatic {
+        prune(db, ctx.config.backup.keep)
+    } else {
+        Vec::new()
+    };
+    if ctx.json {
+        return print_json(
+            &json!({"path": target, "bytes": bytes, "counts": counts_json(&counts), "pruned": pruned}),
+        );
+    }
+    println!(
+        "Backed up to {} ({}): {}.",
+        target.display(),
+        human_size(bytes),
+        counts_text(&counts)
+    );
+    if !pruned.is_empty() {
+        println!(
+            "Removed {} older automatic backup(s), keeping the newest {}.",
+            pruned.len(),
+            ctx.config.backup.keep
+        );
+    }
+    Ok(())
+}
+
+/// Restore runs without opening the current database first: it may be the damaged one.
+pub fn restore(paths: &Paths, config: &Config, source: &Path, json: bool) -> Result<()> {
+    let db = &paths.db;
+    if let (Ok(a), Ok(b)) = (source.canonicalize(), db.canonicalize()) {
+        if a == b {
+            return Err(UsageError::new(
+                "that is the database in use; name a backup file to restore from",
+            )
+            .into());
+        }
+    }
+    let version = validate_restore_source(source)?;
+    // Keep what is there now, whatever its state.
+    let mut saved = None;
+    if db.exists() {
+        let opened = Store::open(db);
+        match opened {
+            Ok(store) => {
+                let p = auto_backup_path(db, "-before-restore");
+                store.backup_to(&p)?;
+                saved = Some(p);
+            }
+            Err(_) => {
+                let p = auto_backup_path(db, "-damaged");
+                std::fs::create_dir_all(backups_dir(db))?;
+                std::fs::copy(db, &p).map_err(|e| {
+                    anyhow!(
+                        "cannot save the current database to {}: {e}; nothing was restored",
+                        p.display()
+                    )
+                })?;
+                saved = Some(p);
+            }
+        }
+    } else if let Some(dir) = db.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let counts = replace_database(source, db)?;
+    let _ = prune(db, config.backup.keep);
+    if json {
+        return print_json(
+            &json!({"restored_from": source, "schema_version": version, "previous_saved_to": saved, "counts": counts_json(&counts)}),
+        );
+    }
+    if let Some(p) = &saved {
+        println!("Saved the previous database to {}.", p.display());
+    }
+    println!(
+        "Restored {} from {}: {}.",
+        db.display(),
+        source.display(),
+        counts_text(&counts)
+    );
+    Ok(())
+}
+
+pub fn check(ctx: &mut Ctx) -> Result<()> {
+    let r = ctx.store.check()?;
+    if ctx.json {
+        print_json(&json!({
+            "ok": r.is_ok(),
+            "schema_version": r.schema_version,
+            "integrity": r.integrity,
+            "foreign_keys": r.foreign_keys,
+            "counts": counts_json(&r.counts),
+        }))?;
+    } else {
+        println!("schema version  {}", r.schema_version);
+        println!("integrity       {}", r.integrity.join("; "));
+        println!(
+            "foreign keys    {}",
+            if r.foreign_keys.is_empty() {
+                "ok".to_string()
+            } else {
+                r.foreign_keys.join("; ")
+            }
+        );
+        for (t, n) in &r.counts {
+            println!("{t:<16}{n}");
+        }
+    }
+    if r.is_ok() {
+        Ok(())
+    } else {
+        Err(anyhow!(
+            "the database has problems (see above); restore the latest good backup with `ties restore PATH`"
+        ))
+    }
+}

@@ -1,0 +1,228 @@
+//! Backup, restore and integrity checks of the database file.
+//!
+//! A backup is `VACUUM INTO` a temporary file beside the target, checked with
+//! `integrity_check` on its own, fsynced, then renamed into place: a reader never sees
+//! a half-written backup, and an existing file is never overwritten.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{APPLICATION_ID, LATEST_VERSION, Result, Store, StoreError};
+
+/// What `ties check` found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckReport {
+    pub schema_version: i64,
+    /// `["ok"]` when healthy; otherwise SQLite's findings.
+    pub integrity: Vec<String>,
+    /// One line per foreign-key violation.
+    pub foreign_keys: Vec<String>,
+    pub counts: Vec<(&'static str, i64)>,
+}
+
+impl CheckReport {
+    pub fn is_ok(&self) -> bool {
+        self.integrity == ["ok"]
+            && self.foreign_keys.is_empty()
+            && self.schema_version == LATEST_VERSION
+    }
+}
+
+impl Store {
+    /// Copies the live database to `target` (which must not exist) consistently, even
+    /// while another process writes. Returns the size of the copy in bytes.
+    pub fn backup_to(&self, target: &Path) -> Result<u64> {
+        if target.exists() {
+            return Err(StoreError::Usage(format!(
+                "{} already exists; ties never overwrites a backup, so choose another path",
+                target.display()
+            )));
+        }
+        let dir = target
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let tmp = temp_beside(target);
+        let result = (|| {
+            self.conn
+                .execute("VACUUM INTO ?1", [tmp.to_string_lossy()])?;
+            let problems = integrity_of(&tmp)?;
+            if problems != ["ok"] {
+                return Err(StoreError::Migration(format!(
+                    "the backup copy failed its integrity check: {}",
+                    problems.join("; ")
+                )));
+            }
+            sync_file(&tmp)?;
+            // Never overwrite: hard-link into place (fails if the target appeared meanwhile).
+            std::fs::hard_link(&tmp, target).map_err(|source| StoreError::Io {
+                path: target.to_path_buf(),
+                source,
+            })?;
+            sync_dir(dir);
+            Ok(std::fs::metadata(target).map(|m| m.len()).unwrap_or(0))
+        })();
+        let _ = std::fs::remove_file(&tmp);
+        result
+    }
+
+    /// `integrity_check`, `foreign_key_check`, the schema version and the row counts.
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let integrity: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let foreign_keys: Vec<String> = stmt
+            .query_map([], |r| {
+                let table: String = r.get(0)?;
+                let rowid: Option<i64> = r.get(1)?;
+                let parent: String = r.get(2)?;
+                Ok(format!(
+                    "{table} row {} points to a missing {parent} row",
+                    rowid.unwrap_or(-1)
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(CheckReport {
+            schema_version: self.schema_version()?,
+            integrity,
+            foreign_keys,
+            counts: self.row_counts()?,
+        })
+    }
+}
+
+/// Validates a candidate file for restore without writing to it: a ties database that
+/// passes `integrity_check`, no newer than this build. Returns its schema version.
+pub fn validate_restore_source(path: &Path) -> Result<i64> {
+    let meta = std::fs::metadata(path).map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() == 0 {
+        return Err(StoreError::NotTies {
+            path: path.to_path_buf(),
+            detail: "the file is empty".into(),
+        });
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| super::classify_open_error(path, e))?;
+    let not_ties = |e: rusqlite::Error| super::classify_open_error(path, e);
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(not_ties)?;
+    if app != APPLICATION_ID {
+        return Err(StoreError::NotTies {
+            path: path.to_path_buf(),
+            detail: "a SQLite file of another application".into(),
+        });
+    }
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(not_ties)?;
+    if version > LATEST_VERSION {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+            ours: LATEST_VERSION,
+        });
+    }
+    drop(conn);
+    let problems = integrity_of(path)?;
+    if problems != ["ok"] {
+        return Err(StoreError::NotTies {
+            path: path.to_path_buf(),
+            detail: format!(
+                "it is damaged: {}",
+                problems.into_iter().take(3).collect::<Vec<_>>().join("; ")
+            ),
+        });
+    }
+    Ok(version)
+}
+
+/// Replaces the database at `db` with a copy of `source`, atomically: the copy is
+/// prepared (and migrated when older) beside `db`, then renamed over it. The caller
+/// has closed every connection to `db` and backed it up.
+pub fn replace_database(source: &Path, db: &Path) -> Result<Vec<(&'static str, i64)>> {
+    let tmp = temp_beside(db);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| StoreError::Io { path, source }
+    };
+    let result = (|| {
+        std::fs::copy(source, &tmp).map_err(io(&tmp))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))
+                .map_err(io(&tmp))?;
+        }
+        let counts = {
+            // Migrates an older copy in place (no extra backup: the source is untouched).
+            let store = Store::open_inner(&tmp, false)?;
+            store.row_counts()?
+        };
+        sync_file(&tmp)?;
+        for ext in ["db-wal", "db-shm"] {
+            let side = db.with_extension(ext);
+            if side.exists() {
+                std::fs::remove_file(&side).map_err(io(&side))?;
+            }
+        }
+        std::fs::rename(&tmp, db).map_err(io(db))?;
+        if let Some(dir) = db.parent() {
+            sync_dir(dir);
+        }
+        Ok(counts)
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    for ext in ["db-wal", "db-shm"] {
+        let _ = std::fs::remove_file(tmp.with_extension(ext));
+    }
+    result
+}
+
+/// Runs `PRAGMA integrity_check` on a file through a fresh read-only connection.
+fn integrity_of(path: &Path) -> Result<Vec<String>> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| super::classify_open_error(path, e))?;
+    let mut stmt = conn
+        .prepare("PRAGMA integrity_check")
+        .map_err(|e| super::classify_open_error(path, e))?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| super::classify_open_error(path, e))?;
+    Ok(rows)
+}
+
+fn temp_beside(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "ties.db".into());
+    target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+fn sync_file(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Makes a rename durable; best effort (not every platform can open a folder).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}

@@ -1,0 +1,195 @@
+//! Backup, restore and check through the CLI: round trips keep every row, bad sources
+//! are refused with the current database untouched.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Env, row_counts, sha};
+
+fn dump(db: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut out = Vec::new();
+    for t in [
+        "contacts",
+        "contact_fields",
+        "tags",
+        "interactions",
+        "referrals",
+        "referral_events",
+        "snoozes",
+    ] {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {t} ORDER BY 1, 2"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect();
+                Ok(format!("{t}: {}", cells.join(" | ")))
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+fn seed(env: &Env) {
+    env.ok(&[
+        "add",
+        "Sam Lee",
+        "--email",
+        "sam@lee.example",
+        "--tag",
+        "plumber",
+        "--note",
+        "multi\nline ✓",
+    ]);
+    env.ok(&["add", "Ana Ruiz"]);
+    env.ok(&[
+        "refer",
+        "Dana Hart",
+        "--by",
+        "Sam",
+        "--on",
+        "2026-11-01",
+        "--quality",
+        "email_intro",
+    ]);
+    env.ok(&[
+        "log",
+        "Sam",
+        "meeting",
+        "--on",
+        "2026-11-02",
+        "--label",
+        "coffee",
+    ]);
+    env.ok(&["thank", "1", "--with", "gift", "--amount", "40"]);
+}
+
+#[test]
+fn backup_then_restore_round_trips_every_row() {
+    let env = Env::new();
+    seed(&env);
+    let original = dump(&env.db());
+    let backup = env.dir.path().join("b.db");
+    let out = env.json(&["backup", backup.to_str().unwrap()]);
+    assert_eq!(out["counts"]["contacts"], 3);
+    // The backup passes integrity_check on its own and is a ties database.
+    let conn = rusqlite::Connection::open(&backup).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app, ties::store::APPLICATION_ID);
+    drop(conn);
+    // Never overwritten.
+    env.fails(&["backup", backup.to_str().unwrap()], 2);
+
+    env.ok(&["add", "Someone New"]);
+    env.ok(&["log", "Ana Ruiz", "call"]);
+    assert_ne!(dump(&env.db()), original);
+    let r = env.json(&["restore", backup.to_str().unwrap()]);
+    assert!(
+        r["previous_saved_to"]
+            .as_str()
+            .unwrap()
+            .contains("before-restore")
+    );
+    assert_eq!(
+        dump(&env.db()),
+        original,
+        "restore brings back exactly the backed-up rows"
+    );
+    env.ok(&["check"]);
+}
+
+#[test]
+fn default_backups_are_timestamped_and_pruned() {
+    let env = Env::new();
+    seed(&env);
+    let cfg = env.dir.path().join("c.toml");
+    std::fs::write(&cfg, "[backup]\nkeep = 2\n").unwrap();
+    let mut paths = Vec::new();
+    for _ in 0..4 {
+        let out = env.json(&["--config", cfg.to_str().unwrap(), "backup"]);
+        paths.push(out["path"].as_str().unwrap().to_string());
+    }
+    assert!(paths[0].contains("/backups/ties-"), "{}", paths[0]);
+    let left: Vec<_> = std::fs::read_dir(env.db().parent().unwrap().join("backups"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(
+        left.len(),
+        2,
+        "only the newest two automatic backups are kept"
+    );
+    assert!(std::path::Path::new(&paths[3]).exists());
+}
+
+#[test]
+fn restoring_a_bad_file_is_refused_and_changes_nothing() {
+    let env = Env::new();
+    seed(&env);
+    let dir = env.dir.path();
+    // A corrupt copy of a real backup: bytes overwritten in the middle.
+    let good = dir.join("good.db");
+    env.ok(&["backup", good.to_str().unwrap()]);
+    let before = sha(&env.db());
+    let counts = row_counts(&env.db());
+    let mut bytes = std::fs::read(&good).unwrap();
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid..mid + 4096] {
+        *b = 0xA5;
+    }
+    let corrupt = dir.join("corrupt.db");
+    std::fs::write(&corrupt, &bytes).unwrap();
+    let garbage = dir.join("garbage.db");
+    std::fs::write(&garbage, vec![7u8; 10_000]).unwrap();
+    let empty = dir.join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let foreign = dir.join("foreign.db");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+
+    for bad in [
+        &corrupt,
+        &garbage,
+        &empty,
+        &foreign,
+        &dir.join("missing.db"),
+    ] {
+        let e = env.fails(&["restore", bad.to_str().unwrap()], 1);
+        assert!(e.starts_with("error: "), "{e}");
+        assert_eq!(
+            sha(&env.db()),
+            before,
+            "restore of {} touched the database",
+            bad.display()
+        );
+    }
+    assert_eq!(row_counts(&env.db()), counts);
+    assert!(
+        !env.db().parent().unwrap().join("backups").exists(),
+        "nothing was saved or replaced"
+    );
+}
+
+#[test]
+fn check_reports_counts() {
+    let env = Env::new();
+    seed(&env);
+    let c = env.json(&["check"]);
+    assert_eq!(c["ok"], true);
+    assert_eq!(c["integrity"], serde_json::json!(["ok"]));
+    assert_eq!(c["counts"]["referrals"], 1);
+}

@@ -4,6 +4,7 @@
 //!
 //! - [`domain`]  pure types, validation and scoring; no I/O, no clock.
 //! - [`store`]   the only module that speaks SQL; returns domain types.
+//! - [`demo`]    deterministic demo data from a seed (pure).
 //! - [`config`]  the embedded default configuration overlaid by the user's file.
 //! - [`text`]    safe display of user text (no control bytes reach a terminal).
 //! - [`error`]   error types that decide exit codes.
@@ -12,6 +13,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod store;

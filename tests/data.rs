@@ -193,3 +193,37 @@ fn check_reports_counts() {
     assert_eq!(c["integrity"], serde_json::json!(["ok"]));
     assert_eq!(c["counts"]["referrals"], 1);
 }
+
+#[test]
+fn demo_fills_deterministically_and_guards_real_data() {
+    let a = Env::new();
+    let b = Env::new();
+    let out = a.json(&["demo", "--contacts", "200", "--seed", "7"]);
+    assert_eq!(out["counts"]["contacts"], 200);
+    b.ok(&["demo", "--contacts", "200", "--seed", "7"]);
+    assert_eq!(dump(&a.db()).len(), dump(&b.db()).len());
+    let strip_uid = |rows: Vec<String>| {
+        rows.into_iter()
+            .filter(|r| !r.starts_with("contacts:"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip_uid(dump(&a.db())),
+        strip_uid(dump(&b.db())),
+        "same seed and today, same data"
+    );
+    // A non-empty database is refused without --force, and untouched.
+    let before = sha(&a.db());
+    let e = a.fails(&["demo"], 2);
+    assert!(e.contains("--force"), "{e}");
+    assert_eq!(sha(&a.db()), before);
+    let out = a.json(&["demo", "--contacts", "50", "--force"]);
+    assert_eq!(out["counts"]["contacts"], 50);
+    assert!(
+        out["previous_saved_to"]
+            .as_str()
+            .unwrap()
+            .contains("before-demo")
+    );
+    a.ok(&["check"]);
+}

@@ -71,6 +71,8 @@ pub enum Command {
     Restore { path: PathBuf },
     /// Check the database: integrity, foreign keys, schema version, row counts
     Check,
+    /// Fill the database with deterministic demo data (also the benchmark data generator)
+    Demo(DemoArgs),
     /// Print where the database and config live
     Paths,
     /// Configuration
@@ -253,4 +255,17 @@ pub struct InformArgs {
     pub on: Option<String>,
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many contacts
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub contacts: usize,
+    /// The seed: the same seed and today give the same data
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Replace a non-empty database (it is backed up first)
+    #[arg(long)]
+    pub force: bool,
 }

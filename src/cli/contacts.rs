@@ -88,7 +88,7 @@ pub fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
     if ctx.json {
         return print_json(&output::contact_json(ctx, id)?);
     }
-    println!("Added #{id} {}.", sanitize(&new.name));
+    outln!("Added #{id} {}.", sanitize(&new.name));
     Ok(())
 }
 
@@ -137,7 +137,7 @@ pub fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
         return print_json(&output::contact_json(ctx, id)?);
     }
     let name = ctx.store.contact(id)?.map(|c| c.name).unwrap_or_default();
-    println!("Updated #{id} {}.", sanitize(&name));
+    outln!("Updated #{id} {}.", sanitize(&name));
     Ok(())
 }
 
@@ -175,7 +175,7 @@ pub fn list(ctx: &mut Ctx, a: ListArgs) -> Result<()> {
         return print_json(&rows);
     }
     if contacts.is_empty() {
-        println!("No contacts match. Add one with `ties add NAME`.");
+        outln!("No contacts match. Add one with `ties add NAME`.");
         return Ok(());
     }
     for (c, row) in contacts.iter().zip(&rows) {
@@ -192,7 +192,7 @@ pub fn list(ctx: &mut Ctx, a: ListArgs) -> Result<()> {
         } else {
             format!("  [{}]", sanitize(&c.tags.join(", ")))
         };
-        println!(
+        outln!(
             "#{:<5} {}{}  ({}, {} {}, last touch {}){}",
             c.id,
             sanitize(&c.name),
@@ -224,19 +224,19 @@ pub fn archive(ctx: &mut Ctx, contact: &str, archive: bool) -> Result<()> {
         .ok_or_else(|| UsageError::new(format!("contact #{id} vanished; try again")))?;
     let name = sanitize(&c.name).into_owned();
     match (archive, c.archived_on.is_some()) {
-        (true, true) if !ctx.json => println!("#{id} {name} is already archived."),
-        (false, false) if !ctx.json => println!("#{id} {name} is not archived."),
+        (true, true) if !ctx.json => outln!("#{id} {name} is already archived."),
+        (false, false) if !ctx.json => outln!("#{id} {name} is not archived."),
         (true, true) | (false, false) => {}
         (true, false) => {
             ctx.store.set_archived(id, Some(ctx.today))?;
             if !ctx.json {
-                println!("Archived #{id} {name}. Bring them back with `ties unarchive #{id}`.");
+                outln!("Archived #{id} {name}. Bring them back with `ties unarchive #{id}`.");
             }
         }
         (false, true) => {
             ctx.store.set_archived(id, None)?;
             if !ctx.json {
-                println!("Unarchived #{id} {name}.");
+                outln!("Unarchived #{id} {name}.");
             }
         }
     }
@@ -263,7 +263,7 @@ pub fn merge(ctx: &mut Ctx, keep: &str, other: &str) -> Result<()> {
         .contact(keep_id)?
         .map(|c| c.name)
         .unwrap_or_default();
-    println!(
+    outln!(
         "Merged #{other_id} {} into #{keep_id} {}: its interactions, referrals, fields and tags are now theirs.",
         sanitize(&other_name),
         sanitize(&keep_name)
@@ -311,7 +311,7 @@ pub fn log(ctx: &mut Ctx, a: LogArgs) -> Result<()> {
         .as_deref()
         .map(|l| format!(" ({})", sanitize(l)))
         .unwrap_or_default();
-    println!(
+    outln!(
         "Logged {}{} with {} on {}.",
         i.kind,
         label,

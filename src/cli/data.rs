@@ -109,14 +109,14 @@ pub fn backup(ctx: &mut Ctx, db: &Path, target: Option<PathBuf>) -> Result<()> {
             &json!({"path": target, "bytes": bytes, "counts": counts_json(&counts), "pruned": pruned}),
         );
     }
-    println!(
+    outln!(
         "Backed up to {} ({}): {}.",
         target.display(),
         human_size(bytes),
         counts_text(&counts)
     );
     if !pruned.is_empty() {
-        println!(
+        outln!(
             "Removed {} older automatic backup(s), keeping the newest {}.",
             pruned.len(),
             ctx.config.backup.keep
@@ -170,9 +170,9 @@ pub fn restore(paths: &Paths, config: &Config, source: &Path, json: bool) -> Res
         );
     }
     if let Some(p) = &saved {
-        println!("Saved the previous database to {}.", p.display());
+        outln!("Saved the previous database to {}.", p.display());
     }
-    println!(
+    outln!(
         "Restored {} from {}: {}.",
         db.display(),
         source.display(),
@@ -192,9 +192,9 @@ pub fn check(ctx: &mut Ctx) -> Result<()> {
             "counts": counts_json(&r.counts),
         }))?;
     } else {
-        println!("schema version  {}", r.schema_version);
-        println!("integrity       {}", r.integrity.join("; "));
-        println!(
+        outln!("schema version  {}", r.schema_version);
+        outln!("integrity       {}", r.integrity.join("; "));
+        outln!(
             "foreign keys    {}",
             if r.foreign_keys.is_empty() {
                 "ok".to_string()
@@ -203,7 +203,7 @@ pub fn check(ctx: &mut Ctx) -> Result<()> {
             }
         );
         for (t, n) in &r.counts {
-            println!("{t:<16}{n}");
+            outln!("{t:<16}{n}");
         }
     }
     if r.is_ok() {
@@ -213,4 +213,41 @@ pub fn check(ctx: &mut Ctx) -> Result<()> {
             "the database has problems (see above); restore the latest good backup with `ties restore PATH`"
         ))
     }
+}
+
+pub fn demo(ctx: &mut Ctx, db: &Path, a: super::args::DemoArgs) -> Result<()> {
+    if a.contacts == 0 || a.contacts > 1_000_000 {
+        return Err(UsageError::new("--contacts must be between 1 and 1000000").into());
+    }
+    let mut saved = None;
+    if !ctx.store.is_empty()? {
+        if !a.force {
+            return Err(UsageError::new(format!(
+                "{} already holds contacts; demo data would mix with them, so add --force to replace everything (it is backed up first), or use --db with a new file",
+                db.display()
+            ))
+            .into());
+        }
+        let p = auto_backup_path(db, "-before-demo");
+        ctx.store.backup_to(&p)?;
+        saved = Some(p);
+    }
+    let data = crate::demo::generate(a.contacts, a.seed, ctx.today);
+    ctx.store.fill_demo(&data, ctx.today, a.force)?;
+    let counts = ctx.store.row_counts()?;
+    if ctx.json {
+        return print_json(
+            &json!({"seed": a.seed, "previous_saved_to": saved, "counts": counts_json(&counts)}),
+        );
+    }
+    if let Some(p) = saved {
+        outln!("Saved the previous database to {}.", p.display());
+    }
+    outln!(
+        "Filled {} with demo data (seed {}): {}.",
+        db.display(),
+        a.seed,
+        counts_text(&counts)
+    );
+    Ok(())
 }

@@ -3,6 +3,23 @@
 //!
 //! May import everything below it (`domain`, `store`, `config`, `text`, `error`).
 
+/// `println!` that returns an error instead of panicking when stdout is closed
+/// (`ties list | head`); `main` treats a broken pipe as a quiet exit.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)?
+    }};
+}
+
+/// `print!` counterpart of [`outln!`].
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($t)*)?
+    }};
+}
+
 mod args;
 mod contacts;
 mod data;
@@ -38,11 +55,20 @@ pub fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "error: {}", one_line(&e));
             ExitCode::from(exit_code(&e))
         }
     }
+}
+
+/// The reader of our output went away (`ties list | head`): not an error worth a word.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The error and its causes as one line (a cause already quoted in the message is not repeated).
@@ -175,7 +201,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Paths => return output::paths(&paths, cli.json),
         Command::Config { print_default } => {
             if *print_default {
-                print!("{}", crate::config::DEFAULT_TOML);
+                out!("{}", crate::config::DEFAULT_TOML);
                 return Ok(());
             }
             return Err(UsageError::new("say what to do: `ties config --print-default`").into());
@@ -212,6 +238,7 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Inform(a) => referrals::inform(ctx, a),
         Command::Backup { path } => data::backup(ctx, &db, path),
         Command::Check => data::check(ctx),
+        Command::Demo(a) => data::demo(ctx, &db, a),
         Command::Paths | Command::Config { .. } | Command::Restore { .. } => Ok(()),
     }
 }

@@ -14,7 +14,7 @@ use crate::text::{sanitize, sanitize_multiline};
 
 /// Prints one pretty JSON document on stdout.
 pub fn print_json<T: Serialize + ?Sized>(v: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
+    outln!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }
 
@@ -28,8 +28,8 @@ pub fn paths(p: &Paths, json: bool) -> Result<()> {
             "backups": backups,
         }));
     }
-    println!("database  {}", p.db.display());
-    println!(
+    outln!("database  {}", p.db.display());
+    outln!(
         "config    {}{}",
         p.config.display(),
         if p.config.exists() {
@@ -39,7 +39,7 @@ pub fn paths(p: &Paths, json: bool) -> Result<()> {
         }
     );
     if let Some(b) = backups {
-        println!("backups   {}", b.display());
+        outln!("backups   {}", b.display());
     }
     Ok(())
 }
@@ -245,6 +245,6 @@ pub fn print_contact(ctx: &Ctx, doc: &Value) -> Result<()> {
             note
         ));
     }
-    print!("{out}");
+    out!("{out}");
     Ok(())
 }

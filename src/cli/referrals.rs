@@ -71,18 +71,18 @@ pub fn refer(ctx: &mut Ctx, a: ReferArgs) -> Result<()> {
     }
     let names = output::names(ctx)?;
     if created {
-        println!(
+        outln!(
             "Created contact #{person_id} {} (no existing contact matched).",
             sanitize(names.get(&person_id).map_or("", |s| s))
         );
     }
-    println!(
+    outln!(
         "Recorded referral #{id}: {} on {on} ({}).",
         sanitize(&describe_referral(&r, &names)),
         r.quality
     );
     if r.is_received() {
-        println!("Thank them now: `ties thank {id}`.");
+        outln!("Thank them now: `ties thank {id}`.");
     }
     Ok(())
 }
@@ -102,7 +102,7 @@ fn list(ctx: &mut Ctx, open: bool) -> Result<()> {
         return print_json(&refs.iter().map(referral_json).collect::<Vec<_>>());
     }
     if refs.is_empty() {
-        println!(
+        outln!(
             "No referrals{}. Record one with `ties refer PERSON --by REFERRER`.",
             if open { " open" } else { "" }
         );
@@ -119,7 +119,7 @@ fn list(ctx: &mut Ctx, open: bool) -> Result<()> {
             .as_deref()
             .map(|x| format!(" ({})", sanitize(x)))
             .unwrap_or_default();
-        println!(
+        outln!(
             "#{:<4} {}  {:<9}{}{}  {} · {} · last change {}",
             r.id,
             r.referred_on,
@@ -158,7 +158,7 @@ fn status(ctx: &mut Ctx, a: StatusArgs) -> Result<()> {
         return print_json(&referral_json(&r));
     }
     let names = output::names(ctx)?;
-    println!(
+    outln!(
         "Referral #{} ({}) is now {} as of {}.",
         r.id,
         sanitize(&describe_referral(&r, &names)),
@@ -166,7 +166,7 @@ fn status(ctx: &mut Ctx, a: StatusArgs) -> Result<()> {
         change.on
     );
     if let Side::ReceivedFrom(_) = r.side() {
-        println!(
+        outln!(
             "Close the loop: `ties inform {}` once you have told the referrer.",
             r.id
         );
@@ -204,7 +204,7 @@ pub fn thank(ctx: &mut Ctx, a: ThankArgs) -> Result<()> {
     }
     let names = output::names(ctx)?;
     let with = i.reward.map(|w| format!(" with a {w}")).unwrap_or_default();
-    println!(
+    outln!(
         "Thanked {}{with} for referring {} (referral #{}).",
         sanitize(names.get(&by).map_or("", |s| s)),
         sanitize(names.get(&r.person_id).map_or("", |s| s)),
@@ -225,7 +225,7 @@ pub fn inform(ctx: &mut Ctx, a: InformArgs) -> Result<()> {
         return print_json(&ctx.store.interaction(id)?);
     }
     let names = output::names(ctx)?;
-    println!(
+    outln!(
         "Told {} how it is going with {} ({}), referral #{}.",
         sanitize(names.get(&by).map_or("", |s| s)),
         sanitize(names.get(&r.person_id).map_or("", |s| s)),

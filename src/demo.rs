@@ -1,0 +1,513 @@
+//! Deterministic demo data: realistic people, touches and referral chains from a seed
+//! and a date. Pure (no I/O, no clock); `store::Store::fill_demo` writes it.
+//!
+//! The shape follows Dunbar's layers: a handful of inner-circle people touched weekly,
+//! more close and active ones, and many acquaintances seen a few times a year. Clients
+//! get jobs followed by praise; referrals form chains up to five deep with mixed
+//! qualities and statuses, some unthanked and some with updates owed, so every pane and
+//! every kind of review item has something to show.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::domain::contact::{Circle, Field, FieldKind, NewContact};
+use crate::domain::interaction::{Channel, Direction, InteractionKind, NewInteraction, Reward};
+use crate::domain::referral::{Quality, Status, StatusEvent};
+
+const FIRST: &str = include_str!("../assets/demo/first_names.txt");
+const LAST: &str = include_str!("../assets/demo/last_names.txt");
+const TRADES: &str = include_str!("../assets/demo/trades.txt");
+
+/// An interaction of the demo, by contact (and referral) index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoInteraction {
+    pub contact: usize,
+    pub referral: Option<usize>,
+    /// `contact_id` and `referral_id` are filled in by the store.
+    pub interaction: NewInteraction,
+}
+
+/// A referral of the demo, by contact index; exactly one of referrer / recipient is set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoReferral {
+    pub referrer: Option<usize>,
+    pub person: usize,
+    pub recipient: Option<usize>,
+    pub quality: Quality,
+    pub referred_on: NaiveDate,
+    /// Oldest first, starting with `new` on `referred_on`; the last is the status.
+    pub history: Vec<StatusEvent>,
+    pub value: Option<f64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DemoData {
+    pub contacts: Vec<NewContact>,
+    pub interactions: Vec<DemoInteraction>,
+    pub referrals: Vec<DemoReferral>,
+}
+
+/// The relationship layer a demo contact lives in: how often you touch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Layer {
+    Inner,
+    Close,
+    Active,
+    Acquaintance,
+}
+
+struct Gen {
+    rng: fastrand::Rng,
+    today: NaiveDate,
+    first: Vec<&'static str>,
+    last: Vec<&'static str>,
+    trades: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+impl Gen {
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.rng.usize(..items.len())]
+    }
+
+    fn days_ago(&self, n: i64) -> NaiveDate {
+        self.today - Duration::days(n.max(0))
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.f64() < p
+    }
+}
+
+/// Generates `n` contacts with their history, deterministically from `seed` and `today`.
+pub fn generate(n: usize, seed: u64, today: NaiveDate) -> DemoData {
+    let mut g = Gen {
+        rng: fastrand::Rng::with_seed(seed),
+        today,
+        first: FIRST.lines().filter(|l| !l.trim().is_empty()).collect(),
+        last: LAST.lines().filter(|l| !l.trim().is_empty()).collect(),
+        trades: TRADES
+            .lines()
+            .filter_map(|l| {
+                let mut p = l.split('|');
+                Some((p.next()?, p.next()?, p.next()?))
+            })
+            .collect(),
+    };
+    let mut data = DemoData::default();
+    let mut layers = Vec::with_capacity(n);
+    let mut jobs: Vec<Option<&'static str>> = Vec::with_capacity(n);
+    for i in 0..n {
+        let layer = match g.rng.f64() {
+            x if x < 0.02 => Layer::Inner,
+            x if x < 0.08 => Layer::Close,
+            x if x < 0.25 => Layer::Active,
+            _ => Layer::Acquaintance,
+        };
+        let (contact, job) = contact(&mut g, i, layer);
+        layers.push(layer);
+        jobs.push(job);
+        data.contacts.push(contact);
+    }
+    for i in 0..n {
+        history(&mut g, &mut data, i, layers[i], jobs[i]);
+    }
+    referrals(&mut g, &mut data, &layers);
+    data
+}
+
+fn contact(g: &mut Gen, i: usize, layer: Layer) -> (NewContact, Option<&'static str>) {
+    // A bijection of 0..F·L (multiplier coprime to it) spreads unique first/last pairs;
+    // past every combination a number keeps names unique.
+    let (nf, nl) = (g.first.len(), g.last.len());
+    let combos = nf * nl;
+    let j = (i % combos) * 1237 % combos;
+    let (first, last) = (g.first[j % nf], g.last[j / nf]);
+    let name = if i < combos {
+        format!("{first} {last}")
+    } else {
+        format!("{first} {last} {}", i / combos + 1)
+    };
+    let (trade_co, trade_tag, job) = g.trades[g.rng.usize(..g.trades.len())];
+    let circle = match (layer, g.rng.u8(..10)) {
+        (Layer::Inner, 0..=3) => Circle::Friend,
+        (Layer::Inner, 4..=5) => Circle::Family,
+        (_, 0..=3) => Circle::Client,
+        (_, 4..=5) => Circle::Partner,
+        (_, 6) => Circle::Prospect,
+        (_, 7) => Circle::Friend,
+        _ => Circle::Other,
+    };
+    let slug = format!(
+        "{}.{}",
+        first.to_lowercase(),
+        last.to_lowercase().replace('\'', "")
+    );
+    let mut fields = vec![Field {
+        kind: FieldKind::Email,
+        label: Some("work".into()),
+        value: format!("{slug}{i}@example.com"),
+    }];
+    if g.chance(0.6) {
+        fields.push(Field {
+            kind: FieldKind::Phone,
+            label: Some("mobile".into()),
+            value: format!("+1 555 {:04}", g.rng.u32(0..10_000)),
+        });
+    }
+    let mut tags = vec![trade_tag.to_string()];
+    if g.chance(0.3) {
+        tags.push((*g.pick(&["bni", "neighbour", "alumni", "conference", "gym"])).to_string());
+    }
+    let how_met = *g.pick(&[
+        "BNI chapter",
+        "a neighbour's party",
+        "LinkedIn",
+        "a client's referral",
+        "the school run",
+        "a trade fair",
+        "university",
+    ]);
+    let c = NewContact {
+        uid: Some(format!("demo-{i:06}")),
+        name,
+        company: g.chance(0.7).then(|| format!("{last} {trade_co}")),
+        title: g.chance(0.4).then(|| {
+            (*g.pick(&["Owner", "Director", "Partner", "Founder", "Manager"])).to_string()
+        }),
+        circle: Some(circle),
+        tags,
+        fields,
+        how_met: Some(how_met.to_string()),
+        notes: g
+            .chance(0.2)
+            .then(|| "Prefers a call to email.".to_string()),
+        cadence_days: (layer == Layer::Inner && g.chance(0.5)).then_some(14),
+        do_not_ask: g.chance(0.03),
+        closeness: (layer == Layer::Inner && g.chance(0.5)).then_some(5),
+    };
+    (c, Some(job))
+}
+
+fn push(
+    data: &mut DemoData,
+    contact: usize,
+    on: NaiveDate,
+    kind: InteractionKind,
+    f: impl FnOnce(&mut NewInteraction),
+) {
+    let mut i = NewInteraction::new(0, on, kind);
+    f(&mut i);
+    data.interactions.push(DemoInteraction {
+        contact,
+        referral: None,
+        interaction: i,
+    });
+}
+
+/// A contact's touches: a cadence by layer over up to three years, jobs and praise for clients.
+fn history(g: &mut Gen, data: &mut DemoData, i: usize, layer: Layer, job: Option<&'static str>) {
+    let (gap, count) = match layer {
+        Layer::Inner => (5 + g.rng.i64(0..6), 70 + g.rng.usize(0..30)),
+        Layer::Close => (18 + g.rng.i64(0..12), 40 + g.rng.usize(0..15)),
+        Layer::Active => (35 + g.rng.i64(0..25), 22 + g.rng.usize(0..10)),
+        Layer::Acquaintance => (55 + g.rng.i64(0..55), 15 + g.rng.usize(0..12)),
+    };
+    // The most recent touch: recent for close layers, anywhere in the last year otherwise.
+    let mut age = match layer {
+        Layer::Inner => g.rng.i64(0..10),
+        Layer::Close => g.rng.i64(0..40),
+        Layer::Active => g.rng.i64(0..120),
+        Layer::Acquaintance => g.rng.i64(0..500),
+    };
+    let is_client = data.contacts[i].circle == Some(Circle::Client);
+    for n in 0..count {
+        if age > 3 * 365 {
+            break;
+        }
+        let on = g.days_ago(age);
+        let kind = match g.rng.u8(..20) {
+            0..=5 => InteractionKind::Message,
+            6..=10 => InteractionKind::Call,
+            11..=15 => InteractionKind::Meeting,
+            16 if is_client => InteractionKind::Job,
+            17 => InteractionKind::Gift,
+            18 => InteractionKind::Extra,
+            _ => InteractionKind::Message,
+        };
+        let dir = match g.rng.u8(..4) {
+            0 => Direction::In,
+            1 => Direction::Out,
+            _ => Direction::Both,
+        };
+        push(data, i, on, kind, |x| {
+            if kind == InteractionKind::Message {
+                x.direction = Some(dir);
+            }
+            if kind == InteractionKind::Job {
+                x.label = job.map(str::to_string);
+                x.amount = Some(500.0 * (1 + (n % 7)) as f64);
+            }
+            if kind == InteractionKind::Meeting && n % 3 == 0 {
+                x.label = Some("coffee".into());
+            }
+        });
+        // Praise usually follows a job within days.
+        if kind == InteractionKind::Job && g.chance(0.7) {
+            let later = age - g.rng.i64(1..6);
+            if later >= 0 {
+                push(data, i, g.days_ago(later), InteractionKind::Praise, |x| {
+                    x.label = job.map(str::to_string)
+                });
+            }
+        }
+        age += (gap as f64 * (0.6 + 0.8 * g.rng.f64())) as i64;
+    }
+    // A recent job for some clients, so over-deliver and ask-now moments exist today.
+    if is_client && g.chance(0.08) {
+        let a = g.rng.i64(2..25);
+        push(data, i, g.days_ago(a), InteractionKind::Job, |x| {
+            x.label = job.map(str::to_string)
+        });
+        if g.chance(0.6) {
+            let back = g.rng.i64(0..a.min(3) + 1);
+            let praised = g.days_ago(a - back);
+            push(data, i, praised, InteractionKind::Praise, |x| {
+                x.label = job.map(str::to_string)
+            });
+        }
+    }
+    if g.chance(0.04) {
+        let a = g.rng.i64(30..400);
+        push(data, i, g.days_ago(a), InteractionKind::Ask, |x| {
+            x.channel = Some(Channel::InPerson)
+        });
+    }
+    if g.chance(0.01) {
+        let ago = g.rng.i64(5..90);
+        let on = g.days_ago(ago);
+        push(data, i, on, InteractionKind::Complaint, |x| {
+            x.note = Some("Invoice came late".into())
+        });
+    }
+}
+
+/// Referral chains: a referrer sends someone, who later refers someone else, up to five deep.
+fn referrals(g: &mut Gen, data: &mut DemoData, layers: &[Layer]) {
+    let n = data.contacts.len();
+    if n < 3 {
+        return;
+    }
+    let target = (n / 10).max(1);
+    let mut made = 0;
+    // Referrers come mostly from the closer layers.
+    let warm: Vec<usize> = (0..n)
+        .filter(|&i| layers[i] != Layer::Acquaintance)
+        .collect();
+    let pool = if warm.is_empty() {
+        (0..n).collect::<Vec<_>>()
+    } else {
+        warm
+    };
+    let mut used_person = vec![false; n];
+    while made < target {
+        let mut referrer = *g.pick(&pool);
+        let depth = 1 + match g.rng.u8(..10) {
+            0..=5 => 0,
+            6..=7 => 1,
+            8 => 2,
+            _ => g.rng.usize(3..5),
+        };
+        let mut start_age = g.rng.i64(1..900);
+        for _ in 0..depth {
+            if made >= target {
+                break;
+            }
+            let person = g.rng.usize(..n);
+            if person == referrer || used_person[person] {
+                break;
+            }
+            used_person[person] = true;
+            let given = g.chance(0.15);
+            let r = one_referral(g, referrer, person, given, start_age);
+            let won = r.history.last().is_some_and(|e| e.status == Status::Won);
+            let today = g.today;
+            let age_of = |d: NaiveDate| (today - d).num_days();
+            let referred_age = age_of(r.referred_on);
+            data.referrals.push(r);
+            let ri = data.referrals.len() - 1;
+            made += 1;
+            if !given {
+                // Thank most referrers promptly; leave some unthanked (the review shows them).
+                if g.chance(if referred_age < 10 { 0.3 } else { 0.85 }) {
+                    let a = (referred_age - g.rng.i64(0..3)).max(0);
+                    let reward = *g.pick(&[Reward::Note, Reward::Call, Reward::Gift, Reward::Meal]);
+                    data.interactions.push(DemoInteraction {
+                        contact: referrer,
+                        referral: Some(ri),
+                        interaction: {
+                            let mut x =
+                                NewInteraction::new(0, g.days_ago(a), InteractionKind::Thanks);
+                            x.reward = Some(reward);
+                            x
+                        },
+                    });
+                }
+                // Keep most referrers informed; some updates stay owed.
+                if g.chance(0.6) {
+                    let last = data.referrals[ri]
+                        .history
+                        .last()
+                        .map_or(g.today, |e| e.date);
+                    let a = (age_of(last) - g.rng.i64(0..5)).max(0);
+                    data.interactions.push(DemoInteraction {
+                        contact: referrer,
+                        referral: Some(ri),
+                        interaction: {
+                            let mut x =
+                                NewInteraction::new(0, g.days_ago(a), InteractionKind::Update);
+                            x.note = Some("Told them how it went".into());
+                            x
+                        },
+                    });
+                }
+            }
+            // The referred person, once won, becomes a client and may refer onwards.
+            if won && !given {
+                data.contacts[person].circle = Some(Circle::Client);
+                referrer = person;
+                start_age = (referred_age - g.rng.i64(20..120)).max(1);
+            } else {
+                break;
+            }
+        }
+    }
+}
+
+fn one_referral(g: &mut Gen, other: usize, person: usize, given: bool, age: i64) -> DemoReferral {
+    let referred_on = g.days_ago(age);
+    let quality = *g.pick(&[
+        Quality::NameOnly,
+        Quality::Permission,
+        Quality::Permission,
+        Quality::WarmHandoff,
+        Quality::WarmHandoff,
+        Quality::EmailIntro,
+        Quality::ThreeWayMeeting,
+    ]);
+    let mut history = vec![StatusEvent {
+        status: Status::New,
+        date: referred_on,
+    }];
+    let mut day = age;
+    // About a third won, a third lost or dormant, a third still in the pipeline.
+    let (path, steps): (&[Status], usize) = match g.rng.u8(..10) {
+        0..=2 => (
+            &[
+                Status::Contacted,
+                Status::Met,
+                Status::Proposal,
+                Status::Won,
+            ],
+            4,
+        ),
+        3..=4 => (&[Status::Contacted, Status::Met, Status::Lost], 3),
+        5 => (&[Status::Contacted, Status::Dormant], 2),
+        _ => (
+            &[Status::Contacted, Status::Met, Status::Proposal],
+            g.rng.usize(0..4),
+        ),
+    };
+    // Young referrals have not got far yet.
+    let steps = if age < 45 {
+        steps.min(g.rng.usize(0..3))
+    } else {
+        steps
+    };
+    let mut value = None;
+    let mut reason = None;
+    for &s in path.iter().take(steps) {
+        let gap = g.rng.i64(2..20);
+        if day - gap < 0 {
+            break;
+        }
+        day -= gap;
+        history.push(StatusEvent {
+            status: s,
+            date: g.days_ago(day),
+        });
+        match s {
+            Status::Won => {
+                value = Some(1000.0 * g.rng.u32(1..25) as f64);
+                break;
+            }
+            Status::Lost => {
+                reason = Some(
+                    (*g.pick(&[
+                        "went with a cheaper quote",
+                        "project postponed",
+                        "no budget this year",
+                    ]))
+                    .to_string(),
+                );
+                break;
+            }
+            _ => {}
+        }
+    }
+    DemoReferral {
+        referrer: (!given).then_some(other),
+        person,
+        recipient: given.then_some(other),
+        quality,
+        referred_on,
+        history,
+        value,
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deterministic_and_realistic() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let a = generate(500, 1, today);
+        let b = generate(500, 1, today);
+        assert_eq!(a, b, "same seed, same data");
+        assert_ne!(a, generate(500, 2, today), "another seed, other data");
+        assert_eq!(a.contacts.len(), 500);
+        let per_contact = a.interactions.len() as f64 / 500.0;
+        assert!(
+            (12.0..30.0).contains(&per_contact),
+            "{per_contact} interactions per contact"
+        );
+        let refs = a.referrals.len();
+        assert!((40..=60).contains(&refs), "{refs} referrals");
+        assert!(
+            a.interactions
+                .iter()
+                .all(|i| i.interaction.occurred_on <= today)
+        );
+        assert!(
+            a.referrals
+                .iter()
+                .all(|r| r.referrer.is_some() != r.recipient.is_some())
+        );
+        assert!(
+            a.referrals
+                .iter()
+                .all(|r| r.history.windows(2).all(|w| w[0].date <= w[1].date))
+        );
+        let won = a
+            .referrals
+            .iter()
+            .filter(|r| r.history.last().is_some_and(|e| e.status == Status::Won))
+            .count();
+        assert!(won > 0 && won < refs);
+        let names: std::collections::HashSet<&str> =
+            a.contacts.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names.len(), 500, "names are unique");
+    }
+}

@@ -128,13 +128,17 @@ fn contact(g: &mut Gen, i: usize, layer: Layer) -> (NewContact, Option<&'static 
         format!("{first} {last} {}", i / combos + 1)
     };
     let (trade_co, trade_tag, job) = g.trades[g.rng.usize(..g.trades.len())];
+    // Circles follow closeness: friends and family inside, clients and partners around
+    // them, and mostly "other" among acquaintances (who have no default cadence).
     let circle = match (layer, g.rng.u8(..10)) {
         (Layer::Inner, 0..=3) => Circle::Friend,
         (Layer::Inner, 4..=5) => Circle::Family,
-        (_, 0..=3) => Circle::Client,
-        (_, 4..=5) => Circle::Partner,
-        (_, 6) => Circle::Prospect,
-        (_, 7) => Circle::Friend,
+        (Layer::Inner, 6..=7) | (Layer::Close | Layer::Active, 0..=4) => Circle::Client,
+        (Layer::Close | Layer::Active, 5..=7) => Circle::Partner,
+        (Layer::Close, _) => Circle::Friend,
+        (Layer::Active, 8) => Circle::Prospect,
+        (Layer::Acquaintance, 0) => Circle::Client,
+        (Layer::Acquaintance, 1) => Circle::Prospect,
         _ => Circle::Other,
     };
     let slug = format!(
@@ -370,6 +374,29 @@ fn referrals(g: &mut Gen, data: &mut DemoData, layers: &[Layer]) {
                         },
                     });
                 }
+            }
+            // Most won referrals earn a second thank-you, a reward, after the win.
+            if won && !given && g.chance(0.8) {
+                let won_on = data.referrals[ri]
+                    .history
+                    .last()
+                    .map_or(g.today, |e| e.date);
+                let a = (age_of(won_on) - g.rng.i64(0..7)).max(0);
+                let reward = *g.pick(&[
+                    Reward::Gift,
+                    Reward::Meal,
+                    Reward::Fee,
+                    Reward::ReferralBack,
+                ]);
+                data.interactions.push(DemoInteraction {
+                    contact: referrer,
+                    referral: Some(ri),
+                    interaction: {
+                        let mut x = NewInteraction::new(0, g.days_ago(a), InteractionKind::Thanks);
+                        x.reward = Some(reward);
+                        x
+                    },
+                });
             }
             // The referred person, once won, becomes a client and may refer onwards.
             if won && !given {

@@ -5,6 +5,7 @@
 //! - [`domain`]  pure types, validation and scoring; no I/O, no clock.
 //! - [`store`]   the only module that speaks SQL; returns domain types.
 //! - [`demo`]    deterministic demo data from a seed (pure).
+//! - [`snapshot`] the whole history loaded in one pass, and scoring over it.
 //! - [`config`]  the embedded default configuration overlaid by the user's file.
 //! - [`text`]    safe display of user text (no control bytes reach a terminal).
 //! - [`error`]   error types that decide exit codes.
@@ -16,5 +17,6 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod snapshot;
 pub mod store;
 pub mod text;

@@ -65,6 +65,20 @@ pub enum Command {
     Thank(ThankArgs),
     /// Tell the referrer how a referral is going (logs `update` on them, linked to it)
     Inform(InformArgs),
+    /// Relationship strength, reciprocity and ask readiness of a contact
+    Score { contact: String },
+    /// Whom to ask for an introduction, and why (default: ask now only)
+    Suggest {
+        /// Everyone, grouped by status: who is waiting and why
+        #[arg(long)]
+        all: bool,
+    },
+    /// The daily review: whom to thank, update, follow up, ask, and why
+    Today,
+    /// Hide a review item for DAYS days (KEY as `ties today` shows it)
+    Snooze { key: String, days: u32 },
+    /// The referral chain a contact belongs to, with first- and last-touch value
+    Chain { contact: String },
     /// Write a consistent copy of the database (default: the backups folder)
     Backup { path: Option<PathBuf> },
     /// Replace the database with a backup (the current one is backed up first)

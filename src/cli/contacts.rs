@@ -166,7 +166,7 @@ pub fn list(ctx: &mut Ctx, a: ListArgs) -> Result<()> {
                 "circle": c.circle,
                 "tags": c.tags,
                 "strength": s.map_or(0, |s| s.strength),
-                "band": s.map_or("no_history", |s| s.band),
+                "band": s.map_or("no_history", |s| s.band.as_str()),
                 "last_touch": s.and_then(|s| s.last_touch),
             })
         })

@@ -238,6 +238,11 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Inform(a) => referrals::inform(ctx, a),
         Command::Backup { path } => data::backup(ctx, &db, path),
         Command::Check => data::check(ctx),
+        Command::Score { contact } => scores::score(ctx, &contact),
+        Command::Suggest { all } => scores::suggest(ctx, all),
+        Command::Today => scores::today(ctx),
+        Command::Snooze { key, days } => scores::snooze(ctx, &key, days),
+        Command::Chain { contact } => scores::chain(ctx, &contact),
         Command::Demo(a) => data::demo(ctx, &db, a),
         Command::Paths | Command::Config { .. } | Command::Restore { .. } => Ok(()),
     }

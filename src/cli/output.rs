@@ -138,7 +138,7 @@ pub fn contact_json(ctx: &Ctx, id: i64) -> Result<Value> {
         "closeness": c.closeness,
         "archived_on": c.archived_on,
         "strength": s.strength,
-        "band": s.band,
+        "band": s.band.as_str(),
         "referrals": referrals.iter().map(referral_json).collect::<Vec<_>>(),
         "timeline": timeline.into_iter().map(|t| t.2).collect::<Vec<_>>(),
     }))

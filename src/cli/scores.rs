@@ -1,42 +1,245 @@
-//! Scores for the CLI: strength and band of contacts, computed from one pass over the data.
-// INTEGRATE: placeholder until domain::strength lands.
+//! Scoring commands (score, suggest, today, snooze, chain) and the strength columns
+//! of list and show, all computed from one [`Snapshot`].
 
 use std::collections::HashMap;
 
 use anyhow::Result;
-use chrono::NaiveDate;
+use serde_json::json;
 
 use super::Ctx;
+use super::output::print_json;
+use crate::domain::agenda::{AgendaKind, snooze_until};
+use crate::domain::ask::{AskStatus, ScoreReport, assess};
+use crate::domain::chain::{chains_for, render};
+use crate::domain::history::ReferralIndex;
+use crate::domain::touch::TouchBuffer;
+use crate::error::UsageError;
+use crate::snapshot::Snapshot;
+pub use crate::snapshot::Summary;
+use crate::text::sanitize;
 
-pub struct Summary {
-    pub strength: u8,
-    pub band: &'static str,
-    pub last_touch: Option<NaiveDate>,
-}
-
+/// Strength of every contact (for `list`).
 pub fn summaries(ctx: &Ctx) -> Result<HashMap<i64, Summary>> {
-    let mut out: HashMap<i64, Summary> = HashMap::new();
-    for i in ctx.store.all_interactions()? {
-        let e = out.entry(i.contact_id).or_insert(Summary {
-            strength: 0,
-            band: "no_history",
-            last_touch: None,
-        });
-        e.last_touch = e.last_touch.max(Some(i.occurred_on));
-    }
-    Ok(out)
+    Ok(Snapshot::load(&ctx.store, false)?.summaries(&ctx.config, ctx.today))
 }
 
+/// Strength of one contact (for `show`).
 pub fn contact_score(ctx: &Ctx, id: i64) -> Result<Summary> {
-    let last = ctx
-        .store
-        .interactions_for(id)?
-        .iter()
-        .map(|i| i.occurred_on)
-        .max();
-    Ok(Summary {
-        strength: 0,
-        band: "no_history",
-        last_touch: last,
-    })
+    let snap = Snapshot::load(&ctx.store, false)?;
+    snap.summaries(&ctx.config, ctx.today)
+        .remove(&id)
+        .ok_or_else(|| UsageError::new(format!("contact #{id} does not exist")).into())
+}
+
+pub fn score(ctx: &mut Ctx, contact: &str) -> Result<()> {
+    let id = ctx.resolve(contact)?;
+    let snap = Snapshot::load(&ctx.store, false)?;
+    let c = snap
+        .contact(id)
+        .ok_or_else(|| UsageError::new(format!("contact #{id} does not exist")))?;
+    let index = ReferralIndex::new(&snap.referrals);
+    let names = snap.names();
+    let a = assess(
+        c,
+        crate::domain::history::interactions_of(&snap.interactions, id),
+        index.of(id),
+        &names,
+        &ctx.config.scoring,
+        ctx.today,
+        &mut TouchBuffer::new(),
+    );
+    let report = ScoreReport::new(c, &a.strength, &a.ledger);
+    if ctx.json {
+        return print_json(&report);
+    }
+    let s = &a.strength;
+    outln!(
+        "{} — strength {} ({})",
+        sanitize(&c.name),
+        s.score,
+        s.band.as_str()
+    );
+    outln!(
+        "  engagement {:.2} · duration {:.2} · services {:.2}{}{}",
+        s.engagement,
+        s.duration,
+        s.services,
+        if report.one_way_capped {
+            " · capped: no two-way touch yet"
+        } else {
+            ""
+        },
+        if s.dormant { " · dormant" } else { "" }
+    );
+    outln!("  {}", sanitize(&s.summary()));
+    outln!(
+        "  reciprocity (last 365 days): you gave {}, received {}, balance {:+}",
+        report.given,
+        report.received,
+        report.balance
+    );
+    let r = &a.readiness;
+    let status = serde_json::to_value(r.status)?;
+    outln!(
+        "  ask: {} (readiness {:.0})",
+        status.as_str().unwrap_or(""),
+        r.readiness
+    );
+    for reason in &r.reasons {
+        outln!("    - {}", sanitize(reason));
+    }
+    Ok(())
+}
+
+pub fn suggest(ctx: &mut Ctx, all: bool) -> Result<()> {
+    let snap = Snapshot::load(&ctx.store, false)?;
+    let mut list = snap.suggestions(&ctx.config, ctx.today);
+    if !all {
+        list.retain(|s| s.offered);
+    }
+    if ctx.json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        outln!("Nobody to ask today. `ties suggest --all` shows who is waiting and why.");
+        return Ok(());
+    }
+    let mut last_status = None;
+    for s in &list {
+        if all && last_status != Some(s.status) {
+            outln!("\n{}", status_heading(s.status));
+            last_status = Some(s.status);
+        }
+        let when = s
+            .wait_until
+            .map(|d| format!(" until {d}"))
+            .unwrap_or_default();
+        outln!(
+            "#{:<5} {}  (strength {} {}, readiness {}{when})",
+            s.id,
+            sanitize(&s.name),
+            s.strength,
+            s.band.as_str(),
+            s.readiness
+        );
+        for r in &s.reasons {
+            outln!("         - {}", sanitize(r));
+        }
+    }
+    if !all {
+        outln!("\nRecord the ask with `ties log CONTACT ask --channel in_person` (or call).");
+    }
+    Ok(())
+}
+
+fn status_heading(s: AskStatus) -> &'static str {
+    match s {
+        AskStatus::AskNow => "Ask now",
+        AskStatus::DoFirst => "Do this first",
+        AskStatus::WaitUntil => "Wait (asked recently)",
+        AskStatus::WaitForMoment => "Wait for the moment (a thank-you, or give first)",
+        AskStatus::NotYet => "Not yet (build rapport)",
+        AskStatus::NotSuitable => "Not suitable",
+    }
+}
+
+fn kind_heading(k: AgendaKind) -> &'static str {
+    match k {
+        AgendaKind::Ask => "Ask for an introduction",
+        AgendaKind::Thank => "Thank",
+        AgendaKind::Inform => "Close the loop",
+        AgendaKind::FollowUp => "Follow up",
+        AgendaKind::OverDeliver => "Over-deliver",
+        AgendaKind::GiveBack => "Give back",
+        AgendaKind::KeepInTouch => "Keep in touch",
+    }
+}
+
+pub fn today(ctx: &mut Ctx) -> Result<()> {
+    let snap = Snapshot::load(&ctx.store, false)?;
+    let items = snap.agenda(&ctx.config, ctx.today, false);
+    if ctx.json {
+        return print_json(&items);
+    }
+    if items.is_empty() {
+        outln!(
+            "All clear for {}. Nothing is owed to anyone today.",
+            ctx.today
+        );
+        return Ok(());
+    }
+    outln!(
+        "Review for {}: {} item{}",
+        ctx.today,
+        items.len(),
+        if items.len() == 1 { "" } else { "s" }
+    );
+    let mut last = None;
+    for it in &items {
+        if last != Some(it.kind) {
+            outln!("\n{}", kind_heading(it.kind));
+            last = Some(it.kind);
+        }
+        outln!(
+            "  [ ] {}  {}   ({}, due {})",
+            sanitize(&it.contact),
+            sanitize(&it.reason),
+            it.key,
+            it.due
+        );
+    }
+    outln!("\nSnooze an item with `ties snooze KEY DAYS`.");
+    Ok(())
+}
+
+pub fn snooze(ctx: &mut Ctx, key: &str, days: u32) -> Result<()> {
+    if !(1..=365).contains(&days) {
+        return Err(UsageError::new("snooze for 1 to 365 days").into());
+    }
+    let snap = Snapshot::load(&ctx.store, false)?;
+    let items = snap.agenda(&ctx.config, ctx.today, true);
+    let Some(item) = items.iter().find(|i| i.key == key) else {
+        return Err(UsageError::new(format!(
+            "no review item has the key \"{}\" today; `ties today` lists the keys",
+            sanitize(key)
+        ))
+        .into());
+    };
+    let until = snooze_until(ctx.today, days);
+    ctx.store.set_snooze(key, until)?;
+    if ctx.json {
+        return print_json(&json!({"key": key, "until": until}));
+    }
+    outln!(
+        "Snoozed \"{}\" ({}) until {until}.",
+        sanitize(&item.reason),
+        sanitize(&item.contact)
+    );
+    Ok(())
+}
+
+pub fn chain(ctx: &mut Ctx, contact: &str) -> Result<()> {
+    let id = ctx.resolve(contact)?;
+    let snap = Snapshot::load(&ctx.store, false)?;
+    let names = snap.names();
+    let trees = chains_for(id, &snap.referrals, &names);
+    if ctx.json {
+        return print_json(&trees);
+    }
+    if trees.is_empty() {
+        outln!(
+            "{} is in no referral chain yet.",
+            sanitize(names.get(&id).map_or("", |s| s))
+        );
+        return Ok(());
+    }
+    for (n, t) in trees.iter().enumerate() {
+        if n > 0 {
+            outln!();
+        }
+        for line in render(t, Some(id), &ctx.config.display.currency) {
+            outln!("{}", sanitize(&line));
+        }
+    }
+    Ok(())
 }

@@ -4,11 +4,21 @@
 //! Never rusqlite, ratatui, crossterm, `std::fs`, `std::env`, or a clock: "today"
 //! always arrives as an argument. `tests/architecture.rs` enforces this.
 
+pub mod agenda;
+pub mod ask;
+pub mod chain;
 pub mod contact;
 pub mod date;
+pub mod history;
 pub mod interaction;
+pub mod ledger;
 pub mod params;
 pub mod referral;
+pub mod strength;
+pub mod touch;
+
+#[cfg(test)]
+pub(crate) mod testkit;
 
 use thiserror::Error;
 

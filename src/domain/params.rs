@@ -148,3 +148,25 @@ impl CadenceDefaults {
         (d > 0).then_some(d)
     }
 }
+
+/// The documented defaults of `[scoring]`, parsed from the embedded `config.example.toml`.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn default_params() -> ScoringParams {
+    let table = toml::from_str::<toml::Table>(include_str!("../../config.example.toml")).unwrap();
+    table["scoring"]
+        .clone()
+        .try_into::<ScoringParams>()
+        .unwrap()
+}
+
+/// The documented defaults of `[cadence]`.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn default_cadence() -> CadenceDefaults {
+    let table = toml::from_str::<toml::Table>(include_str!("../../config.example.toml")).unwrap();
+    table["cadence"]
+        .clone()
+        .try_into::<CadenceDefaults>()
+        .unwrap()
+}

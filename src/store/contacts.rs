@@ -164,6 +164,21 @@ impl Store {
         Ok(())
     }
 
+    /// Every contact, archived or not, ordered by id. With `details`, tags and fields too
+    /// (two extra queries in all); scoring does not need them.
+    pub fn all_contacts(&self, details: bool) -> Result<Vec<Contact>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts ORDER BY id"
+        ))?;
+        let mut out: Vec<Contact> = stmt
+            .query_map([], contact_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        if details {
+            self.attach_tags_and_fields(&mut out)?;
+        }
+        Ok(out)
+    }
+
     /// Every contact's id, name and archived flag: what a typed reference resolves against.
     pub fn name_entries(&self) -> Result<Vec<NameEntry>> {
         let mut stmt = self

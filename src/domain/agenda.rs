@@ -1,0 +1,882 @@
+//! The daily review queue (`ties today`): asks, thanks, loop-closing updates,
+//! follow-ups, over-delivery, giving back and keeping in touch, computed in one pass
+//! from history, snoozes and `today`. Pure: std, chrono, serde and the domain types only.
+//!
+//! Keys are stable strings that `ties snooze KEY DAYS` takes:
+//!
+//! | kind | key | on contact | due |
+//! |---|---|---|---|
+//! | ask | `ask:c{contact}` | the contact | today |
+//! | thank (received) | `thank:r{referral}` | the referrer | the referral date |
+//! | thank (won, reward due) | `reward:r{referral}` | the referrer | the win date |
+//! | inform | `inform:r{referral}` | the referrer | the status change date, or 30 days after the last update |
+//! | follow_up | `follow_up:r{referral}` | received: the referred person; given: the recipient | 2 days after a `new` referral, or 14 days after the last activity |
+//! | over_deliver | `over_deliver:i{job interaction}` | the client | the job date |
+//! | give_back | `give_back:c{contact}` | the referrer | the latest referral received |
+//! | keep_in_touch | `keep_in_touch:c{contact}` | the contact | last live touch + cadence |
+//!
+//! A won referral that was never thanked shows only its `reward:` item (one thanks
+//! clears both). A snooze hides an item while `until > today` (see [`snooze_until`]).
+//! "Done" records [`AgendaItem::done_interaction`], which makes the item's condition false.
+
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use super::ask::{AskStatus, Suggestion, assess, rank};
+use super::contact::Contact;
+use super::date::days_between;
+use super::history::{NameLookup, ReferralIndex, days_ago, interactions_of, name_index, plural};
+use super::interaction::{Direction, Interaction, InteractionKind, NewInteraction};
+use super::params::{CadenceDefaults, ScoringParams};
+use super::referral::{Referral, Status};
+use super::touch::TouchBuffer;
+use super::vocabulary;
+
+vocabulary! {
+    /// What an agenda item asks you to do, in priority order.
+    AgendaKind, "agenda item kind" {
+        Ask => "ask",
+        Thank => "thank",
+        Inform => "inform",
+        FollowUp => "follow_up",
+        OverDeliver => "over_deliver",
+        GiveBack => "give_back",
+        KeepInTouch => "keep_in_touch",
+    }
+}
+
+/// Days after which a `new` received referral needs a first follow-up.
+pub const FIRST_FOLLOW_UP_DAYS: i64 = 2;
+/// Days without activity after which an open referral needs a follow-up.
+pub const FOLLOW_UP_DAYS: i64 = 14;
+/// Days without a linked update after which an open received referral needs one.
+pub const INFORM_DAYS: i64 = 30;
+/// A job this recent with nothing extra since asks for over-delivery.
+pub const OVER_DELIVER_DAYS: i64 = 30;
+
+impl AgendaKind {
+    /// 0 = first in the queue.
+    pub fn priority(self) -> u8 {
+        self as u8
+    }
+
+    /// The interaction "done" records: ask → `ask`, thank → `thanks`, inform → `update`,
+    /// follow_up → an outgoing `message`, over_deliver → `extra`, give_back → `gift`,
+    /// keep_in_touch → `call` (a live touch, so the item clears).
+    pub fn done_interaction(self) -> (InteractionKind, Option<Direction>) {
+        match self {
+            AgendaKind::Ask => (InteractionKind::Ask, None),
+            AgendaKind::Thank => (InteractionKind::Thanks, None),
+            AgendaKind::Inform => (InteractionKind::Update, None),
+            AgendaKind::FollowUp => (InteractionKind::Message, Some(Direction::Out)),
+            AgendaKind::OverDeliver => (InteractionKind::Extra, None),
+            AgendaKind::GiveBack => (InteractionKind::Gift, None),
+            AgendaKind::KeepInTouch => (InteractionKind::Call, None),
+        }
+    }
+}
+
+/// One row of `ties today --json` (DESIGN.md §3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgendaItem {
+    pub key: String,
+    pub kind: AgendaKind,
+    pub contact_id: i64,
+    pub contact: String,
+    pub referral_id: Option<i64>,
+    pub due: NaiveDate,
+    pub reason: String,
+}
+
+impl AgendaItem {
+    /// The interaction that completes this item, dated `on`: on the item's contact and,
+    /// for thank / inform / follow_up, linked to the item's referral.
+    pub fn done_interaction(&self, on: NaiveDate) -> NewInteraction {
+        let (kind, direction) = self.kind.done_interaction();
+        let mut i = NewInteraction::new(self.contact_id, on, kind);
+        i.direction = direction;
+        i.referral_id = self.referral_id;
+        i
+    }
+}
+
+/// The day a snooze of `days` from `today` ends: the item is back on that day.
+pub fn snooze_until(today: NaiveDate, days: u32) -> NaiveDate {
+    today + Days::new(u64::from(days))
+}
+
+/// Hidden while the snooze ends after today.
+pub fn is_snoozed(key: &str, snoozes: &HashMap<String, NaiveDate>, today: NaiveDate) -> bool {
+    snoozes.get(key).is_some_and(|&until| until > today)
+}
+
+/// Everything the agenda is computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct AgendaInput<'a> {
+    /// All contacts (archived ones produce no items).
+    pub contacts: &'a [Contact],
+    /// All interactions, grouped by contact id.
+    pub interactions: &'a HashMap<i64, Vec<Interaction>>,
+    /// All referrals.
+    pub referrals: &'a [Referral],
+    /// Item key → the day the snooze ends.
+    pub snoozes: &'a HashMap<String, NaiveDate>,
+    pub cadence: &'a CadenceDefaults,
+    pub params: &'a ScoringParams,
+    pub asks_per_day: usize,
+    pub today: NaiveDate,
+}
+
+/// The day a referral was won: the last `won` event, else its last change.
+pub fn won_on(r: &Referral) -> Option<NaiveDate> {
+    (r.status == Status::Won).then(|| {
+        r.history
+            .iter()
+            .rev()
+            .find(|e| e.status == Status::Won)
+            .map_or_else(|| r.last_change(), |e| e.date)
+    })
+}
+
+/// The newest status change after the initial `new`, as (status, date).
+fn newest_change(r: &Referral) -> Option<(Status, NaiveDate)> {
+    match r.history.len() {
+        0 => (r.status != Status::New).then_some((r.status, r.referred_on)),
+        1 => None,
+        _ => r.history.last().map(|e| (e.status, e.date)),
+    }
+}
+
+/// Dates of a contact's interactions (of `kind`, or any kind) linked to `referral_id`, up to today.
+fn linked(
+    interactions: &[Interaction],
+    kind: Option<InteractionKind>,
+    referral_id: i64,
+    today: NaiveDate,
+) -> impl Iterator<Item = NaiveDate> + '_ {
+    interactions
+        .iter()
+        .filter(move |i| {
+            kind.is_none_or(|k| i.kind == k)
+                && i.referral_id == Some(referral_id)
+                && i.occurred_on <= today
+        })
+        .map(|i| i.occurred_on)
+}
+
+struct Builder<'a> {
+    today: NaiveDate,
+    contacts: HashMap<i64, &'a Contact>,
+    snoozes: &'a HashMap<String, NaiveDate>,
+    items: Vec<AgendaItem>,
+}
+
+impl Builder<'_> {
+    /// Adds an item unless its contact is unknown or archived, or it is snoozed.
+    fn push(
+        &mut self,
+        key: String,
+        kind: AgendaKind,
+        contact_id: i64,
+        referral_id: Option<i64>,
+        due: NaiveDate,
+        reason: String,
+    ) {
+        let Some(c) = self.contacts.get(&contact_id) else {
+            return;
+        };
+        if c.archived_on.is_some() || is_snoozed(&key, self.snoozes, self.today) {
+            return;
+        }
+        self.items.push(AgendaItem {
+            key,
+            kind,
+            contact_id,
+            contact: c.name.clone(),
+            referral_id,
+            due,
+            reason,
+        });
+    }
+}
+
+/// The daily review queue, sorted by kind priority, due date, contact name, key.
+/// At most `asks_per_day` asks: the offered `ask_now` suggestions; a snoozed ask is
+/// hidden, not replaced, so `today` never shows an ask `suggest` did not offer.
+pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
+    let today = input.today;
+    let p = input.params;
+    let age = |d: NaiveDate| days_between(d, today);
+    let names = name_index(input.contacts);
+    let index = ReferralIndex::new(input.referrals);
+    let mut b = Builder {
+        today,
+        contacts: input.contacts.iter().map(|c| (c.id, c)).collect(),
+        snoozes: input.snoozes,
+        items: Vec::new(),
+    };
+
+    // Per contact: scoring, over-delivery, giving back, keeping in touch.
+    let mut buf = TouchBuffer::new();
+    let mut suggestions: Vec<Suggestion> = Vec::with_capacity(input.contacts.len());
+    for c in input.contacts.iter().filter(|c| c.archived_on.is_none()) {
+        let ix = interactions_of(input.interactions, c.id);
+        let refs = index.of(c.id);
+        let a = assess(c, ix, refs, &names, p, today, &mut buf);
+        if a.readiness.status == AskStatus::AskNow {
+            suggestions.push(Suggestion::new(c, &a.strength, &a.readiness));
+        }
+        let gives = ix
+            .iter()
+            .filter(|i| {
+                matches!(i.kind, InteractionKind::Gift | InteractionKind::Extra)
+                    && i.occurred_on <= today
+            })
+            .map(|i| i.occurred_on)
+            .chain(
+                refs.iter()
+                    .filter(|r| r.recipient_id == Some(c.id) && r.referred_on <= today)
+                    .map(|r| r.referred_on),
+            )
+            .max();
+        // over_deliver: the newest job within the window with nothing extra on or after it.
+        let job = ix
+            .iter()
+            .filter(|i| i.kind == InteractionKind::Job && i.occurred_on <= today)
+            .max_by_key(|i| (i.occurred_on, i.id));
+        if let Some(job) = job.filter(|j| {
+            age(j.occurred_on) <= OVER_DELIVER_DAYS && gives.is_none_or(|g| g < j.occurred_on)
+        }) {
+            let what = job
+                .label
+                .as_deref()
+                .map_or_else(|| "a job".to_string(), |l| format!("the {l}"));
+            let reason = format!(
+                "Delivered {what} {}; nothing extra since: over-deliver",
+                days_ago(age(job.occurred_on))
+            );
+            b.push(
+                format!("over_deliver:i{}", job.id),
+                AgendaKind::OverDeliver,
+                c.id,
+                None,
+                job.occurred_on,
+                reason,
+            );
+        }
+        // give_back: a lifetime deficit, and nothing given since their latest referral.
+        if a.ledger.deficit >= p.ask.deficit_min {
+            let latest = refs
+                .iter()
+                .filter(|r| r.referrer_id == Some(c.id) && r.referred_on <= today)
+                .map(|r| r.referred_on)
+                .max();
+            if let Some(latest) = latest.filter(|&l| gives.is_none_or(|g| g < l)) {
+                let reason = format!(
+                    "{} has sent you {}; you sent back {}: give back",
+                    c.name,
+                    plural(a.ledger.lifetime_received, "referral", "referrals"),
+                    a.ledger.lifetime_given
+                );
+                b.push(
+                    format!("give_back:c{}", c.id),
+                    AgendaKind::GiveBack,
+                    c.id,
+                    None,
+                    latest,
+                    reason,
+                );
+            }
+        }
+        // keep_in_touch: the last live touch (or the day they were added) is older than the cadence.
+        if let Some(cadence) = c
+            .cadence_days
+            .or_else(|| input.cadence.for_circle(c.circle))
+        {
+            let last_live = a
+                .strength
+                .last_live
+                .map(|(d, _)| today - Days::new(u64::from(d)));
+            let base = last_live.unwrap_or(c.created_on);
+            if age(base) > i64::from(cadence) {
+                let since = match last_live {
+                    Some(d) => format!("Last real conversation {}", days_ago(age(d))),
+                    None => format!(
+                        "No real conversation since you added them {}",
+                        days_ago(age(base))
+                    ),
+                };
+                let reason = format!("{since}; you keep in touch every {cadence} days");
+                b.push(
+                    format!("keep_in_touch:c{}", c.id),
+                    AgendaKind::KeepInTouch,
+                    c.id,
+                    None,
+                    base + Days::new(u64::from(cadence)),
+                    reason,
+                );
+            }
+        }
+    }
+
+    // Asks: the offered ask_now suggestions.
+    rank(&mut suggestions, input.asks_per_day);
+    for s in suggestions.iter().filter(|s| s.offered) {
+        let why = s.reasons.first().map_or("Ready to ask", String::as_str);
+        let reason = format!("{why}; readiness {}", s.readiness);
+        b.push(
+            format!("ask:c{}", s.id),
+            AgendaKind::Ask,
+            s.id,
+            None,
+            today,
+            reason,
+        );
+    }
+
+    // Per referral: thank, inform, follow up.
+    for r in input.referrals.iter().filter(|r| r.referred_on <= today) {
+        let person = names.name_or_id(r.person_id);
+        if let Some(by) = r.referrer_id {
+            let referrer = names.name_or_id(by);
+            let rix = interactions_of(input.interactions, by);
+            let thanks: Option<NaiveDate> =
+                linked(rix, Some(InteractionKind::Thanks), r.id, today).max();
+            let update: Option<NaiveDate> =
+                linked(rix, Some(InteractionKind::Update), r.id, today).max();
+            let won = won_on(r).filter(|&w| w <= today);
+            if let Some(w) = won.filter(|&w| thanks.is_none_or(|t| t < w)) {
+                let again = if thanks.is_some() { " again" } else { "" };
+                let reason =
+                    format!("{person} signed (won {w}); thank {referrer}{again} with a reward");
+                b.push(
+                    format!("reward:r{}", r.id),
+                    AgendaKind::Thank,
+                    by,
+                    Some(r.id),
+                    w,
+                    reason,
+                );
+            } else if thanks.is_none() {
+                let reason = format!(
+                    "{referrer} referred {person} to you {}; thank {referrer}",
+                    days_ago(age(r.referred_on))
+                );
+                b.push(
+                    format!("thank:r{}", r.id),
+                    AgendaKind::Thank,
+                    by,
+                    Some(r.id),
+                    r.referred_on,
+                    reason,
+                );
+            }
+            let change =
+                newest_change(r).filter(|&(_, d)| d <= today && update.is_none_or(|u| u < d));
+            if let Some((status, d)) = change {
+                let what = match status {
+                    Status::Won => format!("{person} signed (won {d})"),
+                    Status::Lost => match r.reason.as_deref() {
+                        Some(why) => format!("{person} did not go ahead (lost {d}: {why})"),
+                        None => format!("{person} did not go ahead (lost {d})"),
+                    },
+                    Status::Dormant => format!("{person} went quiet (dormant since {d})"),
+                    other => format!("{person} is now {} (since {d})", other.as_str()),
+                };
+                b.push(
+                    format!("inform:r{}", r.id),
+                    AgendaKind::Inform,
+                    by,
+                    Some(r.id),
+                    d,
+                    format!("{what}; tell {referrer}"),
+                );
+            } else if !r.status.is_closed() {
+                let base = update.map_or(r.referred_on, |u| u.max(r.referred_on));
+                if age(base) >= INFORM_DAYS {
+                    let reason = match update {
+                        Some(u) => format!(
+                            "Last told {referrer} about {person} {}; send an update",
+                            days_ago(age(u))
+                        ),
+                        None => format!(
+                            "{referrer} has heard nothing about {person} in {} days; send an update",
+                            age(base)
+                        ),
+                    };
+                    b.push(
+                        format!("inform:r{}", r.id),
+                        AgendaKind::Inform,
+                        by,
+                        Some(r.id),
+                        base + Days::new(INFORM_DAYS as u64),
+                        reason,
+                    );
+                }
+            }
+            if !r.status.is_closed() && r.status != Status::Dormant {
+                let pix = interactions_of(input.interactions, r.person_id);
+                let touched = pix
+                    .iter()
+                    .filter(|i| i.occurred_on >= r.referred_on && i.occurred_on <= today)
+                    .map(|i| i.occurred_on)
+                    .max();
+                if r.status == Status::New && touched.is_none() {
+                    if age(r.referred_on) >= FIRST_FOLLOW_UP_DAYS {
+                        let reason = format!(
+                            "{referrer} referred {person} {} and you have not reached out; contact {person}",
+                            days_ago(age(r.referred_on))
+                        );
+                        let due = r.referred_on + Days::new(FIRST_FOLLOW_UP_DAYS as u64);
+                        b.push(
+                            format!("follow_up:r{}", r.id),
+                            AgendaKind::FollowUp,
+                            r.person_id,
+                            Some(r.id),
+                            due,
+                            reason,
+                        );
+                    }
+                } else {
+                    let base = [Some(r.referred_on), Some(r.last_change()), touched]
+                        .into_iter()
+                        .flatten()
+                        .max()
+                        .unwrap_or(r.referred_on);
+                    if age(base) >= FOLLOW_UP_DAYS {
+                        let reason = format!(
+                            "Nothing with {person} for {} days ({}, referred by {referrer}); follow up",
+                            age(base),
+                            r.status.as_str()
+                        );
+                        b.push(
+                            format!("follow_up:r{}", r.id),
+                            AgendaKind::FollowUp,
+                            r.person_id,
+                            Some(r.id),
+                            base + Days::new(FOLLOW_UP_DAYS as u64),
+                            reason,
+                        );
+                    }
+                }
+            }
+        } else if let Some(to) = r.recipient_id
+            && !r.status.is_closed()
+            && r.status != Status::Dormant
+        {
+            let recipient = names.name_or_id(to);
+            let asked = linked(interactions_of(input.interactions, to), None, r.id, today).max();
+            let base = asked.map_or(r.last_change(), |a| a.max(r.last_change()));
+            if age(base) >= FOLLOW_UP_DAYS {
+                let reason = format!(
+                    "You referred {person} to {recipient} {}; no news for {} days: did they connect?",
+                    days_ago(age(r.referred_on)),
+                    age(base)
+                );
+                b.push(
+                    format!("follow_up:r{}", r.id),
+                    AgendaKind::FollowUp,
+                    to,
+                    Some(r.id),
+                    base + Days::new(FOLLOW_UP_DAYS as u64),
+                    reason,
+                );
+            }
+        }
+    }
+
+    let mut items = b.items;
+    items.sort_by(|x, y| {
+        x.kind
+            .priority()
+            .cmp(&y.kind.priority())
+            .then(x.due.cmp(&y.due))
+            .then_with(|| x.contact.cmp(&y.contact))
+            .then_with(|| x.key.cmp(&y.key))
+    });
+    items
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::domain::contact::Circle;
+    use crate::domain::interaction::InteractionKind as K;
+    use crate::domain::params::{default_cadence, default_params};
+    use crate::domain::testkit::*;
+
+    const SAM: i64 = 1;
+    const LEE: i64 = 2;
+    const DANA: i64 = 50;
+    const PRIYA: i64 = 51;
+
+    struct World {
+        contacts: Vec<Contact>,
+        ix: HashMap<i64, Vec<Interaction>>,
+        refs: Vec<Referral>,
+        snoozes: HashMap<String, NaiveDate>,
+    }
+
+    impl World {
+        fn new() -> Self {
+            let mut contacts = vec![
+                contact(SAM, "Sam"),
+                contact(LEE, "Lee"),
+                contact(DANA, "Dana"),
+                contact(PRIYA, "Priya"),
+            ];
+            // No cadence noise unless a test asks for it.
+            for c in &mut contacts {
+                c.circle = Circle::Other;
+            }
+            World {
+                contacts,
+                ix: HashMap::new(),
+                refs: vec![],
+                snoozes: HashMap::new(),
+            }
+        }
+        fn with(mut self, h: Hist) -> Self {
+            self.ix.entry(h.contact_id).or_default().extend(h.items);
+            self
+        }
+        fn items(&self, today: NaiveDate) -> Vec<AgendaItem> {
+            let (cadence, params) = (default_cadence(), default_params());
+            agenda(&AgendaInput {
+                contacts: &self.contacts,
+                interactions: &self.ix,
+                referrals: &self.refs,
+                snoozes: &self.snoozes,
+                cadence: &cadence,
+                params: &params,
+                asks_per_day: 3,
+                today,
+            })
+        }
+        fn find(&self, key: &str, today: NaiveDate) -> Option<AgendaItem> {
+            self.items(today).into_iter().find(|i| i.key == key)
+        }
+        fn record(&mut self, item: &AgendaItem, on: NaiveDate) {
+            let n = item.done_interaction(on).validated(on).unwrap();
+            let mut i = interaction(n.contact_id, n.kind, 0);
+            i.occurred_on = n.occurred_on;
+            i.direction = n.direction;
+            i.referral_id = n.referral_id;
+            self.ix.entry(n.contact_id).or_default().push(i);
+        }
+    }
+
+    /// Present at `today` with the expected kind and contact, hidden while snoozed,
+    /// back when the snooze ends, gone once its "done" interaction is recorded.
+    #[track_caller]
+    fn lifecycle(
+        mut w: World,
+        key: &str,
+        kind: AgendaKind,
+        contact_id: i64,
+        due: NaiveDate,
+    ) -> AgendaItem {
+        let t = today();
+        let item = w
+            .find(key, t)
+            .unwrap_or_else(|| panic!("{key} missing: {:#?}", w.items(t)));
+        assert_eq!(
+            (item.kind, item.contact_id, item.due),
+            (kind, contact_id, due),
+            "{item:?}"
+        );
+        w.snoozes.insert(key.to_string(), snooze_until(t, 3));
+        assert!(w.find(key, t).is_none(), "{key} shows while snoozed");
+        assert!(w.find(key, ago(-2)).is_none(), "{key} shows while snoozed");
+        assert!(
+            w.find(key, ago(-3)).is_some(),
+            "{key} not back after the snooze"
+        );
+        w.snoozes.clear();
+        w.record(&item, t);
+        assert!(
+            w.find(key, t).is_none(),
+            "{key} still there after done: {:#?}",
+            w.items(t)
+        );
+        item
+    }
+
+    #[test]
+    fn ask_lifecycle() {
+        let w = World::new().with(kitchen(SAM));
+        let item = lifecycle(w, "ask:c1", AgendaKind::Ask, SAM, today());
+        assert_eq!(
+            item.reason,
+            "Thanked you for the kitchen remodel 2 days ago; readiness 66"
+        );
+    }
+
+    #[test]
+    fn asks_are_capped_per_day() {
+        let mut w = World::new();
+        for id in 10..16 {
+            w.contacts.push(contact(id, &format!("Client {id}")));
+            w.contacts.last_mut().unwrap().circle = Circle::Other;
+            w = w.with(kitchen(id));
+        }
+        let asks = w
+            .items(today())
+            .into_iter()
+            .filter(|i| i.kind == AgendaKind::Ask)
+            .count();
+        assert_eq!(asks, 3);
+    }
+
+    #[test]
+    fn thank_on_receipt_lifecycle() {
+        let mut w = World::new();
+        w.refs.push(received(7, SAM, DANA, 3));
+        assert!(
+            w.find("thank:r7", ago(4)).is_none(),
+            "not before the referral"
+        );
+        let item = lifecycle(w, "thank:r7", AgendaKind::Thank, SAM, ago(3));
+        assert_eq!(
+            item.reason,
+            "Sam referred Dana to you 3 days ago; thank Sam"
+        );
+        assert_eq!(item.referral_id, Some(7));
+    }
+
+    #[test]
+    fn reward_when_won_lifecycle() {
+        let mut w = World::new().with(Hist::new(SAM).linked(K::Thanks, 19, 7).linked(
+            K::Update,
+            10,
+            7,
+        ));
+        w.refs.push(change(
+            change(received(7, SAM, DANA, 20), Status::Met, 10, None),
+            Status::Won,
+            1,
+            Some(5000.0),
+        ));
+        assert!(w.find("reward:r7", ago(2)).is_none(), "not before the win");
+        let item = lifecycle(w, "reward:r7", AgendaKind::Thank, SAM, ago(1));
+        assert_eq!(
+            item.reason,
+            format!(
+                "Dana signed (won {}); thank Sam again with a reward",
+                ago(1)
+            )
+        );
+    }
+
+    #[test]
+    fn inform_on_status_change_lifecycle() {
+        let mut w = World::new().with(Hist::new(SAM).linked(K::Thanks, 19, 7));
+        w.refs.push(change(
+            received(7, SAM, DANA, 20),
+            Status::Won,
+            1,
+            Some(5000.0),
+        ));
+        let item = lifecycle(w, "inform:r7", AgendaKind::Inform, SAM, ago(1));
+        assert_eq!(
+            item.reason,
+            format!("Dana signed (won {}); tell Sam", ago(1))
+        );
+    }
+
+    #[test]
+    fn inform_after_a_month_of_silence_lifecycle() {
+        let mut w = World::new()
+            .with(
+                Hist::new(SAM)
+                    .linked(K::Thanks, 39, 7)
+                    .linked(K::Update, 34, 7),
+            )
+            .with(Hist::new(DANA).add(K::Meeting, &[5]));
+        w.refs.push(change(
+            received(7, SAM, DANA, 40),
+            Status::Contacted,
+            35,
+            None,
+        ));
+        assert!(
+            w.find("inform:r7", ago(5)).is_none(),
+            "not within 30 days of the last update"
+        );
+        let item = lifecycle(w, "inform:r7", AgendaKind::Inform, SAM, ago(4));
+        assert_eq!(
+            item.reason,
+            "Last told Sam about Dana 34 days ago; send an update"
+        );
+    }
+
+    #[test]
+    fn follow_up_new_referral_lifecycle() {
+        let mut w = World::new().with(Hist::new(SAM).linked(K::Thanks, 3, 7));
+        w.refs.push(received(7, SAM, DANA, 3));
+        assert!(
+            w.find("follow_up:r7", ago(2)).is_none(),
+            "not on the day after"
+        );
+        let item = lifecycle(w, "follow_up:r7", AgendaKind::FollowUp, DANA, ago(1));
+        assert_eq!(
+            item.reason,
+            "Sam referred Dana 3 days ago and you have not reached out; contact Dana"
+        );
+    }
+
+    #[test]
+    fn follow_up_quiet_referral_lifecycle() {
+        let mut w = World::new()
+            .with(
+                Hist::new(SAM)
+                    .linked(K::Thanks, 30, 7)
+                    .linked(K::Update, 20, 7),
+            )
+            .with(Hist::new(DANA).add(K::Meeting, &[20]));
+        w.refs
+            .push(change(received(7, SAM, DANA, 30), Status::Met, 20, None));
+        assert!(
+            w.find("follow_up:r7", ago(7)).is_none(),
+            "not within 14 days"
+        );
+        let item = lifecycle(w, "follow_up:r7", AgendaKind::FollowUp, DANA, ago(6));
+        assert_eq!(
+            item.reason,
+            "Nothing with Dana for 20 days (met, referred by Sam); follow up"
+        );
+    }
+
+    #[test]
+    fn follow_up_given_referral_lifecycle() {
+        let mut w = World::new();
+        w.refs.push(given(8, LEE, PRIYA, 20));
+        assert!(
+            w.find("follow_up:r8", ago(7)).is_none(),
+            "not within 14 days"
+        );
+        let item = lifecycle(w, "follow_up:r8", AgendaKind::FollowUp, LEE, ago(6));
+        assert_eq!(
+            item.reason,
+            "You referred Priya to Lee 20 days ago; no news for 20 days: did they connect?"
+        );
+    }
+
+    #[test]
+    fn over_deliver_lifecycle() {
+        let w = World::new().with(new_client(SAM));
+        let job_id = w.ix[&SAM].iter().find(|i| i.kind == K::Job).unwrap().id;
+        assert!(
+            w.find(&format!("over_deliver:i{job_id}"), ago(-28))
+                .is_none(),
+            "only within 30 days of the job"
+        );
+        let item = lifecycle(
+            w,
+            &format!("over_deliver:i{job_id}"),
+            AgendaKind::OverDeliver,
+            SAM,
+            ago(3),
+        );
+        assert_eq!(
+            item.reason,
+            "Delivered a job 3 days ago; nothing extra since: over-deliver"
+        );
+    }
+
+    #[test]
+    fn give_back_lifecycle() {
+        let mut w = World::new().with(Hist::new(SAM).linked(K::Thanks, 50, 7).linked(
+            K::Thanks,
+            10,
+            9,
+        ));
+        w.refs.push(received(7, SAM, DANA, 50));
+        assert!(
+            w.find("give_back:c1", today()).is_none(),
+            "a deficit of 1 is fine"
+        );
+        w.refs.push(received(9, SAM, PRIYA, 10));
+        let item = lifecycle(w, "give_back:c1", AgendaKind::GiveBack, SAM, ago(10));
+        assert_eq!(
+            item.reason,
+            "Sam has sent you 2 referrals; you sent back 0: give back"
+        );
+    }
+
+    #[test]
+    fn keep_in_touch_lifecycle() {
+        let mut w = World::new().with(
+            Hist::new(LEE)
+                .add(K::Call, &[61])
+                .msg(Direction::Out, &[10]),
+        );
+        w.contacts[1].circle = Circle::Client; // 60 days
+        assert!(
+            w.find("keep_in_touch:c2", ago(2)).is_none(),
+            "not on the cadence day itself"
+        );
+        let item = lifecycle(w, "keep_in_touch:c2", AgendaKind::KeepInTouch, LEE, ago(1));
+        assert_eq!(
+            item.reason,
+            "Last real conversation 61 days ago; you keep in touch every 60 days"
+        );
+    }
+
+    #[test]
+    fn own_cadence_wins_and_archived_contacts_are_quiet() {
+        let mut w = World::new().with(Hist::new(LEE).add(K::Call, &[8]));
+        w.contacts[1].cadence_days = Some(7);
+        assert!(w.find("keep_in_touch:c2", today()).is_some());
+        w.contacts[1].archived_on = Some(ago(1));
+        w.refs.push(given(8, LEE, PRIYA, 20));
+        assert!(w.items(today()).iter().all(|i| i.contact_id != LEE));
+    }
+
+    #[test]
+    fn queue_order_and_json_shape() {
+        let mut w = World::new()
+            .with(kitchen(SAM))
+            .with(Hist::new(LEE).linked(K::Thanks, 3, 9));
+        w.refs.push(received(7, SAM, DANA, 3));
+        w.refs.push(received(9, LEE, PRIYA, 3));
+        let items = w.items(today());
+        let keys: Vec<&str> = items.iter().map(|i| i.key.as_str()).collect();
+        // Sam must be thanked first, so no ask; thanks before follow-ups; Dana before Priya.
+        let job = w.ix[&SAM].iter().find(|i| i.kind == K::Job).unwrap().id;
+        assert_eq!(
+            keys,
+            vec![
+                "thank:r7".to_string(),
+                "follow_up:r7".into(),
+                "follow_up:r9".into(),
+                format!("over_deliver:i{job}")
+            ]
+        );
+        let json = serde_json::to_value(&items[0]).unwrap();
+        let mut k: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        k.sort();
+        assert_eq!(
+            k,
+            [
+                "contact",
+                "contact_id",
+                "due",
+                "key",
+                "kind",
+                "reason",
+                "referral_id"
+            ]
+        );
+        assert_eq!(json["kind"], "thank");
+        assert_eq!(json["due"], ago(3).to_string());
+    }
+}

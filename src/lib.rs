@@ -6,6 +6,7 @@
 //! - [`store`]   the only module that speaks SQL; returns domain types.
 //! - [`demo`]    deterministic demo data from a seed (pure).
 //! - [`snapshot`] the whole history loaded in one pass, and scoring over it.
+//! - [`interop`] import/export formats (vCard, CSV, JSON): parse and format only.
 //! - [`config`]  the embedded default configuration overlaid by the user's file.
 //! - [`text`]    safe display of user text (no control bytes reach a terminal).
 //! - [`error`]   error types that decide exit codes.
@@ -17,6 +18,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod interop;
 pub mod snapshot;
 pub mod store;
 pub mod text;

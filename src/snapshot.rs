@@ -45,6 +45,9 @@ impl Snapshot {
         for i in store.all_interactions()? {
             interactions.entry(i.contact_id).or_default().push(i);
         }
+        for list in interactions.values_mut() {
+            list.sort_by_key(|i| (i.occurred_on, i.id));
+        }
         Ok(Snapshot {
             contacts,
             interactions,

@@ -79,6 +79,24 @@ pub enum Command {
     Snooze { key: String, days: u32 },
     /// The referral chain a contact belongs to, with first- and last-touch value
     Chain { contact: String },
+    /// Import contacts (vCard, Google or LinkedIn CSV) or a ties JSON export
+    Import {
+        file: PathBuf,
+        /// Detected from the content when omitted
+        #[arg(long, value_enum)]
+        format: Option<super::portability::FileFormat>,
+        /// Show what would be created, updated and skipped, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export everything: vCard 4.0, Google Contacts CSV, or lossless JSON
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: super::portability::ExportFormat,
+        /// Write to FILE instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Write a consistent copy of the database (default: the backups folder)
     Backup { path: Option<PathBuf> },
     /// Replace the database with a backup (the current one is backed up first)

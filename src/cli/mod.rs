@@ -24,6 +24,7 @@ mod args;
 mod contacts;
 mod data;
 mod output;
+mod portability;
 mod referrals;
 mod scores;
 
@@ -238,6 +239,12 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Inform(a) => referrals::inform(ctx, a),
         Command::Backup { path } => data::backup(ctx, &db, path),
         Command::Check => data::check(ctx),
+        Command::Import {
+            file,
+            format,
+            dry_run,
+        } => portability::import(ctx, &file, format, dry_run),
+        Command::Export { format, output } => portability::export(ctx, format, output),
         Command::Score { contact } => scores::score(ctx, &contact),
         Command::Suggest { all } => scores::suggest(ctx, all),
         Command::Today => scores::today(ctx),

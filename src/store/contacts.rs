@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, parse_col};
+use super::{Result, Store, StoreError, day, opt_day, word};
 use crate::domain::contact::{Circle, Contact, ContactPatch, Field, NameEntry, NewContact};
 
 /// Which contacts `contacts()` returns.
@@ -28,7 +28,7 @@ fn contact_from_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
         name: r.get(2)?,
         company: r.get(3)?,
         title: r.get(4)?,
-        circle: parse_col(5, r.get(5)?)?,
+        circle: word(r, 5)?,
         tags: Vec::new(),
         fields: Vec::new(),
         how_met: r.get(6)?,
@@ -36,8 +36,8 @@ fn contact_from_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
         cadence_days: r.get(8)?,
         do_not_ask: r.get(9)?,
         closeness: r.get(10)?,
-        created_on: r.get(11)?,
-        archived_on: r.get(12)?,
+        created_on: day(r, 11)?,
+        archived_on: opt_day(r, 12)?,
     })
 }
 
@@ -77,7 +77,7 @@ impl Store {
         )?;
         let rows = stmt.query_map([id], |r| {
             Ok(Field {
-                kind: parse_col(0, r.get(0)?)?,
+                kind: word(r, 0)?,
                 label: r.get(1)?,
                 value: r.get(2)?,
             })
@@ -155,7 +155,7 @@ impl Store {
         while let Some(r) = rows.next()? {
             if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
                 contacts[i].fields.push(Field {
-                    kind: parse_col(1, r.get(1)?)?,
+                    kind: word(r, 1)?,
                     label: r.get(2)?,
                     value: r.get(3)?,
                 });

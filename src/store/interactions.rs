@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, parse_col, parse_opt_col};
+use super::{Result, Store, StoreError, day, opt_word, word};
 use crate::domain::interaction::{Interaction, NewInteraction};
 
 const COLUMNS: &str = "id, contact_id, occurred_on, kind, direction, label, note, referral_id, channel, reward, amount";
@@ -11,14 +11,14 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Interaction> {
     Ok(Interaction {
         id: r.get(0)?,
         contact_id: r.get(1)?,
-        occurred_on: r.get(2)?,
-        kind: parse_col(3, r.get(3)?)?,
-        direction: parse_opt_col(4, r.get(4)?)?,
+        occurred_on: day(r, 2)?,
+        kind: word(r, 3)?,
+        direction: opt_word(r, 4)?,
         label: r.get(5)?,
         note: r.get(6)?,
         referral_id: r.get(7)?,
-        channel: parse_opt_col(8, r.get(8)?)?,
-        reward: parse_opt_col(9, r.get(9)?)?,
+        channel: opt_word(r, 8)?,
+        reward: opt_word(r, 9)?,
         amount: r.get(10)?,
     })
 }

@@ -6,6 +6,7 @@
 pub mod backup;
 mod bulk;
 mod contacts;
+mod import;
 mod interactions;
 mod referrals;
 pub mod schema;
@@ -13,10 +14,11 @@ pub mod schema;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags};
 use thiserror::Error;
 
 pub use contacts::ContactFilter;
+pub use import::{ContactRecord, ImportReport};
 pub use referrals::ReferralPerson;
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
 
@@ -308,24 +310,41 @@ fn backup_before_migrate(conn: &Connection, path: &Path, version: i64) -> Result
     Ok(target)
 }
 
-/// Maps a text column to a vocabulary enum, reporting a bad value as a conversion error.
-fn parse_col<T: std::str::FromStr>(idx: usize, s: String) -> rusqlite::Result<T>
+fn conversion(idx: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+}
+
+/// A vocabulary column (kind, status, …), parsed from the borrowed text without allocating.
+fn word<T: std::str::FromStr>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<T>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
-    s.parse::<T>().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-    })
+    r.get_ref(idx)?
+        .as_str()?
+        .parse::<T>()
+        .map_err(|e| conversion(idx, e))
 }
 
-fn parse_opt_col<T: std::str::FromStr>(idx: usize, s: Option<String>) -> rusqlite::Result<Option<T>>
+fn opt_word<T: std::str::FromStr>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<T>>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
-    s.map(|s| parse_col(idx, s)).transpose()
+    match r.get_ref(idx)?.as_str_or_null()? {
+        None => Ok(None),
+        Some(s) => s.parse::<T>().map(Some).map_err(|e| conversion(idx, e)),
+    }
 }
 
-#[allow(dead_code)]
-fn optional<T>(r: rusqlite::Result<T>) -> Result<Option<T>> {
-    Ok(r.optional()?)
+/// A `YYYY-MM-DD` column (the domain's fast parser, not strftime).
+fn day(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<chrono::NaiveDate> {
+    crate::domain::date::parse_date(r.get_ref(idx)?.as_str()?).map_err(|e| conversion(idx, e))
+}
+
+fn opt_day(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    match r.get_ref(idx)?.as_str_or_null()? {
+        None => Ok(None),
+        Some(s) => crate::domain::date::parse_date(s)
+            .map(Some)
+            .map_err(|e| conversion(idx, e)),
+    }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, parse_col};
+use super::{Result, Store, StoreError, day, word};
 use crate::domain::contact::NewContact;
 use crate::domain::interaction::NewInteraction;
 use crate::domain::referral::{NewReferral, Referral, Side, Status, StatusChange, StatusEvent};
@@ -18,9 +18,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Referral> {
         referrer_id: r.get(1)?,
         person_id: r.get(2)?,
         recipient_id: r.get(3)?,
-        quality: parse_col(4, r.get(4)?)?,
-        status: parse_col(5, r.get(5)?)?,
-        referred_on: r.get(6)?,
+        quality: word(r, 4)?,
+        status: word(r, 5)?,
+        referred_on: day(r, 6)?,
         value: r.get(7)?,
         reason: r.get(8)?,
         note: r.get(9)?,
@@ -88,8 +88,8 @@ impl Store {
         r.history = stmt
             .query_map([id], |row| {
                 Ok(StatusEvent {
-                    status: parse_col(0, row.get(0)?)?,
-                    date: row.get(1)?,
+                    status: word(row, 0)?,
+                    date: day(row, 1)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -112,8 +112,8 @@ impl Store {
         while let Some(row) = rows.next()? {
             if let Some(&i) = index.get(&row.get::<_, i64>(0)?) {
                 out[i].history.push(StatusEvent {
-                    status: parse_col(1, row.get(1)?)?,
-                    date: row.get(2)?,
+                    status: word(row, 1)?,
+                    date: day(row, 2)?,
                 });
             }
         }

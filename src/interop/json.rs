@@ -1,0 +1,250 @@
+//! The lossless, versioned JSON document: every row of every table, so that exporting,
+//! importing into an empty database and exporting again gives identical bytes.
+//!
+//! Pure serde types and (de)serialization; the store reads and writes them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::contact::{Circle, Field};
+use crate::domain::interaction::{Channel, Direction, InteractionKind, Reward};
+use crate::domain::referral::{Quality, Status, StatusEvent};
+
+/// The `format` marker of a ties document.
+pub const FORMAT: &str = "ties";
+/// The document version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// A whole database. References between records use the document's ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub format: String,
+    pub version: u32,
+    pub contacts: Vec<DocContact>,
+    pub referrals: Vec<DocReferral>,
+    pub interactions: Vec<DocInteraction>,
+    pub snoozes: Vec<DocSnooze>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocContact {
+    pub id: i64,
+    pub uid: String,
+    pub name: String,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    pub circle: Circle,
+    pub tags: Vec<String>,
+    pub fields: Vec<Field>,
+    pub how_met: Option<String>,
+    pub notes: Option<String>,
+    pub cadence_days: Option<u32>,
+    pub do_not_ask: bool,
+    pub closeness: Option<u8>,
+    pub created_on: NaiveDate,
+    pub archived_on: Option<NaiveDate>,
+    /// Unknown vCard properties kept verbatim.
+    pub vcard_extra: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocReferral {
+    pub id: i64,
+    pub referrer_id: Option<i64>,
+    pub person_id: i64,
+    pub recipient_id: Option<i64>,
+    pub quality: Quality,
+    pub status: Status,
+    pub referred_on: NaiveDate,
+    pub value: Option<f64>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub history: Vec<StatusEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocInteraction {
+    pub id: i64,
+    pub contact_id: i64,
+    pub occurred_on: NaiveDate,
+    pub kind: InteractionKind,
+    pub direction: Option<Direction>,
+    pub label: Option<String>,
+    pub note: Option<String>,
+    pub referral_id: Option<i64>,
+    pub channel: Option<Channel>,
+    pub reward: Option<Reward>,
+    pub amount: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocSnooze {
+    pub key: String,
+    pub until: NaiveDate,
+}
+
+/// Why a document cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum JsonError {
+    #[error(
+        "the file is not a ties JSON export ({0}); export one with `ties export --format json`"
+    )]
+    Invalid(String),
+    #[error(
+        "the file is a ties JSON export of version {0}, newer than this ties reads ({VERSION}); upgrade ties"
+    )]
+    Newer(u32),
+    #[error("the ties JSON export is inconsistent: {0}; export it again")]
+    Inconsistent(String),
+}
+
+impl Document {
+    pub fn new() -> Document {
+        Document {
+            format: FORMAT.into(),
+            version: VERSION,
+            contacts: vec![],
+            referrals: vec![],
+            interactions: vec![],
+            snoozes: vec![],
+        }
+    }
+
+    /// Serializes with stable key order and a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+
+    /// Parses and checks a document: format, version, and that every reference points
+    /// at a record in the document.
+    pub fn parse(text: &str) -> Result<Document, JsonError> {
+        let probe: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| JsonError::Invalid(format!("not valid JSON: {e}")))?;
+        if probe.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+            return Err(JsonError::Invalid("it lacks \"format\": \"ties\"".into()));
+        }
+        if let Some(v) = probe.get("version").and_then(|v| v.as_u64()) {
+            if v > u64::from(VERSION) {
+                return Err(JsonError::Newer(u32::try_from(v).unwrap_or(u32::MAX)));
+            }
+        }
+        let doc: Document =
+            serde_json::from_value(probe).map_err(|e| JsonError::Invalid(e.to_string()))?;
+        doc.check()?;
+        Ok(doc)
+    }
+
+    fn check(&self) -> Result<(), JsonError> {
+        use std::collections::HashSet;
+        let bad = |m: String| Err(JsonError::Inconsistent(m));
+        let mut contacts = HashSet::new();
+        let mut uids = HashSet::new();
+        for c in &self.contacts {
+            if !contacts.insert(c.id) {
+                return bad(format!("contact id {} appears twice", c.id));
+            }
+            if !uids.insert(c.uid.as_str()) {
+                return bad(format!("contact uid {} appears twice", c.uid));
+            }
+            if c.name.trim().is_empty() {
+                return bad(format!("contact {} has a blank name", c.id));
+            }
+        }
+        let mut referrals = HashSet::new();
+        for r in &self.referrals {
+            if !referrals.insert(r.id) {
+                return bad(format!("referral id {} appears twice", r.id));
+            }
+            let known = |id: Option<i64>| id.is_none_or(|i| contacts.contains(&i));
+            if !contacts.contains(&r.person_id) || !known(r.referrer_id) || !known(r.recipient_id) {
+                return bad(format!(
+                    "referral {} names a contact that is not in the file",
+                    r.id
+                ));
+            }
+            if r.referrer_id.is_some() == r.recipient_id.is_some() {
+                return bad(format!(
+                    "referral {} must have exactly one of referrer_id and recipient_id",
+                    r.id
+                ));
+            }
+            if Some(r.person_id) == r.referrer_id || Some(r.person_id) == r.recipient_id {
+                return bad(format!("referral {} refers a person to themselves", r.id));
+            }
+        }
+        let mut interactions = HashSet::new();
+        for i in &self.interactions {
+            if !interactions.insert(i.id) {
+                return bad(format!("interaction id {} appears twice", i.id));
+            }
+            if !contacts.contains(&i.contact_id)
+                || i.referral_id.is_some_and(|r| !referrals.contains(&r))
+            {
+                return bad(format!(
+                    "interaction {} names a contact or referral that is not in the file",
+                    i.id
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Document::new()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_is_not_ours() {
+        assert!(matches!(Document::parse("[]"), Err(JsonError::Invalid(_))));
+        assert!(matches!(
+            Document::parse("{\"format\": \"other\"}"),
+            Err(JsonError::Invalid(_))
+        ));
+        assert!(matches!(
+            Document::parse("{\"format\": \"ties\", \"version\": 99}"),
+            Err(JsonError::Newer(99))
+        ));
+        assert!(matches!(
+            Document::parse("not json"),
+            Err(JsonError::Invalid(_))
+        ));
+        let mut d = Document::new();
+        d.interactions.push(DocInteraction {
+            id: 1,
+            contact_id: 5,
+            occurred_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            kind: InteractionKind::Call,
+            direction: None,
+            label: None,
+            note: None,
+            referral_id: None,
+            channel: None,
+            reward: None,
+            amount: None,
+        });
+        assert!(matches!(
+            Document::parse(&d.to_json()),
+            Err(JsonError::Inconsistent(_))
+        ));
+        assert_eq!(
+            Document::parse(&Document::new().to_json()).unwrap(),
+            Document::new()
+        );
+    }
+}

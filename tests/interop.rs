@@ -92,3 +92,221 @@ fn bad_files_are_refused_whole() {
     }
     env.fails(&["import", dir.join("missing.json").to_str().unwrap()], 1);
 }
+
+fn corpus_dir() -> std::path::PathBuf {
+    let beside =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/vcard-calcard");
+    if beside.is_dir() {
+        beside
+    } else {
+        std::path::PathBuf::from("/work/shared/fixtures/vcard-calcard")
+    }
+}
+
+/// Every file of the real-world corpus imports or is skipped with a reason, never a
+/// panic; importing it a second time changes nothing.
+#[test]
+fn vcard_corpus_imports_and_reimports_as_a_no_op() {
+    let dir = corpus_dir();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "vcf"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 78, "the corpus has 78 files");
+    let (mut created, mut skipped, mut refused) = (0, 0, 0);
+    for f in &files {
+        let env = Env::new();
+        let out = env
+            .ties()
+            .args(["import", f.to_str().unwrap(), "--json"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", f.display());
+        if !out.status.success() {
+            // A file with no usable card at all is refused whole, with a reason.
+            assert_eq!(out.status.code(), Some(2), "{}: {stderr}", f.display());
+            assert!(stderr.starts_with("error: "), "{stderr}");
+            refused += 1;
+            continue;
+        }
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        created += r["created"].as_array().unwrap().len();
+        for s in r["skipped"].as_array().unwrap() {
+            assert!(!s["reason"].as_str().unwrap().is_empty());
+            skipped += 1;
+        }
+        let before = row_counts(&env.db());
+        let again = env.json(&["import", f.to_str().unwrap()]);
+        assert_eq!(
+            again["created"].as_array().unwrap().len(),
+            0,
+            "{}: re-import created contacts",
+            f.display()
+        );
+        assert_eq!(
+            again["updated"].as_array().unwrap().len(),
+            0,
+            "{}: re-import updated contacts",
+            f.display()
+        );
+        assert_eq!(
+            row_counts(&env.db()),
+            before,
+            "{}: re-import changed rows",
+            f.display()
+        );
+    }
+    eprintln!(
+        "corpus: {created} contacts created, {skipped} records skipped with a reason, {refused} files refused whole"
+    );
+    // 97 cards parse; duplicates within a file merge (97 → 88); 14 cards have nothing to
+    // name a contact by, and one names a referrer who is not in its file.
+    assert_eq!((created, skipped, refused), (88, 15, 0));
+}
+
+/// vCard 4.0 and Google CSV exports carry names, emails, phones, organizations, notes,
+/// tags and referred-by back in.
+#[test]
+fn vcard_and_csv_round_trips_keep_what_matters() {
+    let a = Env::new();
+    a.ok(&[
+        "add",
+        "Sam Lee",
+        "--company",
+        "Lee Plumbing",
+        "--email",
+        "sam@lee.example",
+        "--phone",
+        "+1 555 0100",
+        "--tag",
+        "plumber",
+        "--tag",
+        "bni",
+        "--note",
+        "Prefers calls; not before 9",
+    ]);
+    a.ok(&[
+        "add",
+        "Dana Hart",
+        "--company",
+        "Hart, Ltd.",
+        "--email",
+        "dana@hart.example",
+        "--note",
+        "line one\nline two",
+    ]);
+    a.ok(&[
+        "refer",
+        "Dana Hart",
+        "--by",
+        "Sam Lee",
+        "--on",
+        "2026-11-01",
+    ]);
+    for (format, file) in [("vcard", "out.vcf"), ("csv", "out.csv")] {
+        let path = a.dir.path().join(file);
+        a.ok(&["export", "--format", format, "-o", path.to_str().unwrap()]);
+        let b = Env::new();
+        let r = b.json(&["import", path.to_str().unwrap()]);
+        assert_eq!(r["created"].as_array().unwrap().len(), 2, "{format}");
+        assert_eq!(
+            r["referrals_created"], 1,
+            "{format}: referred-by comes back as a referral"
+        );
+        let dana = b.json(&["show", "Dana Hart"]);
+        assert_eq!(dana["company"], "Hart, Ltd.", "{format}");
+        assert_eq!(dana["notes"], "line one\nline two", "{format}");
+        assert!(
+            dana["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["value"] == "dana@hart.example"),
+            "{format}"
+        );
+        let sam = b.json(&["show", "Sam Lee"]);
+        assert_eq!(
+            sam["tags"],
+            serde_json::json!(["bni", "plumber"]),
+            "{format}"
+        );
+        assert_eq!(sam["notes"], "Prefers calls; not before 9", "{format}");
+        assert!(
+            sam["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["kind"] == "phone" && f["value"] == "+1 555 0100"),
+            "{format}"
+        );
+        let refs = b.json(&["referral", "list"]);
+        assert_eq!(refs[0]["referrer_id"], sam["id"], "{format}");
+        assert_eq!(refs[0]["person_id"], dana["id"], "{format}");
+    }
+}
+
+/// Garbage, empty, a 50 MB line, invalid UTF-8, CSVs with missing or extra columns: a
+/// clear error or skip reasons, never a panic, and nothing half-written.
+#[test]
+fn hostile_import_files() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    let dir = env.dir.path();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let mut long = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Long Line\r\nNOTE:".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 50 << 20));
+    long.extend_from_slice(b"\r\nEND:VCARD\r\n");
+    let cases = [
+        write("garbage.vcf", &(0..65_536u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<_>>()),
+        write("empty.vcf", b""),
+        write("long.vcf", &long),
+        write("latin1.vcf", b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Jos\xe9 M\xfcller\r\nEND:VCARD\r\n"),
+        write("missing.csv", b"First Name,Last Name,E-mail 1 - Value\nAna\n,,\nBen,Okafor,ben@x.example,extra,columns\n"),
+        write("weird.csv", b"a,b,c\n1,2,3\n"),
+    ];
+    for f in &cases {
+        let out = env
+            .ties()
+            .args(["import", f.to_str().unwrap(), "--json"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", f.display());
+        match out.status.code() {
+            Some(0) => {
+                let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                eprintln!(
+                    "{}: created {}, skipped {}",
+                    f.display(),
+                    r["created"],
+                    r["skipped"]
+                );
+            }
+            Some(2) => assert!(
+                stderr.starts_with("error: ") && stderr.trim_end().lines().count() == 1,
+                "{stderr}"
+            ),
+            other => panic!("{}: exit {other:?}: {stderr}", f.display()),
+        }
+        env.ok(&["check"]);
+    }
+    let latin = env.json(&["show", "José"]);
+    assert_eq!(
+        latin["name"], "José Müller",
+        "a vCard 2.1 in Latin-1 decodes"
+    );
+    let long = env.json(&["show", "Long Line"]);
+    assert_eq!(
+        long["notes"].as_str().unwrap().len(),
+        50 << 20,
+        "a 50 MB line is kept whole"
+    );
+}

@@ -9,9 +9,13 @@ use serde_json::json;
 
 use super::Ctx;
 use super::output::print_json;
+use std::collections::HashMap;
+
+use crate::domain::contact::Contact;
 use crate::error::UsageError;
+use crate::interop;
 use crate::interop::json::Document;
-use crate::store::ImportReport;
+use crate::store::{ContactRecord, ImportReport};
 use crate::text::sanitize;
 
 /// The formats `import` and `export` speak.
@@ -32,15 +36,39 @@ pub enum ExportFormat {
 }
 
 fn detect(bytes: &[u8]) -> Option<FileFormat> {
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let start = text
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .map_or(&[][..], |i| &text[i..]);
-    if start.starts_with(b"{") {
-        return Some(FileFormat::Json);
-    }
-    None
+    Some(match interop::detect(bytes)? {
+        interop::Format::Vcard => FileFormat::Vcard,
+        interop::Format::GoogleCsv => FileFormat::GoogleCsv,
+        interop::Format::LinkedinCsv => FileFormat::LinkedinCsv,
+        interop::Format::Json => FileFormat::Json,
+    })
+}
+
+/// Parsed contacts as the store's import records; parser skips keep their reasons.
+fn records(parsed: interop::Parsed) -> (Vec<ContactRecord>, Vec<(usize, String)>) {
+    let skipped = parsed
+        .skipped
+        .into_iter()
+        .map(|s| (s.record, s.reason))
+        .collect();
+    let records = parsed
+        .contacts
+        .into_iter()
+        .map(|c| ContactRecord {
+            uid: c.uid,
+            name: c.name,
+            company: c.company,
+            title: c.title,
+            circle: None,
+            tags: c.tags,
+            fields: c.fields,
+            how_met: c.how_met,
+            notes: c.notes,
+            vcard_extra: c.vcard_extra,
+            referred_by: c.referred_by,
+        })
+        .collect();
+    (records, skipped)
 }
 
 pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: bool) -> Result<()> {
@@ -76,11 +104,28 @@ pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: b
             let doc = Document::parse(text).map_err(|e| UsageError::new(e.to_string()))?;
             ctx.store.import_document(&doc, dry_run)?
         }
-        other => {
-            return Err(UsageError::new(format!(
-                "importing {other:?} files is not available in this build; use --format json"
-            ))
-            .into());
+        contacts_format => {
+            let bad =
+                |e: interop::InteropError| UsageError::new(format!("{}: {e}", file.display()));
+            let parsed = match contacts_format {
+                FileFormat::Vcard => {
+                    interop::vcard::parse(&interop::decode_text(&bytes).map_err(bad)?)
+                }
+                FileFormat::GoogleCsv => interop::google_csv::parse(&bytes).map_err(bad)?,
+                _ => interop::linkedin_csv::parse(&bytes).map_err(bad)?,
+            };
+            let (records, skipped) = records(parsed);
+            if records.is_empty() && skipped.is_empty() {
+                return Err(UsageError::new(format!(
+                    "{} holds no contacts; check that it is the right file",
+                    file.display()
+                ))
+                .into());
+            }
+            let mut report = ctx.store.import_contacts(&records, ctx.today, dry_run)?;
+            report.skipped.extend(skipped);
+            report.skipped.sort_by_key(|s| s.0);
+            report
         }
     };
     if progress {
@@ -129,13 +174,26 @@ fn print_report(ctx: &Ctx, r: &ImportReport, dry_run: bool) -> Result<()> {
 }
 
 pub fn export(ctx: &mut Ctx, format: ExportFormat, out: Option<PathBuf>) -> Result<()> {
+    let doc = ctx.store.export_document()?;
     let text = match format {
-        ExportFormat::Json => ctx.store.export_document()?.to_json(),
-        other => {
-            return Err(UsageError::new(format!(
-                "exporting {other:?} is not available in this build; use --format json"
-            ))
-            .into());
+        ExportFormat::Json => doc.to_json(),
+        ExportFormat::Vcard | ExportFormat::Csv => {
+            let (contacts, referred_by) = export_contacts(&doc);
+            let list: Vec<interop::ExportContact<'_>> = contacts
+                .iter()
+                .zip(&doc.contacts)
+                .map(|(c, d)| interop::ExportContact {
+                    contact: c,
+                    referred_by: referred_by.get(&c.id).map(String::as_str),
+                    vcard_extra: d.vcard_extra.as_deref(),
+                })
+                .collect();
+            if format == ExportFormat::Vcard {
+                list.iter().map(interop::vcard::format).collect::<String>()
+            } else {
+                interop::google_csv::format(&list)
+                    .map_err(|e| anyhow!("cannot write the CSV: {e}"))?
+            }
         }
     };
     match out {
@@ -148,6 +206,46 @@ pub fn export(ctx: &mut Ctx, format: ExportFormat, out: Option<PathBuf>) -> Resu
         }
     }
     Ok(())
+}
+
+/// The document's contacts as domain contacts, and each one's referrer name (the first
+/// received referral that brought them).
+fn export_contacts(doc: &Document) -> (Vec<Contact>, HashMap<i64, String>) {
+    let names: HashMap<i64, &str> = doc
+        .contacts
+        .iter()
+        .map(|c| (c.id, c.name.as_str()))
+        .collect();
+    let mut referred_by = HashMap::new();
+    for r in &doc.referrals {
+        if let Some(by) = r.referrer_id.and_then(|b| names.get(&b)) {
+            referred_by
+                .entry(r.person_id)
+                .or_insert_with(|| (*by).to_string());
+        }
+    }
+    let contacts = doc
+        .contacts
+        .iter()
+        .map(|d| Contact {
+            id: d.id,
+            uid: d.uid.clone(),
+            name: d.name.clone(),
+            company: d.company.clone(),
+            title: d.title.clone(),
+            circle: d.circle,
+            tags: d.tags.clone(),
+            fields: d.fields.clone(),
+            how_met: d.how_met.clone(),
+            notes: d.notes.clone(),
+            cadence_days: d.cadence_days,
+            do_not_ask: d.do_not_ask,
+            closeness: d.closeness,
+            created_on: d.created_on,
+            archived_on: d.archived_on,
+        })
+        .collect();
+    (contacts, referred_by)
 }
 
 /// Writes to a temporary file beside `path`, then renames it into place.

@@ -1,5 +1,337 @@
-//! Import and export formats: parsing and formatting only, no SQL, no files.
+//! Contact import and export: turns vCard, Google Contacts CSV and LinkedIn CSV into
+//! [`ImportedContact`]s and formats stored contacts back out as vCard 4.0 or Google CSV.
 //!
-//! May import `domain` and `text`; the store and the CLI call into it.
+//! Pure: no file I/O, no SQL, no clock. May import `std` (no I/O), `crate::domain`,
+//! `calcard`, `csv`, `chrono` date types, `serde` and `thiserror`. The lossless JSON
+//! document lives in [`json`].
+//!
+//! Text decoding (one policy for every format, see [`decode_text`]): a UTF-8 BOM is
+//! stripped; UTF-16 with a BOM is decoded; valid UTF-8 is used as is; bytes that are not
+//! valid UTF-8 are decoded as Windows-1252 when the file holds no valid multi-byte UTF-8
+//! at all (old Outlook and vCard 2.1 exports), otherwise lossily as UTF-8 (each bad byte
+//! becomes U+FFFD). A file with a NUL byte in its first 8000 bytes is refused as binary.
 
+pub mod google_csv;
 pub mod json;
+pub mod linkedin_csv;
+mod record;
+pub mod vcard;
+
+use std::str::FromStr;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::domain::contact::{Contact, Field};
+
+/// One contact read from an import file, validated and trimmed, not yet stored.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ImportedContact {
+    /// The source's stable id (vCard UID), used first to make imports idempotent.
+    pub uid: Option<String>,
+    /// Never blank: from FN, else the N parts, else ORG, else the first e-mail.
+    pub name: String,
+    pub company: Option<String>,
+    pub title: Option<String>,
+    /// Normalized with [`crate::domain::contact::normalize_tag`], no duplicates.
+    pub tags: Vec<String>,
+    /// Valid e-mails and phones only; no two fields with the same kind and value.
+    pub fields: Vec<Field>,
+    pub notes: Option<String>,
+    pub how_met: Option<String>,
+    /// The name of whoever referred this person, as the source wrote it (a vCard
+    /// `RELATED` may also hold a `urn:uuid:` reference to another card).
+    pub referred_by: Option<String>,
+    /// Every vCard property this importer does not map, as vCard 4.0 text lines
+    /// (CRLF, folded), so an export can write them back. `None` for CSV sources.
+    pub vcard_extra: Option<String>,
+}
+
+/// A record the importer could not turn into a contact, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// 1-based: the n-th card of a vCard file, the n-th data row of a CSV file.
+    pub record: usize,
+    pub reason: String,
+}
+
+/// What a parser made of a whole file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Parsed {
+    pub contacts: Vec<ImportedContact>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A stored contact on its way out, with what the store keeps beside it.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportContact<'a> {
+    pub contact: &'a Contact,
+    /// The referrer's display name, if someone referred this contact to me.
+    pub referred_by: Option<&'a str>,
+    /// The unknown vCard properties kept at import ([`ImportedContact::vcard_extra`]).
+    pub vcard_extra: Option<&'a str>,
+}
+
+/// The import formats `ties import --format` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Vcard,
+    GoogleCsv,
+    LinkedinCsv,
+    Json,
+}
+
+impl Format {
+    pub const ALL: &'static [Format] = &[
+        Format::Vcard,
+        Format::GoogleCsv,
+        Format::LinkedinCsv,
+        Format::Json,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Vcard => "vcard",
+            Format::GoogleCsv => "google-csv",
+            Format::LinkedinCsv => "linkedin-csv",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = InteropError;
+
+    /// Exactly `vcard`, `google-csv`, `linkedin-csv` or `json` (ASCII case ignored).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == wanted)
+            .ok_or_else(|| InteropError::UnknownFormat(s.to_string()))
+    }
+}
+
+/// Everything that makes a whole file unreadable (a single bad record is a [`Skipped`]
+/// instead). Each message is one sentence: what is wrong and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InteropError {
+    #[error("unknown format \"{0}\"; use one of: vcard, google-csv, linkedin-csv, json")]
+    UnknownFormat(String),
+    #[error("the file is empty; export your contacts again and import the new file")]
+    Empty,
+    #[error(
+        "the file looks binary, not text (it contains NUL bytes); export your contacts as vCard (.vcf) or CSV and import that file"
+    )]
+    Binary,
+    #[error(
+        "this is not a Google Contacts CSV: its header has no name, organization or e-mail column (such as \"First Name\", \"Name\" or \"E-mail 1 - Value\"); export from Google Contacts as \"Google CSV\", or pass the right --format"
+    )]
+    NotGoogleCsv,
+    #[error(
+        "no LinkedIn header line (\"First Name,Last Name,URL,Email Address,Company,Position,Connected On\") was found; import LinkedIn's Connections.csv as exported, or pass the right --format"
+    )]
+    NotLinkedinCsv,
+    #[error("could not write the CSV ({0}); this is a bug in ties, please report it")]
+    CsvWrite(String),
+}
+
+/// How many leading bytes [`detect`] and the binary check look at.
+const SNIFF_LEN: usize = 8000;
+
+/// Turns file bytes into text by the policy in the module docs.
+///
+/// Errors: [`InteropError::Empty`] for nothing but whitespace (or a lone BOM),
+/// [`InteropError::Binary`] for a NUL byte among the first 8000 bytes.
+pub fn decode_text(bytes: &[u8]) -> Result<String, InteropError> {
+    let text = if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        decode_utf16(rest, u16::from_le_bytes)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        decode_utf16(rest, u16::from_be_bytes)
+    } else {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if bytes[..bytes.len().min(SNIFF_LEN)].contains(&0) {
+            return Err(InteropError::Binary);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_string(),
+            Err(_) if has_multibyte_utf8(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(InteropError::Empty);
+    }
+    if text.chars().take(SNIFF_LEN).any(|c| c == '\0') {
+        return Err(InteropError::Binary);
+    }
+    Ok(text)
+}
+
+fn decode_utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|p| word([p[0], p[1]]));
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+/// True when the bytes hold at least one valid non-ASCII UTF-8 character: then the
+/// file is UTF-8 with some damage, not a legacy 8-bit encoding.
+fn has_multibyte_utf8(bytes: &[u8]) -> bool {
+    bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
+}
+
+/// Windows-1252; its five unassigned bytes map to the C1 controls of the same value.
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// Guesses the format from the first bytes: vCard (`BEGIN:VCARD` after an optional BOM
+/// and whitespace), LinkedIn (its `Notes:` preamble or its header), Google CSV (its
+/// header), JSON (starts with `{`). `None` when nothing fits.
+pub fn detect(bytes: &[u8]) -> Option<Format> {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let text = match head {
+        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, u16::from_be_bytes),
+        _ => String::from_utf8_lossy(head).into_owned(),
+    };
+    let text = text.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace());
+    if text
+        .get(..11)
+        .is_some_and(|s| s.eq_ignore_ascii_case("BEGIN:VCARD"))
+    {
+        return Some(Format::Vcard);
+    }
+    if text.starts_with('{') {
+        return Some(Format::Json);
+    }
+    let first_line = text.lines().next().unwrap_or("").trim();
+    if first_line.eq_ignore_ascii_case("notes:") || first_line.starts_with("Notes:") {
+        return Some(Format::LinkedinCsv);
+    }
+    let header = record::csv_header(first_line);
+    if linkedin_csv::is_header(&header) {
+        return Some(Format::LinkedinCsv);
+    }
+    if google_csv::is_header(&header) {
+        return Some(Format::GoogleCsv);
+    }
+    None
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn formats_parse_from_their_cli_words() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>().unwrap(), *f);
+        }
+        assert_eq!("Google-CSV".parse::<Format>().unwrap(), Format::GoogleCsv);
+        let err = "csv".parse::<Format>().unwrap_err().to_string();
+        assert!(err.contains("use one of: vcard, google-csv"), "{err}");
+    }
+
+    #[test]
+    fn detects_each_format_from_content() {
+        assert_eq!(
+            detect(b"\xEF\xBB\xBF\r\n  begin:vcard\r\nVERSION:3.0\r\n"),
+            Some(Format::Vcard)
+        );
+        assert_eq!(detect(b"  {\"version\":1}"), Some(Format::Json));
+        assert_eq!(
+            detect(b"Notes:\n\"When exporting...\"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n"),
+            Some(Format::LinkedinCsv)
+        );
+        assert_eq!(
+            detect(b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"),
+            Some(Format::LinkedinCsv)
+        );
+        assert_eq!(
+            detect(b"\xEF\xBB\xBFFirst Name,Middle Name,Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value\n"),
+            Some(Format::GoogleCsv)
+        );
+        assert_eq!(
+            detect(b"Name,Given Name,Additional Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value\n"),
+            Some(Format::GoogleCsv)
+        );
+        // Google's old export was UTF-16LE with a BOM.
+        let utf16: Vec<u8> = "\u{feff}Name,Given Name,Family Name\r\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(detect(&utf16), Some(Format::GoogleCsv));
+        assert_eq!(detect(b""), None);
+        assert_eq!(detect(b"\x00\x01\x02garbage"), None);
+        assert_eq!(detect(b"a,b,c\n1,2,3\n"), None);
+    }
+
+    #[test]
+    fn decoding_strips_boms_and_refuses_binary_and_empty() {
+        assert_eq!(decode_text(b"\xEF\xBB\xBFhi").unwrap(), "hi");
+        assert_eq!(decode_text(b"\xEF\xBB\xBF  \n"), Err(InteropError::Empty));
+        assert_eq!(decode_text(b""), Err(InteropError::Empty));
+        assert_eq!(
+            decode_text(b"PK\x03\x04\x00\x00"),
+            Err(InteropError::Binary)
+        );
+        // Legacy 8-bit text: Windows-1252.
+        assert_eq!(decode_text(b"Jos\xe9 \x80").unwrap(), "José €");
+        // Damaged UTF-8: lossy.
+        assert_eq!(
+            decode_text("é\u{0}".as_bytes()).unwrap_err(),
+            InteropError::Binary
+        );
+        assert_eq!(decode_text(b"\xc3\xa9 \xff").unwrap(), "é \u{fffd}");
+        let utf16: Vec<u8> = "\u{feff}Zoë"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert_eq!(decode_text(&utf16).unwrap(), "Zoë");
+        // Every message is one sentence with a remedy.
+        for e in [
+            InteropError::Empty,
+            InteropError::Binary,
+            InteropError::NotGoogleCsv,
+        ] {
+            let m = e.to_string();
+            assert!(m.contains(';') && !m.ends_with('.'), "{m}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn detect_and_decode_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = detect(&bytes);
+            let _ = decode_text(&bytes);
+        }
+
+        #[test]
+        fn detect_never_panics_on_text(s in "\\PC*") {
+            let _ = detect(s.as_bytes());
+        }
+    }
+}

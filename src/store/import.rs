@@ -197,6 +197,17 @@ impl Store {
             else {
                 continue;
             };
+            // A vCard RELATED may point at another card by UID instead of naming it.
+            if let Some(id) = by
+                .strip_prefix("urn:uuid:")
+                .and_then(|u| m.uid.get(u).or_else(|| m.uid.get(by)))
+            {
+                let id = *id;
+                if id != ids[n] {
+                    report.referrals_created += insert_received_referral(&tx, id, ids[n], today)?;
+                }
+                continue;
+            }
             let referrer = match m.name.get(&by.to_lowercase()).map(Vec::as_slice) {
                 Some([id]) => *id,
                 Some(_) => {
@@ -208,25 +219,9 @@ impl Store {
                     continue;
                 }
             };
-            let person = ids[n];
-            if referrer == person {
-                continue;
+            if referrer != ids[n] {
+                report.referrals_created += insert_received_referral(&tx, referrer, ids[n], today)?;
             }
-            let exists: bool = tx.query_row(
-                "SELECT count(*) FROM referrals WHERE referrer_id = ?1 AND person_id = ?2",
-                params![referrer, person],
-                |row| row.get(0),
-            )?;
-            if exists {
-                continue;
-            }
-            tx.execute(
-                "INSERT INTO referrals (referrer_id, person_id, quality, status, referred_on) VALUES (?1, ?2, ?3, 'new', ?4)",
-                params![referrer, person, Quality::NameOnly.as_str(), today],
-            )?;
-            let rid = tx.last_insert_rowid();
-            tx.execute("INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, 'new', ?2)", params![rid, today])?;
-            report.referrals_created += 1;
         }
         if dry_run {
             tx.rollback()?;
@@ -490,6 +485,34 @@ impl Store {
         }
         Ok(report)
     }
+}
+
+/// Records "`referrer` referred `person` to me" (quality `name_only`) unless one exists.
+/// Returns how many were created (0 or 1).
+fn insert_received_referral(
+    tx: &Transaction<'_>,
+    referrer: i64,
+    person: i64,
+    today: NaiveDate,
+) -> Result<usize> {
+    let exists: bool = tx.query_row(
+        "SELECT count(*) FROM referrals WHERE referrer_id = ?1 AND person_id = ?2",
+        params![referrer, person],
+        |row| row.get(0),
+    )?;
+    if exists {
+        return Ok(0);
+    }
+    tx.execute(
+        "INSERT INTO referrals (referrer_id, person_id, quality, status, referred_on) VALUES (?1, ?2, ?3, 'new', ?4)",
+        params![referrer, person, Quality::NameOnly.as_str(), today],
+    )?;
+    let rid = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, 'new', ?2)",
+        params![rid, today],
+    )?;
+    Ok(1)
 }
 
 /// Fills empty details of contact `id` from `r` and adds missing tags and fields.

@@ -1,0 +1,391 @@
+//! Reliability under faults (DESIGN.md §8): a SIGKILL in the middle of a large import,
+//! concurrent writers, hostile database files, a full disk. Each test states what a
+//! user would notice if it broke: lost or half-written data, or an unclear error.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Env, TODAY, row_counts, sha};
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("ties")
+}
+
+fn ties_at(db: &Path) -> Command {
+    let mut c = Command::new(bin());
+    c.env_clear()
+        .env("TIES_DB", db)
+        .env("TIES_TODAY", TODAY)
+        .env("HOME", db.parent().unwrap())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    c
+}
+
+fn contacts(db: &Path) -> i64 {
+    row_counts(db)
+        .iter()
+        .find(|(t, _)| t == "contacts")
+        .unwrap()
+        .1
+}
+
+/// A ties JSON document with `n` contacts, each with an email and a phone.
+fn big_document(n: usize) -> String {
+    let mut s = String::from("{\"format\":\"ties\",\"version\":1,\"contacts\":[");
+    for i in 0..n {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!(
+            "{{\"id\":{id},\"uid\":\"bulk-{i}\",\"name\":\"Bulk Person {i}\",\"company\":\"Firm {m}\",\"title\":null,\"circle\":\"other\",\"tags\":[\"bulk\"],\"fields\":[{{\"kind\":\"email\",\"label\":null,\"value\":\"p{i}@bulk.example\"}},{{\"kind\":\"phone\",\"label\":\"mobile\",\"value\":\"+1 555 {i:07}\"}}],\"how_met\":null,\"notes\":null,\"cadence_days\":null,\"do_not_ask\":false,\"closeness\":null,\"created_on\":\"2026-01-01\",\"archived_on\":null,\"vcard_extra\":null}}",
+            id = i + 1,
+            m = i % 97
+        ));
+    }
+    s.push_str("],\"referrals\":[],\"interactions\":[],\"snoozes\":[]}");
+    s
+}
+
+/// SIGKILL at many moments of a 20,000-contact import: every time the database opens,
+/// `ties check` passes, and the import is all there or not there at all.
+#[test]
+fn kill_during_import_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    std::fs::write(&file, big_document(20_000)).unwrap();
+    let base = dir.path().join("base.db");
+    let st = ties_at(&base)
+        .args(["add", "Existing Person"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let before = contacts(&base);
+
+    // How long a whole import takes here, to spread the kills over it.
+    let full = dir.path().join("full.db");
+    std::fs::copy(&base, &full).unwrap();
+    let t = Instant::now();
+    let out = ties_at(&full)
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let whole = t.elapsed();
+    assert_eq!(contacts(&full), before + 20_000);
+
+    let mut rng = fastrand::Rng::with_seed(20_261_124);
+    let (mut none, mut all) = (0, 0);
+    for round in 0..20 {
+        let db = dir.path().join(format!("kill-{round}.db"));
+        std::fs::copy(&base, &db).unwrap();
+        let delay = whole.mul_f64(0.05 + 0.9 * rng.f64());
+        let mut child = ties_at(&db)
+            .args(["import", file.to_str().unwrap()])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let check = ties_at(&db).args(["check"]).output().unwrap();
+        assert!(
+            check.status.success(),
+            "round {round}: check failed after a kill at {delay:?}: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let n = contacts(&db);
+        assert!(
+            n == before || n == before + 20_000,
+            "round {round}: {n} contacts after a kill at {delay:?}: a partial import"
+        );
+        if n == before { none += 1 } else { all += 1 }
+    }
+    eprintln!("20 kills over a {whole:?} import: {none} left nothing, {all} completed");
+}
+
+/// A long-lived reader holding the file open (as the terminal interface does) while a
+/// CLI loop writes 500 interactions, and two CLI writers at once: no "database is
+/// locked" reaches the user and every row is there.
+#[test]
+fn concurrent_writers_lose_nothing() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["add", "Ana Ruiz"]);
+    let db = env.db();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let stop = stop.clone();
+        let db = db.clone();
+        std::thread::spawn(move || {
+            let store = ties::store::Store::open(&db).unwrap();
+            let mut seen = 0;
+            let mut last = store.data_version().unwrap();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let v = store.data_version().unwrap();
+                if v != last {
+                    last = v;
+                    seen = ties::snapshot::Snapshot::load(&store, false)
+                        .unwrap()
+                        .interactions
+                        .values()
+                        .map(Vec::len)
+                        .sum::<usize>();
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            seen
+        })
+    };
+    let writer = |who: &'static str, n: usize| {
+        let db = db.clone();
+        std::thread::spawn(move || {
+            let mut errors = Vec::new();
+            for i in 0..n {
+                let out = ties_at(&db)
+                    .args(["log", who, "message", "--note", &format!("{who} {i}")])
+                    .output()
+                    .unwrap();
+                if !out.status.success() {
+                    errors.push(String::from_utf8_lossy(&out.stderr).into_owned());
+                }
+            }
+            errors
+        })
+    };
+    // One writer with the reader, then two writers at once.
+    let e1 = writer("Sam Lee", 250).join().unwrap();
+    let (a, b) = (writer("Sam Lee", 125), writer("Ana Ruiz", 125));
+    let (e2, e3) = (a.join().unwrap(), b.join().unwrap());
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen = reader.join().unwrap();
+    let errors: Vec<String> = e1.into_iter().chain(e2).chain(e3).collect();
+    assert!(
+        errors.is_empty(),
+        "{} writes failed, e.g. {}",
+        errors.len(),
+        errors[0]
+    );
+    let n = row_counts(&db)
+        .iter()
+        .find(|(t, _)| t == "interactions")
+        .unwrap()
+        .1;
+    assert_eq!(n, 500, "every row is present");
+    assert!(
+        seen > 0,
+        "the long-lived reader saw the other processes' writes"
+    );
+    env.ok(&["check"]);
+}
+
+/// Corrupt, truncated, zero-length, foreign and newer files: a clear error, exit 1,
+/// and the file's bytes unchanged.
+#[test]
+fn hostile_database_files_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.db");
+    let st = ties_at(&good)
+        .args(["demo", "--contacts", "200"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let bytes = std::fs::read(&good).unwrap();
+
+    let mut cases: Vec<(&str, Vec<u8>, &str)> = Vec::new();
+    let mut corrupt = bytes.clone();
+    let mid = corrupt.len() / 2;
+    let mut rng = fastrand::Rng::with_seed(7);
+    for b in &mut corrupt[mid..mid + 8192] {
+        *b = rng.u8(..);
+    }
+    cases.push(("corrupt", corrupt, ""));
+    cases.push(("truncated", bytes[..bytes.len() / 3].to_vec(), ""));
+    cases.push(("zero-length", Vec::new(), "empty"));
+    let mut header_smashed = bytes.clone();
+    header_smashed[..16].copy_from_slice(b"not sqlite here!");
+    cases.push(("not sqlite", header_smashed, "not a ties database"));
+    let foreign = dir.path().join("foreign-src.db");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE x (y); INSERT INTO x VALUES (1);")
+        .unwrap();
+    cases.push((
+        "another app's SQLite",
+        std::fs::read(&foreign).unwrap(),
+        "another application",
+    ));
+    let newer = dir.path().join("newer-src.db");
+    std::fs::copy(&good, &newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    cases.push(("newer schema", std::fs::read(&newer).unwrap(), "newer"));
+
+    for (what, content, expect) in cases {
+        let db = dir.path().join(format!("{}.db", what.replace(' ', "-")));
+        std::fs::write(&db, &content).unwrap();
+        let before = sha(&db);
+        // Reading commands and a writing one alike. Damage in pages a command never reads
+        // goes unnoticed by it (a full integrity check on every open would cost seconds
+        // at 100 MB), so the corrupt file gets reading commands only, and `check`.
+        let commands: Vec<Vec<&str>> = if what == "corrupt" {
+            vec![vec!["list"], vec!["today"]]
+        } else {
+            vec![vec!["list"], vec!["today"], vec!["add", "Someone"]]
+        };
+        for args in commands {
+            let out = ties_at(&db).args(&args).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            if what == "corrupt" && out.status.success() {
+                continue;
+            }
+            assert_eq!(out.status.code(), Some(1), "{what} / {args:?}: {err}");
+            assert!(
+                err.starts_with("error: ") && err.trim_end().lines().count() == 1,
+                "{what}: {err}"
+            );
+            assert!(err.contains(expect), "{what}: expected {expect:?} in {err}");
+            assert!(!err.contains("panicked"), "{what}: {err}");
+        }
+        if what == "corrupt" {
+            let out = ties_at(&db).args(["check"]).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "check must report the damage");
+        }
+        assert_eq!(sha(&db), before, "{what}: the file was modified");
+    }
+}
+
+/// A file or folder the user cannot write: a clear error, exit 1, nothing changed.
+/// Root ignores permissions, so this is skipped (with a message) when run as root.
+#[test]
+fn read_only_file_and_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, b"x").unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o400)).unwrap();
+    if std::fs::OpenOptions::new().write(true).open(&probe).is_ok() {
+        eprintln!("skipped: running as root, which ignores file permissions");
+        return;
+    }
+    let db = dir.path().join("ro.db");
+    assert!(
+        ties_at(&db)
+            .args(["add", "Sam"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let before = sha(&db);
+    let out = ties_at(&db).args(["add", "Ana"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
+    assert_eq!(sha(&db), before);
+    let ro_dir = dir.path().join("locked");
+    std::fs::create_dir(&ro_dir).unwrap();
+    std::fs::set_permissions(&ro_dir, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let out = ties_at(&ro_dir.join("ties.db"))
+        .args(["add", "Ana"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+}
+
+/// A missing data folder is created (mode 0700) on first use: that is the first run.
+#[test]
+fn missing_folder_is_created_privately() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a/b/c/ties.db");
+    assert!(
+        ties_at(&db)
+            .args(["add", "Sam"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(
+        std::fs::metadata(db.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o700
+    );
+}
+
+/// On a tiny filesystem, a write that does not fit fails with a clear error and the
+/// database stays consistent. Needs a tmpfs mount; skipped with a message otherwise.
+#[test]
+fn full_disk_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("tiny");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=400k",
+            "tmpfs",
+            mnt.to_str().unwrap(),
+        ])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root and mount rights)");
+        return;
+    }
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _guard = Unmount(mnt.clone());
+    let db = mnt.join("ties.db");
+    assert!(
+        ties_at(&db)
+            .args(["add", "Sam Lee"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let file = dir.path().join("big.json");
+    std::fs::write(&file, big_document(5_000)).unwrap();
+    let out = ties_at(&db)
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the import cannot fit in 400 KB: {err}"
+    );
+    assert!(
+        err.starts_with("error: ") && !err.contains("panicked"),
+        "{err}"
+    );
+    // Consistent, and the import is absent as a whole.
+    let check = ties_at(&db).args(["check"]).output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(contacts(&db), 1);
+}

@@ -3,7 +3,7 @@
 CREATE TABLE contacts (
     id           INTEGER PRIMARY KEY,
     uid          TEXT    NOT NULL UNIQUE,
-    name         TEXT    NOT NULL CHECK (length(trim(name)) > 0),
+    name         TEXT    NOT NULL CHECK (trim(name) <> ''),  -- not length(): it stops at a NUL
     company      TEXT,
     title        TEXT,
     circle       TEXT    NOT NULL DEFAULT 'other'
@@ -34,7 +34,7 @@ CREATE INDEX contact_fields_value ON contact_fields (kind, value COLLATE NOCASE)
 
 CREATE TABLE tags (
     contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
-    tag        TEXT    NOT NULL CHECK (length(tag) > 0),
+    tag        TEXT    NOT NULL CHECK (tag <> ''),
     PRIMARY KEY (contact_id, tag)
 ) WITHOUT ROWID;
 CREATE INDEX tags_tag ON tags (tag);

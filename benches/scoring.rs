@@ -1,0 +1,50 @@
+//! Scoring and the daily review over demo data (10,000 contacts, ~170,000 interactions),
+//! and the store's load path. Throughput is reported in interactions per second.
+//!
+//! Run: `cargo bench --bench scoring`. Results go to BENCHMARKS.md, never into tests.
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ties::config::Config;
+use ties::snapshot::Snapshot;
+use ties::store::Store;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).expect("a valid date")
+}
+
+fn store(contacts: usize) -> Store {
+    let mut store = Store::open_in_memory().expect("in-memory store");
+    let data = ties::demo::generate(contacts, 1, today());
+    store.fill_demo(&data, today(), false).expect("demo fill");
+    store
+}
+
+fn bench(c: &mut Criterion) {
+    let config = Config::defaults().expect("embedded config");
+    let store = store(10_000);
+    let snap = Snapshot::load(&store, false).expect("snapshot");
+    let interactions: usize = snap.interactions.values().map(Vec::len).sum();
+
+    let mut g = c.benchmark_group("10k contacts");
+    g.sample_size(20);
+    g.throughput(Throughput::Elements(interactions as u64));
+    g.bench_function("load snapshot (store → memory)", |b| {
+        b.iter(|| black_box(Snapshot::load(&store, false).expect("load")))
+    });
+    g.bench_function("strength of everyone", |b| {
+        b.iter(|| black_box(snap.summaries(&config, today())))
+    });
+    g.bench_function("suggest (readiness + reasons, ranked)", |b| {
+        b.iter(|| black_box(snap.suggestions(&config, today())))
+    });
+    g.bench_function("agenda (daily review)", |b| {
+        b.iter(|| black_box(snap.agenda(&config, today(), false)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

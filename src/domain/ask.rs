@@ -1019,5 +1019,4 @@ mod tests {
         );
         assert_eq!(json["band"], "close");
     }
-
 }

@@ -139,6 +139,7 @@ fn review(frame: &mut Frame<'_>, area: Rect, app: &App, pos: usize, theme: Theme
         n if n > 0 => format!("due {} ({n} days ago)", it.due),
         _ => format!("due {}", it.due),
     };
+    let box_w = area.width.saturating_sub(4).min(90);
     let lines = vec![
         Line::styled(format!("{} of {}", pos + 1, items.len()), theme.dim()),
         Line::raw(""),
@@ -153,16 +154,12 @@ fn review(frame: &mut Frame<'_>, area: Rect, app: &App, pos: usize, theme: Theme
         Line::from(hints(
             app,
             Mode::Review,
-            usize::from(area.width).saturating_sub(6),
+            usize::from(box_w.saturating_sub(2)),
             theme,
         )),
     ];
     let block = Block::bordered().title(" Review ");
-    let r = centered(
-        area,
-        area.width.saturating_sub(4).min(90),
-        (lines.len() + 2) as u16,
-    );
+    let r = centered(area, box_w, (lines.len() + 2) as u16);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

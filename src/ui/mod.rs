@@ -89,22 +89,39 @@ fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             .count(),
         Pane::Ask => d.ask_now.len(),
     };
+    let date = d.today.format(&app.config.display.date_format).to_string();
+    let label = |i: usize, p: Pane, counts: bool| {
+        if counts {
+            format!(" {} {} {} ", i + 1, p.title(), count(p))
+        } else {
+            format!(" {} {} ", i + 1, p.title())
+        }
+    };
+    // Counts and the date only when they fit (60 columns is the minimum).
+    let full: usize = 6 + Pane::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| 1 + label(i, *p, true).chars().count())
+        .sum::<usize>();
+    let width = usize::from(area.width);
+    let counts = full + date.chars().count() < width;
     let mut spans = vec![Span::styled(" ties ", theme.heading())];
     for (i, p) in Pane::ALL.iter().enumerate() {
         spans.push(Span::styled("│", theme.dim()));
-        let text = format!(" {} {} {} ", i + 1, p.title(), count(*p));
         let style = if *p == app.pane {
             theme.selected().add_modifier(Modifier::BOLD)
         } else {
             theme.plain()
         };
-        spans.push(Span::styled(text, style));
+        spans.push(Span::styled(label(i, *p, counts), style));
     }
-    let date = d.today.format(&app.config.display.date_format).to_string();
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let pad = usize::from(area.width).saturating_sub(used + date.chars().count() + 1);
-    spans.push(Span::raw(" ".repeat(pad)));
-    spans.push(Span::styled(date, theme.dim()));
+    if used + date.chars().count() < width {
+        spans.push(Span::raw(
+            " ".repeat(width - used - date.chars().count() - 1),
+        ));
+        spans.push(Span::styled(date, theme.dim()));
+    }
     frame.render_widget(Line::from(spans), area);
 }
 

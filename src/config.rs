@@ -4,6 +4,7 @@
 //!
 //! May import `domain` (for the parameter types), `toml`, `serde` and `std::fs`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,8 @@ pub struct Config {
     pub ask: AskConfig,
     pub backup: BackupConfig,
     pub display: DisplayConfig,
+    /// Key bindings of the terminal interface, by mode (see `keymap`).
+    pub keys: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -201,6 +204,18 @@ fn overlay(base: &mut Table, user: Table, prefix: &str, path: &Path) -> Result<(
         } else {
             format!("{prefix}.{k}")
         };
+        // Inside `[keys.MODE]` any key name may be bound; `keymap` checks names and actions.
+        if prefix.starts_with("keys.") && !base.contains_key(&k) {
+            if !v.is_str() {
+                return Err(ConfigError::BadValue {
+                    path: path.to_path_buf(),
+                    key,
+                    message: format!("must be an action name (a string), not {}", type_name(&v)),
+                });
+            }
+            base.insert(k, v);
+            continue;
+        }
         let Some(slot) = base.get_mut(&k) else {
             return Err(ConfigError::UnknownKey {
                 path: path.to_path_buf(),

@@ -10,15 +10,23 @@
 //! - [`config`]  the embedded default configuration overlaid by the user's file.
 //! - [`text`]    safe display of user text (no control bytes reach a terminal).
 //! - [`error`]   error types that decide exit codes.
+//! - [`app`]     the terminal interface as a pure state machine (App, Action, Effect, update).
+//! - [`ui`]      drawing the terminal interface from `&App`; read-only.
+//! - [`keymap`]  key bindings from the config's `[keys]` tables.
+//! - [`runtime`] the one event loop; the one place the interface's effects touch the store.
 //! - [`cli`]     clap definitions and command handlers.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod interop;
+pub mod keymap;
+pub mod runtime;
 pub mod snapshot;
 pub mod store;
 pub mod text;
+pub mod ui;

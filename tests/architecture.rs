@@ -55,6 +55,20 @@ const RULES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "src/keymap.rs",
+        &[
+            "rusqlite",
+            "crossterm",
+            "ratatui",
+            "std::fs",
+            "std::env",
+            "crate::store",
+            "crate::cli",
+            "crate::runtime",
+            "println!",
+        ],
+    ),
+    (
         "src/ui",
         &[
             "rusqlite",

@@ -516,3 +516,17 @@ fn database_file_is_private() {
     let wal = env.db().with_extension("db-wal");
     assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0);
 }
+
+#[test]
+fn a_bad_key_binding_is_a_clear_error_before_the_interface_opens() {
+    let env = Env::new();
+    let config = env.dir.path().join("config.toml");
+    std::fs::write(&config, "[keys.contacts]\nx = \"explode\"\n").unwrap();
+    let out = env.ties().env("TIES_CONFIG", &config).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("config.toml") && err.contains("keys.contacts.x") && err.contains("explode"),
+        "{err}"
+    );
+}

@@ -192,11 +192,13 @@ fn run(cli: Cli) -> Result<()> {
         None => chrono::Local::now().date_naive(),
     };
     let Some(command) = cli.command else {
-        return Err(UsageError::new(
-            "the terminal interface is not part of this build yet; run `ties --help` for the commands",
-        )
-        .into());
+        return tui(&cli, &paths, today);
     };
+    if cli.demo {
+        return Err(
+            UsageError::new("--demo opens the terminal interface; leave out the command").into(),
+        );
+    }
     // Commands that need neither the database nor the user's config.
     match &command {
         Command::Paths => return output::paths(&paths, cli.json),
@@ -221,6 +223,33 @@ fn run(cli: Cli) -> Result<()> {
         json: cli.json,
     };
     dispatch(&mut ctx, command, paths.db)
+}
+
+/// `ties` without a command: the terminal interface on the configured database, or
+/// with `--demo` on a throwaway demo database that is removed on exit.
+fn tui(cli: &Cli, paths: &Paths, today: NaiveDate) -> Result<()> {
+    let config = Config::load(&paths.config, paths.config_required)?;
+    let keymap = crate::keymap::Keymap::from_config(&config.keys, &paths.config)?;
+    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let demo_dir = if cli.demo {
+        Some(tempfile::TempDir::with_prefix("ties-demo-")?)
+    } else {
+        None
+    };
+    let store = match &demo_dir {
+        Some(dir) => {
+            let mut store = Store::open(&dir.path().join("ties.db"))?;
+            store.fill_demo(&crate::demo::generate(300, 1, today), today, false)?;
+            store
+        }
+        None => Store::open(&paths.db)?,
+    };
+    let mut session = crate::runtime::Session::new(store, config, keymap, color, today)?;
+    let result = crate::runtime::run(&mut session);
+    // Close the database before its folder goes away.
+    drop(session);
+    drop(demo_dir);
+    result
 }
 
 fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {

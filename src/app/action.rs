@@ -1,0 +1,179 @@
+//! What can happen to the terminal interface: user actions (bindable from `[keys]`)
+//! and the internal results the runtime feeds back (`#[serde(skip)]`).
+//!
+//! May import `keymap::Key`, `serde` and the app's own data.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::data::Data;
+use crate::keymap::Key;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    NextPane,
+    PrevPane,
+    GoToday,
+    GoContacts,
+    GoReferrals,
+    GoAsk,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    OpenContact,
+    Done,
+    Snooze,
+    Review,
+    Skip,
+    ExitReview,
+    Filter,
+    ClearFilter,
+    AddContact,
+    EditContact,
+    LogInteraction,
+    RecordReferral,
+    ArchiveContact,
+    Pipeline,
+    Chains,
+    StatusForward,
+    StatusBack,
+    MarkLost,
+    Thank,
+    Inform,
+    RecordAsk,
+    /// A key typed into a form, the filter, a picker or the help overlay.
+    #[serde(skip)]
+    Input(Key),
+    /// Fresh data after a write or a change by another process.
+    #[serde(skip)]
+    Loaded(Arc<Data>),
+    /// A write succeeded; the message goes to the status bar.
+    #[serde(skip)]
+    Saved(String),
+    /// An effect failed; the message goes to the status bar.
+    #[serde(skip)]
+    Failed(String),
+}
+
+/// Every bindable action, in the order help and hints list them.
+pub const BINDABLE: &[Action] = &[
+    Action::Done,
+    Action::Snooze,
+    Action::Review,
+    Action::Skip,
+    Action::ExitReview,
+    Action::OpenContact,
+    Action::Filter,
+    Action::ClearFilter,
+    Action::LogInteraction,
+    Action::AddContact,
+    Action::EditContact,
+    Action::RecordReferral,
+    Action::ArchiveContact,
+    Action::Pipeline,
+    Action::Chains,
+    Action::StatusForward,
+    Action::StatusBack,
+    Action::MarkLost,
+    Action::Thank,
+    Action::Inform,
+    Action::RecordAsk,
+    Action::Left,
+    Action::Right,
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+    Action::GoToday,
+    Action::GoContacts,
+    Action::GoReferrals,
+    Action::GoAsk,
+    Action::NextPane,
+    Action::PrevPane,
+    Action::Help,
+    Action::Quit,
+];
+
+impl Action {
+    /// False for the internal results, which no key may be bound to.
+    pub fn is_bindable(&self) -> bool {
+        !matches!(
+            self,
+            Action::Input(_) | Action::Loaded(_) | Action::Saved(_) | Action::Failed(_)
+        )
+    }
+
+    /// A few words for the help overlay and the status bar.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::NextPane => "next pane",
+            Action::PrevPane => "previous pane",
+            Action::GoToday => "Today",
+            Action::GoContacts => "Contacts",
+            Action::GoReferrals => "Referrals",
+            Action::GoAsk => "Ask",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::Left => "left column",
+            Action::Right => "right column",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "first",
+            Action::Bottom => "last",
+            Action::OpenContact => "open contact",
+            Action::Done => "done",
+            Action::Snooze => "snooze",
+            Action::Review => "review",
+            Action::Skip => "skip",
+            Action::ExitReview => "leave review",
+            Action::Filter => "filter",
+            Action::ClearFilter => "clear filter",
+            Action::AddContact => "add",
+            Action::EditContact => "edit",
+            Action::LogInteraction => "log",
+            Action::RecordReferral => "referral",
+            Action::ArchiveContact => "archive",
+            Action::Pipeline => "pipeline",
+            Action::Chains => "chains",
+            Action::StatusForward => "status forward",
+            Action::StatusBack => "status back",
+            Action::MarkLost => "lost",
+            Action::Thank => "thank",
+            Action::Inform => "inform",
+            Action::RecordAsk => "record ask",
+            Action::Input(_) | Action::Loaded(_) | Action::Saved(_) | Action::Failed(_) => "",
+        }
+    }
+
+    /// Navigation keys are listed in help but left out of the status bar.
+    pub fn is_navigation(&self) -> bool {
+        matches!(
+            self,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+                | Action::NextPane
+                | Action::PrevPane
+                | Action::GoToday
+                | Action::GoContacts
+                | Action::GoReferrals
+                | Action::GoAsk
+        )
+    }
+}

@@ -1,0 +1,277 @@
+//! What the panes show, computed once from a [`Snapshot`] after every load or write
+//! (never per frame): contact rows with strength, the review queue, the ranked ask
+//! list with filled-in scripts, the pipeline columns and the chain lines.
+//!
+//! Pure: may import `domain`, `snapshot` (the type only), `config`.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::domain::agenda::AgendaItem;
+use crate::domain::ask::{AskStatus, Suggestion};
+use crate::domain::chain::{ChainNode, ChainTree, all_chains, render};
+use crate::domain::interaction::{Channel, InteractionKind};
+use crate::domain::referral::{Referral, Status};
+use crate::domain::strength::Band;
+use crate::snapshot::Snapshot;
+
+/// The pipeline columns, left to right (dormant referrals sit with lost ones).
+pub const COLUMNS: [Status; 6] = [
+    Status::New,
+    Status::Contacted,
+    Status::Met,
+    Status::Proposal,
+    Status::Won,
+    Status::Lost,
+];
+
+/// One active contact in the Contacts list.
+#[derive(Debug, Clone)]
+pub struct ContactRow {
+    pub id: i64,
+    pub name: String,
+    pub company: Option<String>,
+    pub tags: Vec<String>,
+    pub strength: u8,
+    pub band: Band,
+    pub last_touch: Option<NaiveDate>,
+    /// "name company tags", what the fuzzy filter matches against.
+    pub haystack: String,
+}
+
+/// An ask-now contact with everything the Ask pane shows for it.
+#[derive(Debug, Clone)]
+pub struct AskCard {
+    /// Index into [`Data::suggestions`].
+    pub suggestion: usize,
+    pub script: String,
+    pub channel: Channel,
+    pub channel_why: String,
+}
+
+/// One line of the chain view.
+#[derive(Debug, Clone)]
+pub struct ChainLine {
+    pub text: String,
+    /// The referral that brought this line's contact in (`None` for a root).
+    pub referral_id: Option<i64>,
+    pub contact_id: i64,
+    pub root: bool,
+}
+
+pub struct Data {
+    pub snapshot: Snapshot,
+    pub today: NaiveDate,
+    /// Active contacts sorted by name.
+    pub rows: Vec<ContactRow>,
+    pub names: HashMap<i64, String>,
+    pub agenda: Vec<AgendaItem>,
+    /// The first item of tomorrow's queue, shown when today's is empty.
+    pub tomorrow: Option<AgendaItem>,
+    /// Every contact, ranked.
+    pub suggestions: Vec<Suggestion>,
+    pub ask_now: Vec<AskCard>,
+    /// Indices into `suggestions` of those waiting (not ask-now, not unsuitable).
+    pub waiting: Vec<usize>,
+    /// Indices into `snapshot.referrals`, per pipeline column, newest first.
+    pub columns: [Vec<usize>; 6],
+    pub chains: Vec<ChainLine>,
+}
+
+impl fmt::Debug for Data {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Data {{ {} contacts, {} agenda items }}",
+            self.rows.len(),
+            self.agenda.len()
+        )
+    }
+}
+
+/// Two loads are never "equal": compare identity.
+impl PartialEq for Data {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Data {
+    /// Computes every pane's content from `snapshot` as of `today`.
+    pub fn build(snapshot: Snapshot, config: &Config, today: NaiveDate) -> Data {
+        let summaries = snapshot.summaries(config, today);
+        let mut rows: Vec<ContactRow> = snapshot
+            .contacts
+            .iter()
+            .filter(|c| c.archived_on.is_none())
+            .map(|c| {
+                let s = summaries.get(&c.id);
+                let mut haystack = c.name.clone();
+                for part in c.company.iter().chain(c.tags.iter()) {
+                    haystack.push(' ');
+                    haystack.push_str(part);
+                }
+                ContactRow {
+                    id: c.id,
+                    name: c.name.clone(),
+                    company: c.company.clone(),
+                    tags: c.tags.clone(),
+                    strength: s.map_or(0, |s| s.strength),
+                    band: s.map_or(Band::NoHistory, |s| s.band),
+                    last_touch: s.and_then(|s| s.last_touch),
+                    haystack,
+                }
+            })
+            .collect();
+        rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
+        let names = snapshot.names();
+        let agenda = snapshot.agenda(config, today, false);
+        let tomorrow = if agenda.is_empty() {
+            today
+                .succ_opt()
+                .and_then(|t| snapshot.agenda(config, t, false).into_iter().next())
+        } else {
+            None
+        };
+        let suggestions = snapshot.suggestions(config, today);
+        let ask_now = suggestions
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.status == AskStatus::AskNow)
+            .map(|(i, s)| ask_card(&snapshot, config, today, i, s))
+            .collect();
+        let waiting = suggestions
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !matches!(s.status, AskStatus::AskNow | AskStatus::NotSuitable))
+            .map(|(i, _)| i)
+            .collect();
+        let mut columns: [Vec<usize>; 6] = Default::default();
+        for (i, r) in snapshot.referrals.iter().enumerate() {
+            let col = COLUMNS
+                .iter()
+                .position(|s| *s == r.status)
+                .unwrap_or(COLUMNS.len() - 1);
+            columns[col].push(i);
+        }
+        for col in &mut columns {
+            col.sort_by_key(|&i| {
+                let r = &snapshot.referrals[i];
+                (std::cmp::Reverse(r.last_change()), std::cmp::Reverse(r.id))
+            });
+        }
+        let chains = chain_lines(
+            &all_chains(&snapshot.referrals, &names),
+            &config.display.currency,
+        );
+        Data {
+            snapshot,
+            today,
+            rows,
+            names,
+            agenda,
+            tomorrow,
+            suggestions,
+            ask_now,
+            waiting,
+            columns,
+            chains,
+        }
+    }
+
+    pub fn name(&self, id: i64) -> &str {
+        self.names.get(&id).map_or("?", String::as_str)
+    }
+
+    pub fn referral(&self, id: i64) -> Option<&Referral> {
+        self.snapshot.referrals.iter().find(|r| r.id == id)
+    }
+
+    /// "Dana Hart ← Sam Lee" (received) / "Dana Hart → Lee Park" (given).
+    pub fn describe(&self, r: &Referral) -> String {
+        match (r.referrer_id, r.recipient_id) {
+            (Some(by), _) => format!("{} referred by {}", self.name(r.person_id), self.name(by)),
+            (None, Some(to)) => format!("{} referred to {}", self.name(r.person_id), self.name(to)),
+            (None, None) => self.name(r.person_id).to_string(),
+        }
+    }
+}
+
+fn ask_card(
+    snap: &Snapshot,
+    config: &Config,
+    today: NaiveDate,
+    i: usize,
+    s: &Suggestion,
+) -> AskCard {
+    let history = snap.interactions.get(&s.id).map_or(&[][..], Vec::as_slice);
+    let label = history
+        .iter()
+        .rev()
+        .filter(|x| x.occurred_on <= today)
+        .find(|x| {
+            matches!(x.kind, InteractionKind::Praise | InteractionKind::Job) && x.label.is_some()
+        })
+        .and_then(|x| x.label.clone())
+        .unwrap_or_else(|| "project".to_string());
+    let first = s.name.split_whitespace().next().unwrap_or(&s.name);
+    let script = config
+        .ask
+        .script
+        .replace("{name}", first)
+        .replace("{label}", &label)
+        .replace("{ideal_referral}", &config.ask.ideal_referral);
+    // In person beats a call: recommend it when you have met them in the last half year.
+    let met = history
+        .iter()
+        .rev()
+        .filter(|x| x.occurred_on <= today)
+        .find(|x| x.kind == InteractionKind::Meeting)
+        .map(|x| (today - x.occurred_on).num_days());
+    let (channel, channel_why) = match met {
+        Some(d) if d <= 180 => (
+            Channel::InPerson,
+            format!("in person: you met {d} days ago; ask face to face"),
+        ),
+        _ => (
+            Channel::Call,
+            "call: no recent meeting; a call beats a message".to_string(),
+        ),
+    };
+    AskCard {
+        suggestion: i,
+        script,
+        channel,
+        channel_why,
+    }
+}
+
+/// The chain trees as lines (the domain's renderer), each with the referral it shows.
+fn chain_lines(trees: &[ChainTree], currency: &str) -> Vec<ChainLine> {
+    let mut out = Vec::new();
+    for tree in trees {
+        // `render` walks the tree in pre-order, children in order: so does this.
+        let mut nodes: Vec<&ChainNode> = Vec::new();
+        let mut stack = vec![&tree.root];
+        while let Some(n) = stack.pop() {
+            nodes.push(n);
+            stack.extend(n.children.iter().rev());
+        }
+        for (i, (text, node)) in render(tree, None, currency)
+            .into_iter()
+            .zip(nodes)
+            .enumerate()
+        {
+            out.push(ChainLine {
+                text,
+                referral_id: node.referral_id,
+                contact_id: node.contact_id,
+                root: i == 0,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,48 @@
+//! Effects: what `update` asks the runtime to do, as data. The runtime performs them
+//! against the store and feeds the results back as actions.
+//!
+//! May import domain types only.
+
+use chrono::NaiveDate;
+
+use crate::domain::contact::{ContactPatch, NewContact};
+use crate::domain::interaction::NewInteraction;
+use crate::domain::referral::{NewReferral, StatusChange};
+
+// One effect at a time passes through: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// A write; on success the runtime reloads and reports `done` in the status bar.
+    Write {
+        write: Write,
+        done: String,
+    },
+    Quit,
+}
+
+/// One write to the store (each one transaction).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    AddContact(NewContact),
+    UpdateContact(i64, ContactPatch),
+    Archive(i64, NaiveDate),
+    /// An interaction, already validated.
+    Interaction(NewInteraction),
+    Referral {
+        person: PersonRef,
+        referral: NewReferral,
+    },
+    ChangeStatus(i64, StatusChange),
+    Snooze {
+        key: String,
+        until: NaiveDate,
+    },
+}
+
+/// The person of a new referral: an existing contact, or one to create with it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PersonRef {
+    Existing(i64),
+    New(NewContact),
+}

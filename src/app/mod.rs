@@ -1,0 +1,411 @@
+//! The terminal interface as a pure state machine: [`App`] holds what is on screen,
+//! [`update`] applies an [`Action`] and returns [`Effect`]s as data for the runtime to
+//! perform. No store, no terminal, no clock: `today` arrives as an argument.
+//!
+//! May import `domain`, `config`, `keymap`, `snapshot` (the type), `text`.
+
+mod action;
+mod data;
+mod detail;
+mod effect;
+mod field;
+mod filter;
+mod form;
+mod panes;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+pub use action::{Action, BINDABLE};
+pub use data::{AskCard, COLUMNS, ChainLine, ContactRow, Data};
+pub use detail::Detail;
+pub use effect::{Effect, PersonRef, Write};
+pub use field::TextField;
+pub use filter::filter;
+pub use form::{Form, FormField, FormKind, Input, Pick, Picked};
+pub use panes::selected_referral;
+
+use crate::config::Config;
+use crate::keymap::{Key, KeyCode, Keymap, Mode};
+
+/// Snooze choices offered by `s`, in days.
+pub const SNOOZE_DAYS: [u32; 4] = [1, 3, 7, 30];
+/// Rows moved by page up / down.
+const PAGE: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Today,
+    Contacts,
+    Referrals,
+    Ask,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Today, Pane::Contacts, Pane::Referrals, Pane::Ask];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Today => "Today",
+            Pane::Contacts => "Contacts",
+            Pane::Referrals => "Referrals",
+            Pane::Ask => "Ask",
+        }
+    }
+}
+
+/// What sits on top of the pane and takes the keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    Form(Form),
+    /// Snooze a review item: key, what it is, the highlighted choice.
+    Snooze {
+        key: String,
+        label: String,
+        index: usize,
+    },
+    /// "Archive X?": no single-key destruction.
+    ConfirmArchive {
+        id: i64,
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TodayState {
+    pub selected: usize,
+    /// Review mode: the position in the queue.
+    pub review: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContactsState {
+    pub filter: TextField,
+    /// The filter field has the keys.
+    pub filtering: bool,
+    /// Indices into `Data::rows` that pass the filter, best match first.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    pub detail: Option<Detail>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReferralsState {
+    /// Chain view instead of the pipeline.
+    pub chains: bool,
+    pub column: usize,
+    pub rows: [usize; 6],
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct App {
+    pub keymap: Keymap,
+    pub config: Config,
+    pub color: bool,
+    pub pane: Pane,
+    pub data: Arc<Data>,
+    pub today: TodayState,
+    pub contacts: ContactsState,
+    pub referrals: ReferralsState,
+    pub ask: usize,
+    pub overlay: Option<Overlay>,
+    pub message: Option<Message>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(
+        data: Arc<Data>,
+        config: Config,
+        keymap: Keymap,
+        color: bool,
+        today: NaiveDate,
+    ) -> App {
+        let mut app = App {
+            keymap,
+            config,
+            color,
+            pane: Pane::Today,
+            data,
+            today: TodayState::default(),
+            contacts: ContactsState::default(),
+            referrals: ReferralsState::default(),
+            ask: 0,
+            overlay: None,
+            message: None,
+            quit: false,
+        };
+        app.refilter(None, today);
+        app
+    }
+
+    /// The keymap mode in effect.
+    pub fn mode(&self) -> Mode {
+        match self.pane {
+            Pane::Today if self.today.review.is_some() => Mode::Review,
+            Pane::Today => Mode::Today,
+            Pane::Contacts => Mode::Contacts,
+            Pane::Referrals => Mode::Referrals,
+            Pane::Ask => Mode::Ask,
+        }
+    }
+
+    /// Turns a key into an action: typed into the overlay or filter when one is open,
+    /// else through the keymap. `Ctrl-C` always quits.
+    pub fn key_action(&self, key: Key) -> Option<Action> {
+        if key == Key::ctrl('c') {
+            return Some(Action::Quit);
+        }
+        if self.overlay.is_some() || self.contacts.filtering && self.pane == Pane::Contacts {
+            return Some(Action::Input(key));
+        }
+        self.keymap.lookup(self.mode(), key)
+    }
+
+    /// The contact under the cursor in the Contacts list.
+    pub fn selected_contact(&self) -> Option<&ContactRow> {
+        self.contacts
+            .visible
+            .get(self.contacts.selected)
+            .and_then(|&i| self.data.rows.get(i))
+    }
+
+    /// Re-applies the filter (after typing or a reload), keeping `keep` selected if visible.
+    fn refilter(&mut self, keep: Option<i64>, today: NaiveDate) {
+        self.contacts.visible = filter(&self.data.rows, &self.contacts.filter.value);
+        if let Some(id) = keep {
+            if let Some(pos) = self
+                .contacts
+                .visible
+                .iter()
+                .position(|&i| self.data.rows[i].id == id)
+            {
+                self.contacts.selected = pos;
+            }
+        } else {
+            self.contacts.selected = 0;
+        }
+        self.contacts.selected = clamp(self.contacts.selected, self.contacts.visible.len());
+        self.refresh_detail(today, true);
+    }
+
+    fn refresh_detail(&mut self, today: NaiveDate, force: bool) {
+        let id = self.selected_contact().map(|r| r.id);
+        if !force && self.contacts.detail.as_ref().map(|d| d.id) == id {
+            return;
+        }
+        self.contacts.detail = id.and_then(|id| Detail::build(&self.data, id, &self.config, today));
+    }
+
+    /// Shows `id` in the Contacts pane (clearing a filter that hides it).
+    fn open_contact(&mut self, id: i64, today: NaiveDate) {
+        self.pane = Pane::Contacts;
+        self.today.review = None;
+        if !self
+            .contacts
+            .visible
+            .iter()
+            .any(|&i| self.data.rows[i].id == id)
+        {
+            self.contacts.filter = TextField::default();
+        }
+        self.refilter(Some(id), today);
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn warn(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+}
+
+fn clamp(i: usize, len: usize) -> usize {
+    i.min(len.saturating_sub(1))
+}
+
+/// Moves a selection within `len` rows; false when the action is not a movement.
+fn step(sel: &mut usize, len: usize, action: &Action) -> bool {
+    let last = len.saturating_sub(1);
+    *sel = match action {
+        Action::Up => sel.saturating_sub(1),
+        Action::Down => (*sel + 1).min(last),
+        Action::PageUp => sel.saturating_sub(PAGE),
+        Action::PageDown => (*sel + PAGE).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return false,
+    };
+    true
+}
+
+/// Applies `action` to `app`; returns what the runtime must do.
+pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
+    if action.is_bindable() || matches!(action, Action::Input(_)) {
+        app.message = None;
+    }
+    match action {
+        Action::Quit => {
+            app.quit = true;
+            vec![Effect::Quit]
+        }
+        Action::Loaded(data) => {
+            let keep = app.selected_contact().map(|r| r.id);
+            app.data = data;
+            app.refilter(keep, today);
+            app.today.selected = clamp(app.today.selected, app.data.agenda.len());
+            if let Some(pos) = app.today.review {
+                if pos >= app.data.agenda.len() {
+                    app.today.review = None;
+                    app.say("Review finished: nothing left in today's queue.");
+                }
+            }
+            panes::clamp_referrals(app);
+            app.ask = clamp(app.ask, app.data.ask_now.len());
+            Vec::new()
+        }
+        Action::Saved(text) => {
+            // A review in progress keeps its message ("3 of 11") in the pane itself.
+            app.say(text);
+            Vec::new()
+        }
+        Action::Failed(text) => {
+            app.warn(text);
+            Vec::new()
+        }
+        Action::Input(key) => input(app, key, today),
+        Action::Help => {
+            app.overlay = Some(Overlay::Help);
+            Vec::new()
+        }
+        Action::NextPane | Action::PrevPane => {
+            let i = Pane::ALL.iter().position(|p| *p == app.pane).unwrap_or(0);
+            let n = Pane::ALL.len();
+            let j = if action == Action::NextPane {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            app.pane = Pane::ALL[j];
+            app.today.review = None;
+            Vec::new()
+        }
+        Action::GoToday | Action::GoContacts | Action::GoReferrals | Action::GoAsk => {
+            app.pane = match action {
+                Action::GoToday => Pane::Today,
+                Action::GoContacts => Pane::Contacts,
+                Action::GoReferrals => Pane::Referrals,
+                _ => Pane::Ask,
+            };
+            app.today.review = None;
+            Vec::new()
+        }
+        other => panes::pane_action(app, other, today),
+    }
+}
+
+/// A key for the open overlay or the filter field.
+fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
+    let Some(overlay) = app.overlay.take() else {
+        if app.contacts.filtering {
+            match key.code {
+                KeyCode::Enter | KeyCode::Down => app.contacts.filtering = false,
+                KeyCode::Esc => {
+                    app.contacts.filtering = false;
+                    app.contacts.filter = TextField::default();
+                    let keep = app.selected_contact().map(|r| r.id);
+                    app.refilter(keep, today);
+                }
+                _ => {
+                    if app.contacts.filter.edit(key) {
+                        app.refilter(None, today);
+                    }
+                }
+            }
+        }
+        return Vec::new();
+    };
+    match overlay {
+        // Any key closes help.
+        Overlay::Help => Vec::new(),
+        Overlay::Form(mut form) => match form.key(key, &app.data, today) {
+            form::Outcome::Stay => {
+                app.overlay = Some(Overlay::Form(form));
+                Vec::new()
+            }
+            form::Outcome::Cancel => {
+                app.say("Cancelled: nothing was saved.");
+                Vec::new()
+            }
+            form::Outcome::Submit(write, done) => vec![Effect::Write { write, done }],
+        },
+        Overlay::Snooze {
+            key: item,
+            label,
+            mut index,
+        } => {
+            let pick = match key.code {
+                KeyCode::Esc => {
+                    app.say("Not snoozed.");
+                    return Vec::new();
+                }
+                KeyCode::Left | KeyCode::Up | KeyCode::BackTab => {
+                    index = index.saturating_sub(1);
+                    None
+                }
+                KeyCode::Right | KeyCode::Down | KeyCode::Tab => {
+                    index = (index + 1).min(SNOOZE_DAYS.len() - 1);
+                    None
+                }
+                KeyCode::Enter => Some(SNOOZE_DAYS[index]),
+                KeyCode::Char('1') => Some(1),
+                KeyCode::Char('3') => Some(3),
+                KeyCode::Char('7') => Some(7),
+                KeyCode::Char('m') | KeyCode::Char('0') => Some(30),
+                _ => None,
+            };
+            match pick {
+                Some(days) => {
+                    let until = crate::domain::agenda::snooze_until(today, days);
+                    vec![Effect::Write {
+                        write: Write::Snooze { key: item, until },
+                        done: format!("Snoozed \"{label}\" until {until}."),
+                    }]
+                }
+                None => {
+                    app.overlay = Some(Overlay::Snooze {
+                        key: item,
+                        label,
+                        index,
+                    });
+                    Vec::new()
+                }
+            }
+        }
+        Overlay::ConfirmArchive { id, name } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::Write {
+                write: Write::Archive(id, today),
+                done: format!("Archived {name}. `ties unarchive #{id}` brings them back."),
+            }],
+            _ => {
+                app.say("Not archived.");
+                Vec::new()
+            }
+        },
+    }
+}

@@ -1,0 +1,201 @@
+//! The one event loop of the terminal interface and the one place its effects are
+//! performed against the store. [`Session`] holds the app and the store and runs the
+//! dispatch (key → keymap → action → update → effects → results → update); tests
+//! drive the same `Session` without a terminal and render it to a `TestBackend`.
+//!
+//! May import everything: `app`, `ui`, `keymap`, `store`, `snapshot`, `config`, crossterm.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use crossterm::event::{self, Event, KeyEventKind, KeyModifiers};
+
+use crate::app::{self, Action, App, Data, Effect, PersonRef, Write};
+use crate::config::Config;
+use crate::keymap::{Key, KeyCode, Keymap};
+use crate::snapshot::Snapshot;
+use crate::store::{ReferralPerson, Store};
+
+/// How long the loop waits for a key before checking for outside changes.
+pub const TICK: Duration = Duration::from_millis(250);
+
+/// The app, the store it shows, and what is needed to notice outside writes.
+pub struct Session {
+    pub app: App,
+    pub store: Store,
+    pub today: NaiveDate,
+    /// `PRAGMA data_version` at the last load.
+    version: i64,
+}
+
+impl Session {
+    pub fn new(
+        store: Store,
+        config: Config,
+        keymap: Keymap,
+        color: bool,
+        today: NaiveDate,
+    ) -> Result<Session> {
+        let data = load(&store, &config, today)?;
+        let version = store.data_version()?;
+        let app = App::new(data, config, keymap, color, today);
+        Ok(Session {
+            app,
+            store,
+            today,
+            version,
+        })
+    }
+
+    /// A key press, through the same path the terminal loop uses.
+    pub fn press(&mut self, key: Key) {
+        if let Some(action) = self.app.key_action(key) {
+            self.dispatch(action);
+        }
+    }
+
+    /// Applies an action and performs its effects until nothing is left to do.
+    pub fn dispatch(&mut self, action: Action) {
+        let mut queue = vec![action];
+        while let Some(action) = queue.pop() {
+            let effects = app::update(&mut self.app, action, self.today);
+            let mut results = Vec::new();
+            for effect in effects {
+                results.extend(self.perform(effect));
+            }
+            // Results are applied in order: `pop` takes from the end.
+            results.reverse();
+            queue.extend(results);
+        }
+    }
+
+    /// Performs one effect; a failure becomes a status-bar message, never a crash.
+    fn perform(&mut self, effect: Effect) -> Vec<Action> {
+        match effect {
+            Effect::Quit => Vec::new(),
+            Effect::Write { write, done } => match self.write(write) {
+                Ok(()) => match self.reload() {
+                    Ok(loaded) => vec![loaded, Action::Saved(done)],
+                    Err(e) => vec![Action::Failed(format!("saved, but reloading failed: {e}"))],
+                },
+                Err(e) => vec![Action::Failed(format!("not saved: {e}"))],
+            },
+        }
+    }
+
+    fn write(&mut self, write: Write) -> Result<()> {
+        let s = &mut self.store;
+        match write {
+            Write::AddContact(c) => {
+                s.insert_contact(&c, self.today)?;
+            }
+            Write::UpdateContact(id, patch) => s.update_contact(id, &patch)?,
+            Write::Archive(id, on) => s.set_archived(id, Some(on))?,
+            Write::Interaction(i) => {
+                if i.referral_id.is_some() {
+                    s.insert_linked_interaction(&i)?;
+                } else {
+                    s.insert_interaction(&i)?;
+                }
+            }
+            Write::Referral { person, referral } => {
+                let person = match person {
+                    PersonRef::Existing(id) => ReferralPerson::Existing(id),
+                    PersonRef::New(c) => ReferralPerson::New(c),
+                };
+                s.insert_referral_for(&person, &referral, self.today)?;
+            }
+            Write::ChangeStatus(id, change) => s.change_status(id, &change)?,
+            Write::Snooze { key, until } => s.set_snooze(&key, until)?,
+        }
+        Ok(())
+    }
+
+    fn reload(&mut self) -> Result<Action> {
+        let data = load(&self.store, &self.app.config, self.today)?;
+        self.version = self.store.data_version()?;
+        Ok(Action::Loaded(data))
+    }
+
+    /// Once per tick: reloads when another process wrote to the database.
+    pub fn tick(&mut self) {
+        match self.store.data_version() {
+            Ok(v) if v != self.version => match self.reload() {
+                Ok(loaded) => self.dispatch(loaded),
+                Err(e) => self.dispatch(Action::Failed(format!("could not reload: {e}"))),
+            },
+            Ok(_) => {}
+            Err(e) => self.dispatch(Action::Failed(format!("could not check for changes: {e}"))),
+        }
+    }
+
+    pub fn draw(&self, frame: &mut ratatui::Frame<'_>) {
+        crate::ui::render(frame, &self.app);
+    }
+}
+
+/// Everything the panes show, computed once.
+fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Arc<Data>> {
+    let snapshot = Snapshot::load(store, true)?;
+    Ok(Arc::new(Data::build(snapshot, config, today)))
+}
+
+/// Runs the interface in the terminal until the user quits. `ratatui::run` owns raw
+/// mode and the alternate screen, and restores the terminal on exit, error and panic.
+pub fn run(session: &mut Session) -> Result<()> {
+    ratatui::run(|terminal| -> Result<()> {
+        loop {
+            terminal.draw(|frame| session.draw(frame))?;
+            if session.app.quit {
+                return Ok(());
+            }
+            if event::poll(TICK)? {
+                match event::read()? {
+                    Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        if let Some(key) = convert(k) {
+                            session.press(key);
+                        }
+                    }
+                    // A resize simply redraws at the new size on the next pass.
+                    _ => {}
+                }
+            }
+            session.tick();
+        }
+    })
+}
+
+/// A crossterm key event as our [`Key`].
+fn convert(k: event::KeyEvent) -> Option<Key> {
+    use event::KeyCode as C;
+    let code = match k.code {
+        C::Char(c) => KeyCode::Char(c),
+        C::Enter => KeyCode::Enter,
+        C::Esc => KeyCode::Esc,
+        C::Tab => KeyCode::Tab,
+        C::BackTab => KeyCode::BackTab,
+        C::Backspace => KeyCode::Backspace,
+        C::Delete => KeyCode::Delete,
+        C::Up => KeyCode::Up,
+        C::Down => KeyCode::Down,
+        C::Left => KeyCode::Left,
+        C::Right => KeyCode::Right,
+        C::Home => KeyCode::Home,
+        C::End => KeyCode::End,
+        C::PageUp => KeyCode::PageUp,
+        C::PageDown => KeyCode::PageDown,
+        C::F(n) => KeyCode::F(n),
+        _ => return None,
+    };
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    Some(Key {
+        code: match code {
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        },
+        ctrl,
+        alt: k.modifiers.contains(KeyModifiers::ALT),
+    })
+}

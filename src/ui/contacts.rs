@@ -1,0 +1,151 @@
+//! The Contacts pane: the filtered list (name, strength bar, days since the last
+//! touch, tags) on the left, the selected contact's detail on the right.
+//!
+//! May import `app`, `ratatui`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::Theme;
+use super::text::{age, fit, safe, window};
+use super::theme::bar;
+use crate::app::{App, Detail};
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    list(frame, left, app, theme);
+    let block = Block::default()
+        .borders(Borders::LEFT)
+        .border_style(theme.dim());
+    let inner = block.inner(right);
+    frame.render_widget(block, right);
+    match &app.contacts.detail {
+        Some(d) => detail(frame, inner, d, app, theme),
+        None => frame.render_widget(
+            Paragraph::new("No contact selected. a adds one.").style(theme.dim()),
+            inner,
+        ),
+    }
+}
+
+fn list(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let c = &app.contacts;
+    let [top, rows_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let count = format!(" {} of {}", c.visible.len(), app.data.rows.len());
+    let filter_line = if c.filtering || !c.filter.value.is_empty() {
+        let mut spans = vec![Span::styled("/", theme.key())];
+        let (before, after): (String, String) = {
+            let v = safe(&c.filter.value);
+            let at = c.filter.cursor.min(v.chars().count());
+            (v.chars().take(at).collect(), v.chars().skip(at).collect())
+        };
+        spans.push(Span::raw(before));
+        if c.filtering {
+            let mut rest = after.chars();
+            let under = rest.next().map_or(" ".to_string(), |ch| ch.to_string());
+            spans.push(Span::styled(under, theme.selected()));
+            spans.push(Span::raw(rest.collect::<String>()));
+        } else {
+            spans.push(Span::raw(after));
+        }
+        spans.push(Span::styled(count, theme.dim()));
+        Line::from(spans)
+    } else {
+        Line::from(vec![
+            Span::styled("Contacts", theme.heading()),
+            Span::styled(format!("{count} · / filters"), theme.dim()),
+        ])
+    };
+    frame.render_widget(filter_line, top);
+    if c.visible.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No contact matches.").style(theme.dim()),
+            rows_area,
+        );
+        return;
+    }
+    let width = usize::from(rows_area.width);
+    let name_w = width.saturating_sub(14).min(24);
+    let today = app.data.today;
+    let lines: Vec<Line<'_>> = c.visible
+        [window(c.selected, c.visible.len(), usize::from(rows_area.height))]
+    .iter()
+    .map(|&i| {
+        let r = &app.data.rows[i];
+        let selected = Some(r.id) == app.selected_contact().map(|s| s.id);
+        let tags = if r.tags.is_empty() {
+            String::new()
+        } else {
+            safe(&r.tags.join(","))
+        };
+        let rest = width.saturating_sub(name_w + 14);
+        let spans = vec![
+            Span::raw(fit(&safe(&r.name), name_w)),
+            Span::raw(" "),
+            Span::styled(bar(r.strength), theme.band(r.band)),
+            Span::raw(format!(" {:>6} ", age(r.last_touch, today))),
+            Span::styled(fit(&tags, rest), theme.dim()),
+        ];
+        let line = Line::from(spans);
+        if selected {
+            line.style(theme.selected())
+        } else {
+            line
+        }
+    })
+    .collect();
+    frame.render_widget(Paragraph::new(lines), rows_area);
+}
+
+fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme) {
+    let budget = usize::from(area.height) * 2;
+    let mut lines: Vec<Line<'_>> = vec![
+        Line::styled(
+            safe(&d.name),
+            theme.bold().add_modifier(Modifier::UNDERLINED),
+        ),
+        Line::styled(safe(&d.headline), theme.dim()),
+        Line::from(vec![
+            Span::raw("strength "),
+            Span::styled(
+                format!("{} {}", d.strength, bar(d.strength)),
+                theme.accent(),
+            ),
+            Span::raw(format!(" {}", d.band)),
+        ]),
+        Line::styled(d.breakdown.clone(), theme.dim()),
+        Line::raw(safe(&d.summary)),
+        Line::raw(format!("reciprocity: {}", d.reciprocity)),
+        Line::raw(format!("ask: {}", safe(&d.readiness))),
+    ];
+    for (label, value) in &d.fields {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label}: "), theme.dim()),
+            Span::raw(safe(value)),
+        ]));
+    }
+    if !d.open_referrals.is_empty() {
+        lines.push(Line::styled("Open referrals", theme.heading()));
+        for r in &d.open_referrals {
+            lines.push(Line::raw(format!("  {}", safe(r))));
+        }
+    }
+    lines.push(Line::styled(
+        format!("Timeline ({})", d.timeline.len()),
+        theme.heading(),
+    ));
+    let fmt = &app.config.display.date_format;
+    for (date, kind, text) in d.timeline.iter().take(budget.saturating_sub(lines.len())) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", date.format(fmt)), theme.dim()),
+            Span::styled(format!("{kind:<9}"), theme.accent()),
+            Span::raw(format!(" {}", safe(text))),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}

@@ -1,0 +1,143 @@
+//! Overlays that take typed input: the forms (one line per field, its error below it,
+//! typeahead matches under a person field), the snooze picker and the archive
+//! confirmation.
+//!
+//! May import `app`, `ratatui`.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::Theme;
+use super::text::{centered, safe};
+use crate::app::{Form, Input, Picked, SNOOZE_DAYS, TextField};
+
+const LABEL: usize = 15;
+
+/// The text with the cursor cell drawn reversed when focused.
+fn text_spans(t: &TextField, focused: bool, theme: Theme) -> Vec<Span<'static>> {
+    let v = safe(&t.value);
+    if !focused {
+        return vec![Span::raw(v)];
+    }
+    let at = t.cursor.min(v.chars().count());
+    let before: String = v.chars().take(at).collect();
+    let mut rest = v.chars().skip(at);
+    let under = rest.next().map_or(" ".to_string(), |c| c.to_string());
+    vec![
+        Span::raw(before),
+        Span::styled(under, theme.selected()),
+        Span::raw(rest.collect::<String>()),
+    ]
+}
+
+pub fn form(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label_style = if focused { theme.key() } else { theme.dim() };
+        let mut spans = vec![Span::styled(
+            format!("{:>w$}: ", f.label, w = LABEL),
+            label_style,
+        )];
+        match &f.input {
+            Input::Text(t) => spans.extend(text_spans(t, focused, theme)),
+            Input::Choice { options, index } => {
+                let v = options.get(*index).cloned().unwrap_or_default();
+                let style = if focused {
+                    theme.selected()
+                } else {
+                    theme.plain()
+                };
+                spans.push(Span::styled(format!("‹ {v} ›"), style));
+            }
+            Input::Person(p) => {
+                spans.extend(text_spans(&p.text, focused, theme));
+                let chosen = match p.picked() {
+                    Some(Picked::Existing(id, name)) => format!("  → {} (#{id})", safe(&name)),
+                    Some(Picked::New(name)) => format!("  → new contact “{}”", safe(&name)),
+                    None => String::new(),
+                };
+                spans.push(Span::styled(chosen, theme.ok()));
+            }
+        }
+        lines.push(Line::from(spans));
+        if let (Input::Person(p), true) = (&f.input, focused) {
+            for (j, o) in p.options().iter().enumerate() {
+                let text = match o {
+                    Picked::Existing(id, name) => format!("{} (#{id})", safe(name)),
+                    Picked::New(name) => format!("+ new contact “{}”", safe(name)),
+                };
+                let style = if j == p.index {
+                    theme.selected()
+                } else {
+                    theme.dim()
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(LABEL + 2)),
+                    Span::styled(text, style),
+                ]));
+            }
+        }
+        if let (Some(e), true) = (&f.error, f.touched) {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(LABEL + 2)),
+                Span::styled(format!("✗ {}", safe(e)), theme.error()),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Enter save · Esc cancel · Tab next field",
+        theme.dim(),
+    ));
+    let h = lines.len() as u16 + 2;
+    let r = centered(area, area.width.saturating_sub(4).min(84), h);
+    frame.render_widget(Clear, r);
+    let block = Block::bordered().title(format!(" {} ", safe(&form.title)));
+    frame.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+pub fn snooze(frame: &mut Frame<'_>, area: Rect, label: &str, index: usize, theme: Theme) {
+    let mut choices = Vec::new();
+    for (i, d) in SNOOZE_DAYS.iter().enumerate() {
+        let text = format!(" {d} day{} ", if *d == 1 { "" } else { "s" });
+        choices.push(Span::styled(
+            text,
+            if i == index {
+                theme.selected()
+            } else {
+                theme.plain()
+            },
+        ));
+        choices.push(Span::raw(" "));
+    }
+    let lines = vec![Line::raw(safe(label)), Line::raw(""), Line::from(choices)];
+    let r = centered(area, area.width.saturating_sub(4).min(70), 5);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Snooze for ")),
+        r,
+    );
+}
+
+pub fn confirm(frame: &mut Frame<'_>, area: Rect, name: &str, theme: Theme) {
+    let lines = vec![
+        Line::raw(format!("Archive {}?", safe(name))),
+        Line::styled(
+            "Nothing is deleted; `ties unarchive` brings them back.",
+            theme.dim(),
+        ),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" archive · any other key keeps them"),
+        ]),
+    ];
+    let r = centered(area, area.width.saturating_sub(4).min(64), 5);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Archive ")),
+        r,
+    );
+}

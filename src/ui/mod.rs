@@ -1,0 +1,201 @@
+//! Drawing the interface from `&App`: tabs on top, the pane, the status bar with the
+//! keys that work here (from the live keymap), and any overlay. One file per pane.
+//! Read-only: no store, no events; only the visible slice of a long list is built.
+//!
+//! May import `app`, `keymap`, `ratatui`, `text`, domain types.
+
+mod ask;
+mod contacts;
+mod forms;
+mod help;
+mod referrals;
+mod text;
+mod theme;
+mod today;
+
+use ratatui::Frame;
+use ratatui::layout::{Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::{Action, App, BINDABLE, Overlay, Pane};
+use crate::keymap::Mode;
+pub use theme::Theme;
+
+/// Below this the interface says so instead of drawing garbage.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn render(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    let theme = Theme { color: app.color };
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return;
+    }
+    let [top, body, bottom] = Layout::vertical([
+        ratatui::layout::Constraint::Length(1),
+        ratatui::layout::Constraint::Min(1),
+        ratatui::layout::Constraint::Length(1),
+    ])
+    .areas(area);
+    tabs(frame, top, app, theme);
+    match app.pane {
+        Pane::Today => today::render(frame, body, app, theme),
+        Pane::Contacts => contacts::render(frame, body, app, theme),
+        Pane::Referrals => referrals::render(frame, body, app, theme),
+        Pane::Ask => ask::render(frame, body, app, theme),
+    }
+    status_bar(frame, bottom, app, theme);
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help) => help::render(frame, body, app, theme),
+        Some(Overlay::Form(form)) => forms::form(frame, body, form, theme),
+        Some(Overlay::Snooze { label, index, .. }) => {
+            forms::snooze(frame, body, label, *index, theme);
+        }
+        Some(Overlay::ConfirmArchive { name, .. }) => forms::confirm(frame, body, name, theme),
+    }
+}
+
+fn too_small(frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+    let lines = vec![
+        Line::styled("Terminal too small", theme.bold()),
+        Line::raw(format!("{}×{} here;", area.width, area.height)),
+        Line::raw(format!("ties needs {MIN_WIDTH}×{MIN_HEIGHT}.")),
+        Line::raw("Enlarge the window, or q to quit."),
+    ];
+    let h = (lines.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    let r = Rect {
+        y,
+        height: h,
+        ..area
+    };
+    frame.render_widget(Paragraph::new(lines).centered(), r);
+}
+
+fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let d = &app.data;
+    let count = |p: Pane| match p {
+        Pane::Today => d.agenda.len(),
+        Pane::Contacts => d.rows.len(),
+        Pane::Referrals => d
+            .snapshot
+            .referrals
+            .iter()
+            .filter(|r| !r.status.is_closed())
+            .count(),
+        Pane::Ask => d.ask_now.len(),
+    };
+    let date = d.today.format(&app.config.display.date_format).to_string();
+    let label = |i: usize, p: Pane, counts: bool| {
+        if counts {
+            format!(" {} {} {} ", i + 1, p.title(), count(p))
+        } else {
+            format!(" {} {} ", i + 1, p.title())
+        }
+    };
+    // Counts and the date only when they fit (60 columns is the minimum).
+    let full: usize = 6 + Pane::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| 1 + label(i, *p, true).chars().count())
+        .sum::<usize>();
+    let width = usize::from(area.width);
+    let counts = full + date.chars().count() < width;
+    let mut spans = vec![Span::styled(" ties ", theme.heading())];
+    for (i, p) in Pane::ALL.iter().enumerate() {
+        spans.push(Span::styled("│", theme.dim()));
+        let style = if *p == app.pane {
+            theme.selected().add_modifier(Modifier::BOLD)
+        } else {
+            theme.plain()
+        };
+        spans.push(Span::styled(label(i, *p, counts), style));
+    }
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if used + date.chars().count() < width {
+        spans.push(Span::raw(
+            " ".repeat(width - used - date.chars().count() - 1),
+        ));
+        spans.push(Span::styled(date, theme.dim()));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// The keys of `mode` as (key, description), one per action in [`BINDABLE`] order,
+/// navigation left out; help and quit last.
+pub fn hint_items(app: &App, mode: Mode) -> Vec<(String, &'static str)> {
+    let mut items: Vec<(String, &'static str)> = BINDABLE
+        .iter()
+        .filter(|a| !a.is_navigation() && !matches!(a, Action::Help | Action::Quit))
+        .filter_map(|a| {
+            app.keymap
+                .bindings(mode)
+                .iter()
+                .find(|(_, b)| b == a)
+                .map(|(k, _)| (k.to_string(), a.description()))
+        })
+        .collect();
+    for a in [Action::Help, Action::Quit] {
+        if let Some(k) = app.keymap.key_for(mode, &a) {
+            items.push((k.to_string(), a.description()));
+        }
+    }
+    items
+}
+
+/// The hints as spans that fit `width`: whole items only, help and quit always kept.
+pub fn hints(app: &App, mode: Mode, width: usize, theme: Theme) -> Vec<Span<'static>> {
+    let items = hint_items(app, mode);
+    let len = |(k, d): &(String, &str)| k.chars().count() + d.chars().count() + 4;
+    let tail: usize = items.iter().rev().take(2).map(len).sum();
+    let mut used = tail;
+    let mut spans = Vec::new();
+    let n = items.len();
+    for (i, item) in items.iter().enumerate() {
+        let is_tail = i + 2 >= n;
+        if !is_tail {
+            if used + len(item) > width {
+                continue;
+            }
+            used += len(item);
+        }
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", theme.dim()));
+        }
+        spans.push(Span::styled(item.0.clone(), theme.key()));
+        spans.push(Span::raw(format!(" {}", item.1)));
+    }
+    spans
+}
+
+fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let line = if let Some(m) = &app.message {
+        let style = if m.error { theme.error() } else { theme.ok() };
+        Line::from(Span::styled(text::safe(&m.text), style))
+    } else {
+        match &app.overlay {
+            Some(Overlay::Help) => Line::styled("any key closes help", theme.dim()),
+            Some(Overlay::Form(_)) => Line::styled(
+                "Tab next field · ←→ choose · ↑↓ pick a match · Enter save · Esc cancel",
+                theme.dim(),
+            ),
+            Some(Overlay::Snooze { .. }) => Line::styled(
+                "1 / 3 / 7 / m(30) days · ←→ Enter · Esc cancel",
+                theme.dim(),
+            ),
+            Some(Overlay::ConfirmArchive { .. }) => {
+                Line::styled("y archive · any other key keeps them", theme.dim())
+            }
+            None if app.pane == Pane::Contacts && app.contacts.filtering => Line::styled(
+                "type to filter · Enter keep the filter · Esc clear it",
+                theme.dim(),
+            ),
+            None => Line::from(hints(app, app.mode(), usize::from(area.width), theme)),
+        }
+    };
+    frame.render_widget(line, area);
+}

@@ -1,0 +1,478 @@
+//! The terminal interface without a terminal: scripted keys through the same
+//! `Session::press` dispatch the real loop uses, against a real in-memory store,
+//! rendered to a `TestBackend`. Snapshots use the demo data (300 contacts, seed 1)
+//! on a fixed today.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ties::app::Pane;
+use ties::config::Config;
+use ties::domain::agenda::{AgendaKind, snooze_until};
+use ties::domain::ask::AskStatus;
+use ties::domain::chain::all_chains;
+use ties::domain::interaction::{InteractionKind, NewInteraction};
+use ties::domain::referral::Status;
+use ties::keymap::{Key, KeyCode, Keymap};
+use ties::runtime::Session;
+use ties::store::Store;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+fn session_on(store: Store) -> Session {
+    let config = Config::defaults().unwrap();
+    let keymap = Keymap::from_config(&config.keys, Path::new("<defaults>")).unwrap();
+    Session::new(store, config, keymap, false, today()).unwrap()
+}
+
+fn demo(n: usize) -> Session {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .fill_demo(&ties::demo::generate(n, 1, today()), today(), false)
+        .unwrap();
+    session_on(store)
+}
+
+/// Presses keys named like `[keys]` does ("enter", "esc", "tab", "ctrl-c") or plain
+/// text typed one character at a time (prefix `'` to type, e.g. "'kitchen").
+fn keys(s: &mut Session, script: &[&str]) {
+    for k in script {
+        if let Some(text) = k.strip_prefix('\'') {
+            for c in text.chars() {
+                s.press(Key::char(c));
+            }
+        } else {
+            s.press(Key::parse(k).unwrap_or_else(|| panic!("bad key name {k}")));
+        }
+    }
+}
+
+fn screen(s: &Session, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| s.draw(f)).unwrap();
+    t.backend().to_string()
+}
+
+fn count_interactions(s: &Session) -> usize {
+    s.store.all_interactions().unwrap().len()
+}
+
+// ---- snapshots -------------------------------------------------------------------
+
+macro_rules! snap {
+    ($name:literal, $session:expr, $w:literal, $h:literal) => {
+        insta::assert_snapshot!($name, screen(&$session, $w, $h));
+    };
+}
+
+#[test]
+fn every_pane_at_80x24_and_120x40() {
+    let mut s = demo(300);
+    snap!("today_80x24", s, 80, 24);
+    snap!("today_120x40", s, 120, 40);
+    keys(&mut s, &["2"]);
+    snap!("contacts_80x24", s, 80, 24);
+    snap!("contacts_120x40", s, 120, 40);
+    keys(&mut s, &["3"]);
+    snap!("referrals_pipeline_80x24", s, 80, 24);
+    snap!("referrals_pipeline_120x40", s, 120, 40);
+    keys(&mut s, &["c"]);
+    snap!("referrals_chains_80x24", s, 80, 24);
+    snap!("referrals_chains_120x40", s, 120, 40);
+    keys(&mut s, &["4"]);
+    snap!("ask_80x24", s, 80, 24);
+    snap!("ask_120x40", s, 120, 40);
+}
+
+#[test]
+fn overlays_review_and_too_small() {
+    let mut s = demo(300);
+    keys(&mut s, &["?"]);
+    snap!("help_80x24", s, 80, 24);
+    keys(&mut s, &["x", "2", "l", "tab", "tab", "'kitchen remodel"]);
+    snap!("log_form_80x24", s, 80, 24);
+    keys(&mut s, &["esc", "R", "'dana h"]);
+    snap!("referral_form_80x24", s, 80, 24);
+    keys(&mut s, &["esc", "1", "r", "n", "n"]);
+    snap!("review_80x24", s, 80, 24);
+    snap!("too_small_59x16", s, 59, 16);
+}
+
+// ---- flows -----------------------------------------------------------------------
+
+#[test]
+fn logging_from_contacts_shows_in_timeline_and_strength() {
+    let mut s = demo(300);
+    keys(&mut s, &["2", "/", "'aisha hart", "enter"]);
+    let before = s.app.contacts.detail.clone().unwrap();
+    assert_eq!(before.name, "Aisha Hart");
+    keys(
+        &mut s,
+        &[
+            "l",
+            "right",
+            "right",
+            "tab",
+            "tab",
+            "'kitchen remodel",
+            "enter",
+        ],
+    );
+    assert!(s.app.overlay.is_none(), "the form closes on save");
+    let after = s.app.contacts.detail.clone().unwrap();
+    assert_eq!(after.id, before.id, "the same contact stays selected");
+    assert_eq!(after.timeline.len(), before.timeline.len() + 1);
+    let (date, kind, text) = &after.timeline[0];
+    assert_eq!(
+        (*date, kind.as_str(), text.as_str()),
+        (today(), "job", "kitchen remodel")
+    );
+    assert!(
+        after.strength > before.strength,
+        "{} → {}",
+        before.strength,
+        after.strength
+    );
+    let shown = screen(&s, 120, 40);
+    assert!(shown.contains("kitchen remodel"), "{shown}");
+    assert!(shown.contains("Logged a job with Aisha Hart"), "{shown}");
+}
+
+#[test]
+fn escape_cancels_a_form_without_writing() {
+    let mut s = demo(300);
+    let n = count_interactions(&s);
+    keys(&mut s, &["2", "l", "tab", "tab", "'never saved", "esc"]);
+    assert!(s.app.overlay.is_none());
+    assert_eq!(count_interactions(&s), n);
+    keys(&mut s, &["a", "'Nobody New", "esc"]);
+    assert!(
+        s.store
+            .name_entries()
+            .unwrap()
+            .iter()
+            .all(|e| e.name != "Nobody New")
+    );
+}
+
+#[test]
+fn forms_validate_as_you_type() {
+    let mut s = demo(300);
+    keys(&mut s, &["2", "l", "tab", "ctrl-u", "'2099-01-01", "enter"]);
+    let shown = screen(&s, 100, 30);
+    assert!(s.app.overlay.is_some(), "an invalid form stays open");
+    assert!(shown.contains("✗"), "{shown}");
+    keys(
+        &mut s,
+        &[
+            "esc",
+            "a",
+            "'Zed Example",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "'not-an-email",
+            "enter",
+        ],
+    );
+    assert!(s.app.overlay.is_some());
+    keys(&mut s, &["ctrl-u", "'zed@example.com", "enter"]);
+    assert!(s.app.overlay.is_none(), "{}", screen(&s, 100, 30));
+    assert!(
+        s.store
+            .name_entries()
+            .unwrap()
+            .iter()
+            .any(|e| e.name == "Zed Example")
+    );
+}
+
+#[test]
+fn a_referral_won_with_a_value_raises_the_chain_total() {
+    let mut s = demo(300);
+    let total = |s: &Session| -> f64 {
+        all_chains(&s.app.data.snapshot.referrals, &s.app.data.names)
+            .iter()
+            .map(|t| t.first_touch_value)
+            .sum()
+    };
+    let before = total(&s);
+    keys(&mut s, &["3", "right", "right", "right"]);
+    // Pick a received referral in the proposal column.
+    let col = &s.app.data.columns[3];
+    let pos = col
+        .iter()
+        .position(|&i| s.app.data.snapshot.referrals[i].referrer_id.is_some())
+        .unwrap();
+    for _ in 0..pos {
+        keys(&mut s, &["down"]);
+    }
+    let r = ties::app::selected_referral(&s.app).unwrap().clone();
+    assert_eq!(r.status, Status::Proposal);
+    keys(&mut s, &[">"]);
+    assert!(s.app.overlay.is_some(), "won asks for the value");
+    keys(&mut s, &["'abc", "enter"]);
+    assert!(
+        s.app.overlay.is_some(),
+        "a value that is not a number is refused"
+    );
+    keys(&mut s, &["ctrl-u", "'5000", "enter"]);
+    let now = s.store.referral(r.id).unwrap().unwrap();
+    assert_eq!((now.status, now.value), (Status::Won, Some(5000.0)));
+    assert_eq!(total(&s), before + 5000.0);
+    keys(&mut s, &["c"]);
+    let line = s
+        .app
+        .data
+        .chains
+        .iter()
+        .find(|l| l.referral_id == Some(r.id))
+        .unwrap();
+    assert!(line.text.contains("won, $5,000"), "{}", line.text);
+}
+
+#[test]
+fn status_moves_back_and_lost_needs_a_reason() {
+    let mut s = demo(300);
+    keys(&mut s, &["3", "right"]);
+    let r = ties::app::selected_referral(&s.app).unwrap().clone();
+    assert_eq!(r.status, Status::Contacted);
+    keys(&mut s, &["<"]);
+    assert_eq!(s.store.referral(r.id).unwrap().unwrap().status, Status::New);
+    // The referral moved to the first column; find it there and mark it lost.
+    keys(&mut s, &["left"]);
+    while ties::app::selected_referral(&s.app).unwrap().id != r.id {
+        keys(&mut s, &["down"]);
+    }
+    keys(&mut s, &["x", "enter"]);
+    assert!(s.app.overlay.is_some(), "lost without a reason is refused");
+    keys(&mut s, &["'went elsewhere", "enter"]);
+    let now = s.store.referral(r.id).unwrap().unwrap();
+    assert_eq!(
+        (now.status, now.reason.as_deref()),
+        (Status::Lost, Some("went elsewhere"))
+    );
+}
+
+#[test]
+fn thank_and_inform_link_to_the_referral() {
+    let mut s = demo(300);
+    keys(&mut s, &["3"]);
+    let r = ties::app::selected_referral(&s.app).unwrap().clone();
+    let by = r.referrer_id.unwrap();
+    keys(&mut s, &["t", "u"]);
+    let linked: Vec<InteractionKind> = s
+        .store
+        .interactions_for(by)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.referral_id == Some(r.id) && i.occurred_on == today())
+        .map(|i| i.kind)
+        .collect();
+    assert_eq!(
+        linked,
+        vec![InteractionKind::Thanks, InteractionKind::Update]
+    );
+}
+
+#[test]
+fn done_removes_a_today_item_and_review_counts() {
+    let mut s = demo(300);
+    let first = s.app.data.agenda[0].clone();
+    keys(&mut s, &["d"]);
+    // Done records the matching interaction (an ask, here) and the item leaves; the
+    // next ready contact may take its place among today's asks.
+    assert!(s.app.data.agenda.iter().all(|i| i.key != first.key));
+    let asked = s.store.interactions_for(first.contact_id).unwrap();
+    assert!(
+        asked
+            .iter()
+            .any(|i| i.kind == InteractionKind::Ask && i.occurred_on == today())
+    );
+    let n = s.app.data.agenda.len();
+    keys(&mut s, &["r"]);
+    assert!(screen(&s, 80, 24).contains(&format!("1 of {n}")));
+    // Skip to the first item that is not an ask (asks refill up to the daily limit).
+    let pos = s
+        .app
+        .data
+        .agenda
+        .iter()
+        .position(|i| i.kind != AgendaKind::Ask)
+        .unwrap();
+    for _ in 0..pos {
+        keys(&mut s, &["n"]);
+    }
+    assert!(screen(&s, 80, 24).contains(&format!("{} of {n}", pos + 1)));
+    let item = s.app.data.agenda[pos].clone();
+    keys(&mut s, &["d"]);
+    assert!(s.app.data.agenda.iter().all(|i| i.key != item.key));
+    assert_eq!(s.app.data.agenda.len(), n - 1);
+    assert!(screen(&s, 80, 24).contains(&format!("{} of {}", pos + 1, n - 1)));
+    keys(&mut s, &["esc"]);
+    assert_eq!(s.app.today.review, None);
+}
+
+#[test]
+fn snoozing_hides_an_item_until_the_chosen_day() {
+    let mut s = demo(300);
+    keys(&mut s, &["down"]);
+    let item = s.app.data.agenda[1].clone();
+    keys(&mut s, &["s", "7"]);
+    assert!(s.app.data.agenda.iter().all(|i| i.key != item.key));
+    assert_eq!(
+        s.store.snoozes().unwrap().get(&item.key),
+        Some(&snooze_until(today(), 7))
+    );
+    // Esc in the picker snoozes nothing.
+    let next = s.app.data.agenda[1].key.clone();
+    keys(&mut s, &["s", "esc"]);
+    assert!(s.app.data.agenda.iter().any(|i| i.key == next));
+}
+
+#[test]
+fn enter_on_today_opens_the_contact() {
+    let mut s = demo(300);
+    let item = s.app.data.agenda[0].clone();
+    keys(&mut s, &["enter"]);
+    assert_eq!(s.app.pane, Pane::Contacts);
+    assert_eq!(s.app.contacts.detail.as_ref().unwrap().id, item.contact_id);
+}
+
+#[test]
+fn recording_an_ask_moves_the_contact_to_wait_until() {
+    let mut s = demo(300);
+    keys(&mut s, &["4"]);
+    let card = s.app.data.ask_now[0].clone();
+    let id = s.app.data.suggestions[card.suggestion].id;
+    keys(&mut s, &["enter"]);
+    let asked = s
+        .store
+        .interactions_for(id)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.kind == InteractionKind::Ask && i.occurred_on == today())
+        .unwrap();
+    assert_eq!(asked.channel, Some(card.channel));
+    let now = s.app.data.suggestions.iter().find(|x| x.id == id).unwrap();
+    assert_eq!(now.status, AskStatus::WaitUntil);
+    assert!(
+        s.app
+            .data
+            .ask_now
+            .iter()
+            .all(|c| s.app.data.suggestions[c.suggestion].id != id)
+    );
+}
+
+#[test]
+fn filtering_1000_contacts_by_a_fuzzy_fragment() {
+    let mut s = demo(1000);
+    assert_eq!(s.app.data.rows.len(), 1000);
+    let target = s.app.data.rows[500].clone();
+    // First three letters of the first name, first three of the last: "alihar".
+    let mut parts = target.name.split_whitespace();
+    let fragment: String = parts
+        .next()
+        .unwrap()
+        .chars()
+        .take(3)
+        .chain(parts.next().unwrap().chars().take(3))
+        .collect::<String>()
+        .to_lowercase();
+    keys(&mut s, &["2", "/", &format!("'{fragment}")]);
+    let visible = &s.app.contacts.visible;
+    assert!(
+        !visible.is_empty() && visible.len() < 1000,
+        "{}",
+        visible.len()
+    );
+    assert!(visible.iter().any(|&i| s.app.data.rows[i].id == target.id));
+    assert!(screen(&s, 80, 24).contains(&format!("/{fragment}")));
+    keys(&mut s, &["esc"]);
+    assert_eq!(s.app.contacts.visible.len(), 1000);
+}
+
+#[test]
+fn writes_by_another_process_appear_on_the_next_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ties.db");
+    let mut store = Store::open(&path).unwrap();
+    store
+        .fill_demo(&ties::demo::generate(50, 1, today()), today(), false)
+        .unwrap();
+    let mut s = session_on(store);
+    keys(&mut s, &["2"]);
+    let id = s.app.selected_contact().unwrap().id;
+    let before = s.app.contacts.detail.as_ref().unwrap().timeline.len();
+    let mut other = Store::open(&path).unwrap();
+    let mut i = NewInteraction::new(id, today(), InteractionKind::Meeting);
+    i.label = Some("from the CLI".into());
+    other.insert_interaction(&i).unwrap();
+    s.tick();
+    let d = s.app.contacts.detail.as_ref().unwrap();
+    assert_eq!(d.timeline.len(), before + 1);
+    assert_eq!(d.timeline[0].2, "from the CLI");
+}
+
+#[test]
+fn hostile_text_is_drawn_safely() {
+    let mut store = Store::open_in_memory().unwrap();
+    let evil = ties::domain::contact::NewContact {
+        name: "\u{1b}[31mEvil\u{7}\u{202e}Name".into(),
+        tags: vec!["x".repeat(10_000)],
+        ..Default::default()
+    };
+    store.insert_contact(&evil, today()).unwrap();
+    let mut s = session_on(store);
+    keys(&mut s, &["2"]);
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("␛[31mEvil␇⟨U+202E⟩Name"), "{shown}");
+    assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}') && !shown.contains('\u{202e}'));
+}
+
+#[test]
+fn an_empty_database_is_all_clear() {
+    let s = session_on(Store::open_in_memory().unwrap());
+    assert!(screen(&s, 80, 24).contains("All clear"));
+}
+
+#[test]
+fn keys_come_from_the_config() {
+    let config = Config::from_overlay(
+        "[keys.global]\nz = \"go_contacts\"\n[keys.contacts]\nn = \"add_contact\"\n",
+        Path::new("u.toml"),
+    )
+    .unwrap();
+    let keymap = Keymap::from_config(&config.keys, Path::new("u.toml")).unwrap();
+    let mut s = Session::new(
+        Store::open_in_memory().unwrap(),
+        config,
+        keymap,
+        false,
+        today(),
+    )
+    .unwrap();
+    keys(&mut s, &["z"]);
+    assert_eq!(s.app.pane, Pane::Contacts);
+    let bar = screen(&s, 120, 24);
+    assert!(bar.contains("a add"), "{bar}");
+    keys(&mut s, &["n"]);
+    assert!(s.app.overlay.is_some());
+    keys(&mut s, &["esc", "?"]);
+    let help = screen(&s, 120, 40);
+    assert!(
+        help.contains("z Contacts") && help.contains("a/n add"),
+        "{help}"
+    );
+    s.press(Key::plain(KeyCode::Esc));
+    keys(&mut s, &["q"]);
+    assert!(s.app.quit);
+}

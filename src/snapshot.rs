@@ -40,14 +40,7 @@ impl Snapshot {
     /// Loads everything; `details` also loads tags and fields.
     pub fn load(store: &Store, details: bool) -> Result<Snapshot> {
         let contacts = store.all_contacts(details)?;
-        let mut interactions: HashMap<i64, Vec<Interaction>> =
-            HashMap::with_capacity(contacts.len());
-        for i in store.all_interactions()? {
-            interactions.entry(i.contact_id).or_default().push(i);
-        }
-        for list in interactions.values_mut() {
-            list.sort_by_key(|i| (i.occurred_on, i.id));
-        }
+        let interactions = store.interactions_by_contact()?;
         Ok(Snapshot {
             contacts,
             interactions,

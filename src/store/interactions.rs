@@ -66,6 +66,27 @@ impl Store {
         Ok(out)
     }
 
+    /// Every interaction, grouped by contact and oldest first, streamed from one table
+    /// scan straight into the groups (no intermediate copy of the whole table).
+    pub fn interactions_by_contact(
+        &self,
+    ) -> Result<std::collections::HashMap<i64, Vec<Interaction>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM interactions ORDER BY id"))?;
+        let mut out: std::collections::HashMap<i64, Vec<Interaction>> =
+            std::collections::HashMap::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let i = from_row(r)?;
+            out.entry(i.contact_id).or_default().push(i);
+        }
+        for list in out.values_mut() {
+            list.sort_by_key(|i| (i.occurred_on, i.id));
+        }
+        Ok(out)
+    }
+
     /// Every interaction in one table scan, in id order (scoring everyone). A plain scan
     /// beats walking the contact index, which costs a table seek per interaction.
     pub fn all_interactions(&self) -> Result<Vec<Interaction>> {

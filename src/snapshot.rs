@@ -37,10 +37,11 @@ pub struct Summary {
 }
 
 impl Snapshot {
-    /// Loads everything; `details` also loads tags and fields.
+    /// Loads everything scoring needs; `details` also loads tags, fields and the parts of
+    /// interactions only a timeline shows (notes, channels, rewards, amounts).
     pub fn load(store: &Store, details: bool) -> Result<Snapshot> {
         let contacts = store.all_contacts(details)?;
-        let interactions = store.interactions_by_contact()?;
+        let interactions = store.interactions_by_contact(!details)?;
         Ok(Snapshot {
             contacts,
             interactions,

@@ -95,7 +95,7 @@ impl Session {
             Write::Archive(id, on) => s.set_archived(id, Some(on))?,
             Write::Interaction(i) => {
                 if i.referral_id.is_some() {
-                    s.insert_linked_interaction(&i)?;
+                    s.insert_interaction(&i)?;
                 } else {
                     s.insert_interaction(&i)?;
                 }

@@ -94,11 +94,7 @@ impl Session {
             Write::UpdateContact(id, patch) => s.update_contact(id, &patch)?,
             Write::Archive(id, on) => s.set_archived(id, Some(on))?,
             Write::Interaction(i) => {
-                if i.referral_id.is_some() {
-                    s.insert_interaction(&i)?;
-                } else {
-                    s.insert_interaction(&i)?;
-                }
+                s.insert_interaction(&i)?;
             }
             Write::Referral { person, referral } => {
                 let person = match person {

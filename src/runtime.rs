@@ -94,11 +94,7 @@ impl Session {
             Write::UpdateContact(id, patch) => s.update_contact(id, &patch)?,
             Write::Archive(id, on) => s.set_archived(id, Some(on))?,
             Write::Interaction(i) => {
-                if i.referral_id.is_some() {
-                    s.insert_linked_interaction(&i)?;
-                } else {
-                    s.insert_interaction(&i)?;
-                }
+                s.insert_interaction(&i)?;
             }
             Write::Referral { person, referral } => {
                 let person = match person {
@@ -144,7 +140,11 @@ fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Arc<Data>> {
 
 /// Runs the interface in the terminal until the user quits. `ratatui::run` owns raw
 /// mode and the alternate screen, and restores the terminal on exit, error and panic.
+///
+/// Test hook: with `TIES_TEST_PANIC` set in the environment, the first key press panics
+/// inside the loop, so a test can prove the terminal comes back usable after a panic.
 pub fn run(session: &mut Session) -> Result<()> {
+    let forced_panic = std::env::var_os("TIES_TEST_PANIC").is_some();
     ratatui::run(|terminal| -> Result<()> {
         loop {
             terminal.draw(|frame| session.draw(frame))?;
@@ -154,6 +154,9 @@ pub fn run(session: &mut Session) -> Result<()> {
             if event::poll(TICK)? {
                 match event::read()? {
                     Event::Key(k) if k.kind != KeyEventKind::Release => {
+                        if forced_panic {
+                            panic!("TIES_TEST_PANIC: a panic forced by the test hook");
+                        }
                         if let Some(key) = convert(k) {
                             session.press(key);
                         }

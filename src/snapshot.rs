@@ -37,22 +37,32 @@ pub struct Summary {
 }
 
 impl Snapshot {
-    /// Loads everything; `details` also loads tags and fields.
+    /// Loads everything scoring needs; `details` also loads tags, fields and the parts of
+    /// interactions only a timeline shows (notes, channels, rewards, amounts).
     pub fn load(store: &Store, details: bool) -> Result<Snapshot> {
         let contacts = store.all_contacts(details)?;
-        let mut interactions: HashMap<i64, Vec<Interaction>> =
-            HashMap::with_capacity(contacts.len());
-        for i in store.all_interactions()? {
-            interactions.entry(i.contact_id).or_default().push(i);
-        }
-        for list in interactions.values_mut() {
-            list.sort_by_key(|i| (i.occurred_on, i.id));
-        }
+        let interactions = store.interactions_by_contact(!details)?;
         Ok(Snapshot {
             contacts,
             interactions,
             referrals: store.referrals()?,
             snoozes: store.snoozes()?,
+        })
+    }
+
+    /// What scoring needs for just these contacts: their interactions (through the
+    /// contact index) and every referral. For a handful of contacts out of many this is
+    /// far cheaper than [`Snapshot::load`].
+    pub fn load_for(store: &Store, contacts: Vec<Contact>) -> Result<Snapshot> {
+        let mut contacts = contacts;
+        contacts.sort_by_key(|c| c.id);
+        let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
+        let interactions = store.interactions_of_contacts(&ids)?;
+        Ok(Snapshot {
+            contacts,
+            interactions,
+            referrals: store.referrals()?,
+            snoozes: HashMap::new(),
         })
     }
 

@@ -227,3 +227,60 @@ fn demo_fills_deterministically_and_guards_real_data() {
     );
     a.ok(&["check"]);
 }
+
+/// A backup taken while another process writes in a loop is consistent on its own:
+/// it passes `integrity_check` and opens as a ties database.
+#[test]
+fn backup_while_another_process_writes() {
+    let env = Env::new();
+    env.ok(&["demo", "--contacts", "300"]);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        let db = env.db();
+        let home = env.home();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("ties"))
+                    .env("TIES_DB", &db)
+                    .env("HOME", &home)
+                    .env("TIES_TODAY", common::TODAY)
+                    .args(["log", "#1", "message", "--note", &format!("write {n}")])
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                n += 1;
+            }
+            n
+        })
+    };
+    let mut backups = Vec::new();
+    for k in 0..5 {
+        let p = env.dir.path().join(format!("during-{k}.db"));
+        env.ok(&["backup", p.to_str().unwrap()]);
+        backups.push(p);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let writes = writer.join().unwrap();
+    assert!(writes > 0, "the writer ran during the backups");
+    for p in &backups {
+        let conn = rusqlite::Connection::open(p).unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok", "{}", p.display());
+        drop(conn);
+        let s = ties::store::Store::open(p).unwrap();
+        assert!(
+            s.row_counts()
+                .unwrap()
+                .iter()
+                .any(|(t, n)| *t == "contacts" && *n == 300)
+        );
+    }
+}

@@ -515,3 +515,116 @@ fn typing_a_filter_finds_what_filtering_from_scratch_finds() {
         );
     }
 }
+
+/// Hostile text in every field — escape sequences, BEL, NUL, bidi overrides, 10,000
+/// characters, emoji and combining marks — is drawn in every pane with no raw control
+/// byte reaching the terminal and the frame intact (tabs on top, keys at the bottom).
+#[test]
+fn hostile_text_in_every_field_and_every_pane() {
+    use ties::domain::contact::{Field, FieldKind, NewContact};
+    use ties::domain::referral::{NewReferral, Quality, Side};
+    let evil = |tag: &str| {
+        format!(
+            "\u{1b}[2J\u{1b}]0;{tag}\u{7}\u{0}\u{202e}é\u{301}👩‍👩‍👧{}",
+            "w".repeat(10_000)
+        )
+    };
+    let mut store = Store::open_in_memory().unwrap();
+    let day = |n: i64| today() - chrono::Duration::days(n);
+    let person = |name: String| NewContact {
+        name,
+        company: Some(evil("company")),
+        title: Some(evil("title")),
+        notes: Some(evil("notes") + "\nsecond line"),
+        how_met: Some(evil("how")),
+        tags: vec![evil("tag").to_lowercase()],
+        fields: vec![
+            Field {
+                kind: FieldKind::Email,
+                label: Some(evil("label")),
+                value: "evil@x.example".into(),
+            },
+            Field {
+                kind: FieldKind::Address,
+                label: None,
+                value: evil("address"),
+            },
+        ],
+        ..NewContact::default()
+    };
+    let a = store.insert_contact(&person(evil("A")), day(400)).unwrap();
+    let b = store.insert_contact(&person(evil("B")), day(400)).unwrap();
+    for (n, kind) in [
+        (300, InteractionKind::Meeting),
+        (100, InteractionKind::Call),
+        (5, InteractionKind::Job),
+        (2, InteractionKind::Praise),
+        (1, InteractionKind::Message),
+    ] {
+        let mut i = NewInteraction::new(a, day(n), kind);
+        i.label = Some(evil("label"));
+        i.note = Some(evil("note"));
+        if kind == InteractionKind::Message {
+            i.direction = Some(ties::domain::interaction::Direction::Both);
+        }
+        store.insert_interaction(&i).unwrap();
+    }
+    let rid = store
+        .insert_referral(&NewReferral {
+            side: Side::ReceivedFrom(a),
+            person_id: b,
+            quality: Quality::WarmHandoff,
+            referred_on: day(3),
+            note: Some(evil("ref")),
+        })
+        .unwrap();
+    store
+        .change_status(
+            rid,
+            &ties::domain::referral::StatusChange {
+                to: Status::Won,
+                on: day(1),
+                value: Some(1e12),
+                reason: None,
+                reopen: false,
+            },
+        )
+        .unwrap();
+    let mut s = session_on(store);
+    let frames: &[&[&str]] = &[
+        &["1"],
+        &["2"],
+        &["2", "enter"],
+        &["3"],
+        &["3", "c"],
+        &["4"],
+        &["1", "r"],
+        &["?"],
+    ];
+    for script in frames {
+        keys(&mut s, &["esc", "esc"]);
+        keys(&mut s, script);
+        for (w, h) in [(80, 24), (120, 40)] {
+            let shown = screen(&s, w, h);
+            for bad in ['\u{1b}', '\u{7}', '\u{0}', '\u{202e}'] {
+                assert!(
+                    !shown.contains(bad),
+                    "{script:?} at {w}x{h} drew {bad:?}:\n{shown}"
+                );
+            }
+            let lines: Vec<&str> = shown.lines().collect();
+            assert_eq!(
+                lines.len(),
+                h as usize,
+                "{script:?} at {w}x{h}: the frame has its size"
+            );
+            assert!(
+                lines[0].contains("ties") && lines[0].contains("1 Today"),
+                "{script:?} at {w}x{h}: tabs intact:\n{shown}"
+            );
+        }
+        keys(&mut s, &["esc"]);
+    }
+    keys(&mut s, &["2"]);
+    insta::assert_snapshot!("hostile_contacts_120x40", screen(&s, 120, 40));
+}

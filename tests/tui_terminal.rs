@@ -53,6 +53,38 @@ impl Drive {
     }
 }
 
+impl Drive {
+    /// The terminal's own state, read from tmux and the pane's tty: whether the
+    /// alternate screen is on, and whether the tty is back in cooked mode with echo.
+    fn terminal_state(&self) -> (bool, bool) {
+        let tmux = |fmt: &str| {
+            let out = Command::new("tmux")
+                .args([
+                    "-L",
+                    &format!("tui-drive-{}", self.name),
+                    "display",
+                    "-p",
+                    "-t",
+                    "main",
+                    fmt,
+                ])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        let alternate = tmux("#{alternate_on}") == "1";
+        let tty = tmux("#{pane_tty}");
+        let stty = Command::new("stty")
+            .args(["-F", &tty, "-a"])
+            .output()
+            .unwrap();
+        let modes = String::from_utf8_lossy(&stty.stdout).into_owned();
+        let words: Vec<&str> = modes.split_whitespace().collect();
+        let cooked = words.contains(&"icanon") && words.contains(&"echo");
+        (alternate, cooked)
+    }
+}
+
 impl Drop for Drive {
     fn drop(&mut self) {
         let _ = self.run(&["stop"]);
@@ -110,4 +142,63 @@ fn demo_runs_in_a_real_terminal_and_restores_it() {
     // Back on the main screen: the TUI's frame is gone, the shell's lines remain.
     assert!(!screen.contains("Ask for an introduction"), "{screen}");
     assert!(!d.run(&["alive"]).0, "ties should have exited");
+    let (alternate, cooked) = d.terminal_state();
+    assert!(!alternate, "back on the main screen");
+    assert!(cooked, "back in cooked mode with echo");
+}
+
+/// A panic inside the interface (forced through the documented `TIES_TEST_PANIC` hook)
+/// leaves the terminal usable: cooked mode with echo, the main screen, and the panic
+/// message readable on it; the exit status says it failed.
+#[test]
+fn a_panic_restores_the_terminal() {
+    let Some(script) = script() else {
+        println!("skipped: shared/tools/tui-drive not found beside the repository");
+        return;
+    };
+    if Command::new("tmux").arg("-V").output().is_err() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_ties");
+    let d = Drive {
+        script,
+        name: format!("ties-panic-{}", std::process::id()),
+    };
+    // tui-drive's own "[exited N]" reports the status of an `echo`, so a wrapper shell
+    // prints the real exit status.
+    let (ok, out) = d.run(&[
+        "start",
+        "100x30",
+        "--",
+        "env",
+        "TIES_TODAY=2026-11-24",
+        "TIES_TEST_PANIC=1",
+        "RUST_BACKTRACE=0",
+        "bash",
+        "-c",
+        "\"$0\" --demo; echo \"[status $?]\"",
+        bin,
+    ]);
+    assert!(ok, "{out}");
+    d.wait("Ask for an introduction");
+    let (alternate, cooked) = d.terminal_state();
+    assert!(
+        alternate && !cooked,
+        "while running: alternate screen and raw mode"
+    );
+    d.keys(&["j"]);
+    d.wait("[status 101]");
+    let (_, screen) = d.run(&["screen"]);
+    assert!(
+        screen.contains("TIES_TEST_PANIC"),
+        "the panic message is readable: {screen}"
+    );
+    assert!(
+        !screen.contains("Ask for an introduction"),
+        "the interface is gone: {screen}"
+    );
+    let (alternate, cooked) = d.terminal_state();
+    assert!(!alternate, "back on the main screen");
+    assert!(cooked, "back in cooked mode with echo");
 }

@@ -154,7 +154,7 @@ pub fn list(ctx: &mut Ctx, a: ListArgs) -> Result<()> {
         archived: a.archived,
     };
     let contacts = ctx.store.contacts(&filter)?;
-    let summary = scores::summaries(ctx)?;
+    let summary = scores::summaries(ctx, &contacts)?;
     let rows: Vec<serde_json::Value> = contacts
         .iter()
         .map(|c| {

@@ -89,10 +89,16 @@ pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: b
             .into());
         }
     };
-    let progress = std::io::stderr().is_terminal() && bytes.len() > 1 << 20;
+    // Progress on stderr, only for a person watching a large file go in.
+    let progress = std::io::stderr().is_terminal() && bytes.len() > 256 << 10;
     if progress {
-        eprint!("importing {} ({} MB)…\r", file.display(), bytes.len() >> 20);
+        eprint!("{:<72}", format!("reading {} KB…", bytes.len() >> 10));
     }
+    let mut show = |done: usize, total: usize| {
+        if progress {
+            eprint!("\r{:<72}", format!("importing {done} of {total} contacts…"));
+        }
+    };
     let report = match format {
         FileFormat::Json => {
             let text = std::str::from_utf8(&bytes).map_err(|_| {
@@ -122,14 +128,16 @@ pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: b
                 ))
                 .into());
             }
-            let mut report = ctx.store.import_contacts(&records, ctx.today, dry_run)?;
+            let mut report = ctx
+                .store
+                .import_contacts(&records, ctx.today, dry_run, &mut show)?;
             report.skipped.extend(skipped);
             report.skipped.sort_by_key(|s| s.0);
             report
         }
     };
     if progress {
-        eprint!("{:60}\r", "");
+        eprint!("\r{:72}\r", "");
     }
     print_report(ctx, &report, dry_run)
 }

@@ -198,7 +198,7 @@ pub fn thank(ctx: &mut Ctx, a: ThankArgs) -> Result<()> {
         .transpose()
         .map_err(UsageError::from)?;
     let i = i.validated(ctx.today).map_err(UsageError::from)?;
-    let id = ctx.store.insert_linked_interaction(&i)?;
+    let id = ctx.store.insert_interaction(&i)?;
     if ctx.json {
         return print_json(&ctx.store.interaction(id)?);
     }
@@ -220,7 +220,7 @@ pub fn inform(ctx: &mut Ctx, a: InformArgs) -> Result<()> {
     i.referral_id = Some(r.id);
     i.note = a.note.as_deref().and_then(contact::optional_text);
     let i = i.validated(ctx.today).map_err(UsageError::from)?;
-    let id = ctx.store.insert_linked_interaction(&i)?;
+    let id = ctx.store.insert_interaction(&i)?;
     if ctx.json {
         return print_json(&ctx.store.interaction(id)?);
     }

@@ -18,14 +18,28 @@ use crate::snapshot::Snapshot;
 pub use crate::snapshot::Summary;
 use crate::text::sanitize;
 
-/// Strength of every contact (for `list`).
-pub fn summaries(ctx: &Ctx) -> Result<HashMap<i64, Summary>> {
-    Ok(Snapshot::load(&ctx.store, false)?.summaries(&ctx.config, ctx.today))
+/// Strength of the listed contacts (for `list`). A short list (a search, a tag) loads
+/// only its own history; a long one scans everything once.
+pub fn summaries(
+    ctx: &Ctx,
+    listed: &[crate::domain::contact::Contact],
+) -> Result<HashMap<i64, Summary>> {
+    const FEW: usize = 500;
+    let snap = if listed.len() <= FEW {
+        Snapshot::load_for(&ctx.store, listed.to_vec())?
+    } else {
+        Snapshot::load(&ctx.store, false)?
+    };
+    Ok(snap.summaries(&ctx.config, ctx.today))
 }
 
 /// Strength of one contact (for `show`).
 pub fn contact_score(ctx: &Ctx, id: i64) -> Result<Summary> {
-    let snap = Snapshot::load(&ctx.store, false)?;
+    let contact = ctx
+        .store
+        .contact(id)?
+        .ok_or_else(|| UsageError::new(format!("contact #{id} does not exist")))?;
+    let snap = Snapshot::load_for(&ctx.store, vec![contact])?;
     snap.summaries(&ctx.config, ctx.today)
         .remove(&id)
         .ok_or_else(|| UsageError::new(format!("contact #{id} does not exist")).into())

@@ -134,17 +134,23 @@ impl Store {
     /// Imports contacts from a file in one transaction (rolled back when `dry_run`).
     /// "Referred by" names become received referrals (quality `name_only`) when the
     /// referrer is in the database or the same file.
+    ///
+    /// `progress(done, total)` is called every few hundred records and at the end.
     pub fn import_contacts(
         &mut self,
         records: &[ContactRecord],
         today: NaiveDate,
         dry_run: bool,
+        progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
         let tx = self.conn.transaction()?;
         let mut report = ImportReport::default();
         let mut m = Matcher::load(&tx)?;
         let mut ids = Vec::with_capacity(records.len());
-        for r in records {
+        for (n, r) in records.iter().enumerate() {
+            if n % 500 == 0 {
+                progress(n, records.len());
+            }
             let id = match m.find(r) {
                 Some(id) => {
                     if merge_into(&tx, id, r)? {
@@ -223,6 +229,7 @@ impl Store {
                 report.referrals_created += insert_received_referral(&tx, referrer, ids[n], today)?;
             }
         }
+        progress(records.len(), records.len());
         if dry_run {
             tx.rollback()?;
         } else {

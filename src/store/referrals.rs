@@ -6,7 +6,6 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, day, word};
 use crate::domain::contact::NewContact;
-use crate::domain::interaction::NewInteraction;
 use crate::domain::referral::{NewReferral, Referral, Side, Status, StatusChange, StatusEvent};
 
 const COLUMNS: &str =
@@ -144,11 +143,5 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// Records an interaction linked to a referral (thanks, update) — same as
-    /// `insert_interaction`, named for what it means.
-    pub fn insert_linked_interaction(&mut self, i: &NewInteraction) -> Result<i64> {
-        super::interactions::insert_interaction_on(&self.conn, i)
     }
 }

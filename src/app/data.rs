@@ -103,7 +103,17 @@ impl PartialEq for Data {
 impl Data {
     /// Computes every pane's content from `snapshot` as of `today`.
     pub fn build(snapshot: Snapshot, config: &Config, today: NaiveDate) -> Data {
-        let summaries = snapshot.summaries(config, today);
+        // The review queue and the ranking each score everyone: on two cores they run
+        // side by side (the first frame waits for both).
+        let (agenda, summaries, suggestions) = std::thread::scope(|s| {
+            let agenda = s.spawn(|| snapshot.agenda(config, today, false));
+            let summaries = snapshot.summaries(config, today);
+            let suggestions = snapshot.suggestions(config, today);
+            let agenda = agenda
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (agenda, summaries, suggestions)
+        });
         let mut rows: Vec<ContactRow> = snapshot
             .contacts
             .iter()
@@ -134,7 +144,6 @@ impl Data {
             haystacks.push(&text);
         }
         let names = snapshot.names();
-        let agenda = snapshot.agenda(config, today, false);
         let tomorrow = if agenda.is_empty() {
             today
                 .succ_opt()
@@ -142,7 +151,6 @@ impl Data {
         } else {
             None
         };
-        let suggestions = snapshot.suggestions(config, today);
         let ask_now = suggestions
             .iter()
             .enumerate()

@@ -477,6 +477,45 @@ fn keys_come_from_the_config() {
     assert!(s.app.quit);
 }
 
+#[test]
+fn typing_a_filter_finds_what_filtering_from_scratch_finds() {
+    // Each keystroke only tries the rows the previous query matched when it may;
+    // the result must be the full filter's, in the same order.
+    let mut s = demo(1000);
+    keys(&mut s, &["2", "/"]);
+    let script = [
+        "'a",
+        "'l",
+        "'i",
+        "' ",
+        "'h",
+        "backspace",
+        "backspace",
+        "'x",
+        "backspace",
+        "left",
+        "left",
+        "'r",
+        "ctrl-u",
+        "'!a",
+        "'l",
+        "' ",
+        "'^",
+        "'d",
+        "'a",
+        "'$",
+    ];
+    for k in script {
+        keys(&mut s, &[k]);
+        let query = s.app.contacts.filter.value.clone();
+        assert_eq!(
+            s.app.contacts.visible,
+            ties::app::filter(&s.app.data.haystacks, &query),
+            "after {k:?}: {query:?}"
+        );
+    }
+}
+
 /// Hostile text in every field — escape sequences, BEL, NUL, bidi overrides, 10,000
 /// characters, emoji and combining marks — is drawn in every pane with no raw control
 /// byte reaching the terminal and the frame intact (tabs on top, keys at the bottom).

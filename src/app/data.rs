@@ -9,6 +9,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
+use super::filter::Haystacks;
 use crate::config::Config;
 use crate::domain::agenda::AgendaItem;
 use crate::domain::ask::{AskStatus, Suggestion};
@@ -38,8 +39,6 @@ pub struct ContactRow {
     pub strength: u8,
     pub band: Band,
     pub last_touch: Option<NaiveDate>,
-    /// "name company tags", what the fuzzy filter matches against.
-    pub haystack: String,
 }
 
 /// An ask-now contact with everything the Ask pane shows for it.
@@ -67,6 +66,8 @@ pub struct Data {
     pub today: NaiveDate,
     /// Active contacts sorted by name.
     pub rows: Vec<ContactRow>,
+    /// Each row's "name company tags", what the fuzzy filter matches against.
+    pub haystacks: Haystacks,
     pub names: HashMap<i64, String>,
     pub agenda: Vec<AgendaItem>,
     /// The first item of tomorrow's queue, shown when today's is empty.
@@ -102,18 +103,23 @@ impl PartialEq for Data {
 impl Data {
     /// Computes every pane's content from `snapshot` as of `today`.
     pub fn build(snapshot: Snapshot, config: &Config, today: NaiveDate) -> Data {
-        let summaries = snapshot.summaries(config, today);
+        // The review queue and the ranking each score everyone: on two cores they run
+        // side by side (the first frame waits for both).
+        let (agenda, summaries, suggestions) = std::thread::scope(|s| {
+            let agenda = s.spawn(|| snapshot.agenda(config, today, false));
+            let summaries = snapshot.summaries(config, today);
+            let suggestions = snapshot.suggestions(config, today);
+            let agenda = agenda
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (agenda, summaries, suggestions)
+        });
         let mut rows: Vec<ContactRow> = snapshot
             .contacts
             .iter()
             .filter(|c| c.archived_on.is_none())
             .map(|c| {
                 let s = summaries.get(&c.id);
-                let mut haystack = c.name.clone();
-                for part in c.company.iter().chain(c.tags.iter()) {
-                    haystack.push(' ');
-                    haystack.push_str(part);
-                }
                 ContactRow {
                     id: c.id,
                     name: c.name.clone(),
@@ -122,13 +128,22 @@ impl Data {
                     strength: s.map_or(0, |s| s.strength),
                     band: s.map_or(Band::NoHistory, |s| s.band),
                     last_touch: s.and_then(|s| s.last_touch),
-                    haystack,
                 }
             })
             .collect();
         rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
+        let mut haystacks = Haystacks::default();
+        let mut text = String::new();
+        for r in &rows {
+            text.clear();
+            text.push_str(&r.name);
+            for part in r.company.iter().chain(r.tags.iter()) {
+                text.push(' ');
+                text.push_str(part);
+            }
+            haystacks.push(&text);
+        }
         let names = snapshot.names();
-        let agenda = snapshot.agenda(config, today, false);
         let tomorrow = if agenda.is_empty() {
             today
                 .succ_opt()
@@ -136,7 +151,6 @@ impl Data {
         } else {
             None
         };
-        let suggestions = snapshot.suggestions(config, today);
         let ask_now = suggestions
             .iter()
             .enumerate()
@@ -171,6 +185,7 @@ impl Data {
             snapshot,
             today,
             rows,
+            haystacks,
             names,
             agenda,
             tomorrow,

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use super::data::Data;
 use crate::config::Config;
 use crate::domain::ask::assess;
-use crate::domain::history::{ReferralIndex, interactions_of};
+use crate::domain::history::interactions_of;
+use crate::domain::referral::Referral;
 use crate::domain::touch::TouchBuffer;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,11 +39,19 @@ impl Detail {
     pub fn build(data: &Data, id: i64, config: &Config, today: NaiveDate) -> Option<Detail> {
         let snap = &data.snapshot;
         let c = snap.contact(id)?;
-        let index = ReferralIndex::new(&snap.referrals);
+        // This contact's referrals as `ReferralIndex::of` lists them, without indexing
+        // everyone's (the detail is rebuilt as the selection moves).
+        let theirs: Vec<&Referral> = snap
+            .referrals
+            .iter()
+            .filter(|r| {
+                (r.referrer_id.is_some() || r.recipient_id.is_some()) && r.counterpart() == id
+            })
+            .collect();
         let a = assess(
             c,
             interactions_of(&snap.interactions, id),
-            index.of(id),
+            &theirs,
             &data.names,
             &config.scoring,
             today,
@@ -106,7 +115,7 @@ impl Detail {
                     (i.occurred_on, i.id, i.kind.to_string(), text)
                 })
                 .collect();
-        for x in index.of(id).iter().chain(
+        for x in theirs.iter().chain(
             snap.referrals
                 .iter()
                 .filter(|x| x.person_id == id)

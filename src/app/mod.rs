@@ -22,7 +22,8 @@ pub use data::{AskCard, COLUMNS, ChainLine, ContactRow, Data};
 pub use detail::Detail;
 pub use effect::{Effect, PersonRef, Write};
 pub use field::TextField;
-pub use filter::filter;
+use filter::{Fuzzy, narrows};
+pub use filter::{Haystacks, filter};
 pub use form::{Form, FormField, FormKind, Input, Pick, Picked};
 pub use panes::selected_referral;
 
@@ -89,6 +90,8 @@ pub struct ContactsState {
     pub visible: Vec<usize>,
     pub selected: usize,
     pub detail: Option<Detail>,
+    /// The matcher and its buffers, kept between keystrokes.
+    fuzzy: Fuzzy,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -178,9 +181,12 @@ impl App {
             .and_then(|&i| self.data.rows.get(i))
     }
 
-    /// Re-applies the filter (after typing or a reload), keeping `keep` selected if visible.
+    /// Re-applies the filter over every row (after a reload or a cleared filter),
+    /// keeping `keep` selected if visible.
     fn refilter(&mut self, keep: Option<i64>, today: NaiveDate) {
-        self.contacts.visible = filter(&self.data.rows, &self.contacts.filter.value);
+        let c = &mut self.contacts;
+        c.fuzzy
+            .filter(&self.data.haystacks, &c.filter.value, None, &mut c.visible);
         if let Some(id) = keep {
             if let Some(pos) = self
                 .contacts
@@ -195,6 +201,23 @@ impl App {
         }
         self.contacts.selected = clamp(self.contacts.selected, self.contacts.visible.len());
         self.refresh_detail(today, true);
+    }
+
+    /// Applies the filter after the user edited it from `before`: only the rows
+    /// `before` matched are tried when that is enough, and the detail is rebuilt only
+    /// when the top row is another contact (the data has not changed).
+    fn retype(&mut self, before: &str, today: NaiveDate) {
+        let c = &mut self.contacts;
+        let previous = std::mem::take(&mut c.visible);
+        let within = narrows(before, &c.filter.value).then_some(previous.as_slice());
+        c.fuzzy.filter(
+            &self.data.haystacks,
+            &c.filter.value,
+            within,
+            &mut c.visible,
+        );
+        c.selected = 0;
+        self.refresh_detail(today, false);
     }
 
     fn refresh_detail(&mut self, today: NaiveDate, force: bool) {
@@ -332,8 +355,9 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                     app.refilter(keep, today);
                 }
                 _ => {
+                    let before = app.contacts.filter.value.clone();
                     if app.contacts.filter.edit(key) {
-                        app.refilter(None, today);
+                        app.retype(&before, today);
                     }
                 }
             }

@@ -89,6 +89,9 @@ impl Store {
         }
         for list in out.values_mut() {
             list.sort_by_key(|i| (i.occurred_on, i.id));
+            // Pushing leaves up to half of each group unused; at 100k contacts
+            // (1.7M interactions) that slack alone is ~70 MB.
+            list.shrink_to_fit();
         }
         Ok(out)
     }

@@ -325,6 +325,44 @@ fn edit_and_merge() {
     let stderr = env.fails(&["show", &format!("#{b}")], 2);
     assert!(stderr.contains("no contact matches"), "{stderr}");
     env.fails(&["edit", &a], 2);
+    // A wrong email or phone can be removed by its value; an unknown value is refused.
+    let r = env.json(&[
+        "edit",
+        &a,
+        "--remove-field",
+        "DANA@HART.IO",
+        "--email",
+        "dana@hart.studio",
+    ]);
+    let values: Vec<&str> = r["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    assert!(
+        !values.contains(&"dana@hart.io") && values.contains(&"dana@hart.studio"),
+        "{values:?}"
+    );
+    let before = common::row_counts(&env.db());
+    let e = env.fails(
+        &[
+            "edit",
+            &a,
+            "--remove-field",
+            "nobody@x.example",
+            "--title",
+            "Changed",
+        ],
+        2,
+    );
+    assert!(e.contains("has no email, phone"), "{e}");
+    assert_eq!(common::row_counts(&env.db()), before);
+    assert_eq!(
+        env.json(&["show", &a])["title"],
+        "Architect",
+        "a refused edit changes nothing"
+    );
 }
 
 #[test]

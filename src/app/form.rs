@@ -462,6 +462,7 @@ impl Form {
                         .cloned()
                         .collect(),
                     add_fields: fields,
+                    remove_fields: Vec::new(),
                     ..ContactPatch::default()
                 };
                 if patch == ContactPatch::default() {

@@ -174,6 +174,9 @@ pub struct EditArgs {
     /// Remove a tag (repeatable)
     #[arg(long, value_name = "T")]
     pub remove_tag: Vec<String>,
+    /// Remove an email, phone, url or address by its value (repeatable)
+    #[arg(long, value_name = "VALUE")]
+    pub remove_field: Vec<String>,
 }
 
 #[derive(Debug, Args)]

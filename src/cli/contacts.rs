@@ -128,6 +128,11 @@ pub fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
         add_tags: tags_from(&f.tag)?,
         remove_tags: tags_from(&a.remove_tag)?,
         add_fields: fields_from(f)?,
+        remove_fields: a
+            .remove_field
+            .iter()
+            .map(|v| v.trim().to_string())
+            .collect(),
     };
     if patch == ContactPatch::default() {
         return Err(UsageError::new("nothing to change; give at least one flag, e.g. --company or --tag (see `ties edit --help`)").into());

@@ -96,6 +96,8 @@ pub struct ContactPatch {
     pub remove_tags: Vec<String>,
     /// Fields to add (duplicates of an existing kind+value are ignored).
     pub add_fields: Vec<Field>,
+    /// Values of fields to remove (any kind; compared case-insensitively).
+    pub remove_fields: Vec<String>,
 }
 
 /// A name is required and must contain something besides whitespace.

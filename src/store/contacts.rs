@@ -251,6 +251,17 @@ impl Store {
                 params![id, t],
             )?;
         }
+        for v in &p.remove_fields {
+            let n = tx.execute(
+                "DELETE FROM contact_fields WHERE contact_id = ?1 AND lower(value) = lower(?2)",
+                params![id, v],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Usage(format!(
+                    "contact #{id} has no email, phone, url or address \"{v}\"; see `ties show #{id}`"
+                )));
+            }
+        }
         add_fields_tx(&tx, id, &p.add_fields)?;
         tx.commit()?;
         Ok(())

@@ -151,16 +151,22 @@ impl Data {
         } else {
             None
         };
+        // Ask now: only today's offered asks (at most `asks_per_day`); ready people past
+        // that limit wait for another day, listed first among the waiting.
         let ask_now = suggestions
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.status == AskStatus::AskNow)
+            .filter(|(_, s)| s.status == AskStatus::AskNow && s.offered)
             .map(|(i, s)| ask_card(&snapshot, config, today, i, s))
             .collect();
         let waiting = suggestions
             .iter()
             .enumerate()
-            .filter(|(_, s)| !matches!(s.status, AskStatus::AskNow | AskStatus::NotSuitable))
+            .filter(|(_, s)| match s.status {
+                AskStatus::AskNow => !s.offered,
+                AskStatus::NotSuitable => false,
+                _ => true,
+            })
             .map(|(i, _)| i)
             .collect();
         let mut columns: [Vec<usize>; 6] = Default::default();

@@ -20,7 +20,8 @@ fn waiting_word(s: AskStatus) -> &'static str {
         AskStatus::WaitUntil => "cooldown",
         AskStatus::WaitForMoment => "no moment",
         AskStatus::NotYet => "build rapport",
-        AskStatus::AskNow | AskStatus::NotSuitable => "",
+        AskStatus::AskNow => "another day",
+        AskStatus::NotSuitable => "",
     }
 }
 
@@ -109,7 +110,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .take(usize::from(waiting.height.saturating_sub(1)))
     {
         let s = &d.suggestions[i];
-        let mut why = s.reasons.first().map(|r| safe(r)).unwrap_or_default();
+        // Ready but past today's limit: the last reason says so.
+        let reason = if s.status == AskStatus::AskNow {
+            s.reasons.last()
+        } else {
+            s.reasons.first()
+        };
+        let mut why = reason.map(|r| safe(r)).unwrap_or_default();
         if let Some(u) = s.wait_until {
             why = format!("until {u}: {why}");
         }

@@ -628,3 +628,47 @@ fn hostile_text_in_every_field_and_every_pane() {
     keys(&mut s, &["2"]);
     insta::assert_snapshot!("hostile_contacts_120x40", screen(&s, 120, 40));
 }
+
+/// The contact's timeline scrolls to older entries and back, and starts at the newest
+/// again for the next contact.
+#[test]
+fn the_timeline_scrolls() {
+    let mut s = demo(300);
+    keys(&mut s, &["2"]);
+    // Find a contact with a long history.
+    let mut guard = 0;
+    while s
+        .app
+        .contacts
+        .detail
+        .as_ref()
+        .is_none_or(|d| d.timeline.len() < 30)
+    {
+        keys(&mut s, &["down"]);
+        guard += 1;
+        assert!(
+            guard < 300,
+            "no contact with 30 timeline entries in the demo"
+        );
+    }
+    let d = s.app.contacts.detail.clone().unwrap();
+    let newest = d.timeline[0].0.to_string();
+    let sixth = d.timeline[5].0.to_string();
+    keys(&mut s, &["J"]);
+    let shown = screen(&s, 120, 40);
+    assert!(shown.contains("from entry 6"), "{shown}");
+    let after = shown.split("from entry 6").nth(1).unwrap();
+    assert!(
+        after.contains(&sixth),
+        "the timeline starts at the sixth entry:\n{shown}"
+    );
+    keys(&mut s, &["K"]);
+    let shown = screen(&s, 120, 40);
+    assert!(!shown.contains("from entry"), "{shown}");
+    assert!(shown.split("Timeline (").nth(1).unwrap().contains(&newest));
+    keys(&mut s, &["J", "down"]);
+    assert_eq!(
+        s.app.contacts.timeline_offset, 0,
+        "another contact starts at its newest entry"
+    );
+}

@@ -42,6 +42,10 @@ pub enum Action {
     LogInteraction,
     RecordReferral,
     ArchiveContact,
+    /// Scroll the contact's timeline towards older entries.
+    TimelineOlder,
+    /// Scroll the contact's timeline back towards the newest entry.
+    TimelineNewer,
     Pipeline,
     Chains,
     StatusForward,
@@ -79,6 +83,8 @@ pub const BINDABLE: &[Action] = &[
     Action::EditContact,
     Action::RecordReferral,
     Action::ArchiveContact,
+    Action::TimelineOlder,
+    Action::TimelineNewer,
     Action::Pipeline,
     Action::Chains,
     Action::StatusForward,
@@ -146,6 +152,8 @@ impl Action {
             Action::LogInteraction => "log",
             Action::RecordReferral => "referral",
             Action::ArchiveContact => "archive",
+            Action::TimelineOlder => "older timeline",
+            Action::TimelineNewer => "newer timeline",
             Action::Pipeline => "pipeline",
             Action::Chains => "chains",
             Action::StatusForward => "status forward",

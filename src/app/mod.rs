@@ -90,6 +90,8 @@ pub struct ContactsState {
     pub visible: Vec<usize>,
     pub selected: usize,
     pub detail: Option<Detail>,
+    /// How many of the newest timeline entries are scrolled past (0: newest on top).
+    pub timeline_offset: usize,
     /// The matcher and its buffers, kept between keystrokes.
     fuzzy: Fuzzy,
 }
@@ -222,8 +224,12 @@ impl App {
 
     fn refresh_detail(&mut self, today: NaiveDate, force: bool) {
         let id = self.selected_contact().map(|r| r.id);
-        if !force && self.contacts.detail.as_ref().map(|d| d.id) == id {
+        let same = self.contacts.detail.as_ref().map(|d| d.id) == id;
+        if !force && same {
             return;
+        }
+        if !same {
+            self.contacts.timeline_offset = 0;
         }
         self.contacts.detail = id.and_then(|id| Detail::build(&self.data, id, &self.config, today));
     }

@@ -131,6 +131,14 @@ fn contacts_action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effec
                 app.overlay = Some(Overlay::ConfirmArchive { id, name });
             }
         }
+        Action::TimelineOlder => {
+            let len = app.contacts.detail.as_ref().map_or(0, |d| d.timeline.len());
+            app.contacts.timeline_offset =
+                (app.contacts.timeline_offset + 5).min(len.saturating_sub(1));
+        }
+        Action::TimelineNewer => {
+            app.contacts.timeline_offset = app.contacts.timeline_offset.saturating_sub(5);
+        }
         other => {
             if step(
                 &mut app.contacts.selected,

@@ -135,12 +135,27 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
             lines.push(Line::raw(format!("  {}", safe(r))));
         }
     }
-    lines.push(Line::styled(
-        format!("Timeline ({})", d.timeline.len()),
-        theme.heading(),
-    ));
+    let offset = app
+        .contacts
+        .timeline_offset
+        .min(d.timeline.len().saturating_sub(1));
+    let heading = if offset > 0 {
+        format!(
+            "Timeline ({}) · from entry {}",
+            d.timeline.len(),
+            offset + 1
+        )
+    } else {
+        format!("Timeline ({})", d.timeline.len())
+    };
+    lines.push(Line::styled(heading, theme.heading()));
     let fmt = &app.config.display.date_format;
-    for (date, kind, text) in d.timeline.iter().take(budget.saturating_sub(lines.len())) {
+    for (date, kind, text) in d
+        .timeline
+        .iter()
+        .skip(offset)
+        .take(budget.saturating_sub(lines.len()))
+    {
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", date.format(fmt)), theme.dim()),
             Span::styled(format!("{kind:<9}"), theme.accent()),

@@ -214,11 +214,12 @@ pub fn list(ctx: &mut Ctx, a: ListArgs) -> Result<()> {
 
 pub fn show(ctx: &mut Ctx, contact: &str) -> Result<()> {
     let id = ctx.resolve(contact)?;
-    let doc = output::contact_json(ctx, id)?;
+    let names = output::names(ctx)?;
+    let doc = output::contact_doc(ctx, id, &names)?;
     if ctx.json {
         return print_json(&doc);
     }
-    output::print_contact(ctx, &doc)
+    output::print_contact(ctx, &doc, &names)
 }
 
 pub fn archive(ctx: &mut Ctx, contact: &str, archive: bool) -> Result<()> {

@@ -82,11 +82,15 @@ pub fn describe_referral(r: &Referral, names: &HashMap<i64, String>) -> String {
 
 /// The `show --json` document of a contact.
 pub fn contact_json(ctx: &Ctx, id: i64) -> Result<Value> {
+    contact_doc(ctx, id, &names(ctx)?)
+}
+
+/// [`contact_json`] with the names of every contact already at hand.
+pub fn contact_doc(ctx: &Ctx, id: i64, names: &HashMap<i64, String>) -> Result<Value> {
     let c = ctx
         .store
         .contact(id)?
         .ok_or_else(|| UsageError::new(format!("contact #{id} does not exist; see `ties list`")))?;
-    let names = names(ctx)?;
     let referrals: Vec<Referral> = ctx
         .store
         .referrals()?
@@ -106,7 +110,7 @@ pub fn contact_json(ctx: &Ctx, id: i64) -> Result<Value> {
         .collect();
     for r in &referrals {
         for (n, e) in r.history.iter().enumerate() {
-            let mut label = format!("{}: {}", describe_referral(r, &names), e.status);
+            let mut label = format!("{}: {}", describe_referral(r, names), e.status);
             if e.status == crate::domain::referral::Status::Won {
                 if let Some(v) = r.value {
                     label.push_str(&format!(" ({}{v})", ctx.config.display.currency));
@@ -151,8 +155,7 @@ fn s(v: &Value) -> String {
 }
 
 /// Text rendering of the contact document; every user string is sanitized.
-pub fn print_contact(ctx: &Ctx, doc: &Value) -> Result<()> {
-    let names = names(ctx)?;
+pub fn print_contact(ctx: &Ctx, doc: &Value, names: &HashMap<i64, String>) -> Result<()> {
     let mut out = String::new();
     out.push_str(&format!("#{} {}", doc["id"], s(&doc["name"])));
     if doc["archived_on"].is_string() {
@@ -215,7 +218,7 @@ pub fn print_contact(ctx: &Ctx, doc: &Value) -> Result<()> {
             out.push_str(&format!(
                 "  #{} {} on {} — {} ({}{})\n",
                 rr.id,
-                sanitize(&describe_referral(&rr, &names)),
+                sanitize(&describe_referral(&rr, names)),
                 rr.referred_on,
                 rr.status,
                 rr.quality,

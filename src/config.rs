@@ -2,7 +2,8 @@
 //! user's file overrides it key by key. Unknown keys and values of the wrong type are
 //! errors that name the file and the key.
 //!
-//! May import `domain` (for the parameter types), `toml`, `serde` and `std::fs`.
+//! May import `domain` (for the parameter types), `toml`, `serde`, `std::fs`, and
+//! ratatui's `Color` only to validate `[theme]` colours.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ pub struct Config {
     pub cadence: CadenceDefaults,
     pub ask: AskConfig,
     pub backup: BackupConfig,
+    pub theme: ThemeConfig,
     pub display: DisplayConfig,
     /// Key bindings of the terminal interface, by mode (see `keymap`).
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
@@ -41,6 +43,38 @@ pub struct AskConfig {
     pub asks_per_day: u32,
     pub ideal_referral: String,
     pub script: String,
+}
+
+/// Colours of the terminal interface, as names, `#rrggbb` or 256-colour indices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeConfig {
+    pub heading: String,
+    pub key: String,
+    pub accent: String,
+    pub muted: String,
+    pub ok: String,
+    pub error: String,
+    pub band_active: String,
+    pub band_close: String,
+    pub band_inner_circle: String,
+}
+
+impl ThemeConfig {
+    /// Every colour with its key, for validation and drawing.
+    pub fn entries(&self) -> [(&'static str, &str); 9] {
+        [
+            ("heading", &self.heading),
+            ("key", &self.key),
+            ("accent", &self.accent),
+            ("muted", &self.muted),
+            ("ok", &self.ok),
+            ("error", &self.error),
+            ("band_active", &self.band_active),
+            ("band_close", &self.band_close),
+            ("band_inner_circle", &self.band_inner_circle),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,6 +203,14 @@ impl Config {
         }
         if self.ask.asks_per_day > 100 {
             return Err(bad("ask.asks_per_day", "must be between 0 and 100"));
+        }
+        for (key, value) in self.theme.entries() {
+            if value.parse::<ratatui::style::Color>().is_err() {
+                return Err(bad(
+                    &format!("theme.{key}"),
+                    "is not a colour; use a name like \"cyan\", \"#rrggbb\" or a number 0-255",
+                ));
+            }
         }
         if self.display.date_format.trim().is_empty()
             || chrono::format::StrftimeItems::new(&self.display.date_format)

@@ -29,7 +29,7 @@ pub const MIN_HEIGHT: u16 = 16;
 
 pub fn render(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
-    let theme = Theme { color: app.color };
+    let theme = Theme::new(&app.config.theme, app.color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);
         return;

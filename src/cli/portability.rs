@@ -12,6 +12,7 @@ use super::output::print_json;
 use std::collections::HashMap;
 
 use crate::domain::contact::Contact;
+use crate::domain::referral::Referral;
 use crate::error::UsageError;
 use crate::interop;
 use crate::interop::json::Document;
@@ -182,18 +183,19 @@ fn print_report(ctx: &Ctx, r: &ImportReport, dry_run: bool) -> Result<()> {
 }
 
 pub fn export(ctx: &mut Ctx, format: ExportFormat, out: Option<PathBuf>) -> Result<()> {
-    let doc = ctx.store.export_document()?;
     let text = match format {
-        ExportFormat::Json => doc.to_json(),
+        ExportFormat::Json => ctx.store.export_document()?.to_json(),
+        // Contacts only: no need to read every interaction as the JSON document does.
         ExportFormat::Vcard | ExportFormat::Csv => {
-            let (contacts, referred_by) = export_contacts(&doc);
+            let contacts = ctx.store.all_contacts(true)?;
+            let extras = ctx.store.vcard_extras()?;
+            let referred_by = referrers(&contacts, &ctx.store.referrals()?);
             let list: Vec<interop::ExportContact<'_>> = contacts
                 .iter()
-                .zip(&doc.contacts)
-                .map(|(c, d)| interop::ExportContact {
+                .map(|c| interop::ExportContact {
                     contact: c,
-                    referred_by: referred_by.get(&c.id).map(String::as_str),
-                    vcard_extra: d.vcard_extra.as_deref(),
+                    referred_by: referred_by.get(&c.id).copied(),
+                    vcard_extra: extras.get(&c.id).map(String::as_str),
                 })
                 .collect();
             if format == ExportFormat::Vcard {
@@ -216,44 +218,16 @@ pub fn export(ctx: &mut Ctx, format: ExportFormat, out: Option<PathBuf>) -> Resu
     Ok(())
 }
 
-/// The document's contacts as domain contacts, and each one's referrer name (the first
-/// received referral that brought them).
-fn export_contacts(doc: &Document) -> (Vec<Contact>, HashMap<i64, String>) {
-    let names: HashMap<i64, &str> = doc
-        .contacts
-        .iter()
-        .map(|c| (c.id, c.name.as_str()))
-        .collect();
-    let mut referred_by = HashMap::new();
-    for r in &doc.referrals {
+/// Each contact's referrer name: the earliest received referral that brought them.
+fn referrers<'a>(contacts: &'a [Contact], referrals: &[Referral]) -> HashMap<i64, &'a str> {
+    let names: HashMap<i64, &str> = contacts.iter().map(|c| (c.id, c.name.as_str())).collect();
+    let mut out = HashMap::new();
+    for r in referrals {
         if let Some(by) = r.referrer_id.and_then(|b| names.get(&b)) {
-            referred_by
-                .entry(r.person_id)
-                .or_insert_with(|| (*by).to_string());
+            out.entry(r.person_id).or_insert(*by);
         }
     }
-    let contacts = doc
-        .contacts
-        .iter()
-        .map(|d| Contact {
-            id: d.id,
-            uid: d.uid.clone(),
-            name: d.name.clone(),
-            company: d.company.clone(),
-            title: d.title.clone(),
-            circle: d.circle,
-            tags: d.tags.clone(),
-            fields: d.fields.clone(),
-            how_met: d.how_met.clone(),
-            notes: d.notes.clone(),
-            cadence_days: d.cadence_days,
-            do_not_ask: d.do_not_ask,
-            closeness: d.closeness,
-            created_on: d.created_on,
-            archived_on: d.archived_on,
-        })
-        .collect();
-    (contacts, referred_by)
+    out
 }
 
 /// Writes to a temporary file beside `path`, then renames it into place.

@@ -238,18 +238,20 @@ impl Store {
         Ok(report)
     }
 
+    /// Unknown vCard properties kept per contact (only contacts that have some).
+    pub fn vcard_extras(&self) -> Result<HashMap<i64, String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, vcard_extra FROM contacts WHERE vcard_extra IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The whole database as a JSON document, every table in id order.
     pub fn export_document(&self) -> Result<Document> {
         let mut doc = Document::new();
         let contacts = self.all_contacts(true)?;
-        let mut extra: HashMap<i64, String> = HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, vcard_extra FROM contacts WHERE vcard_extra IS NOT NULL")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            extra.insert(r.get(0)?, r.get(1)?);
-        }
+        let mut extra = self.vcard_extras()?;
         doc.contacts = contacts
             .into_iter()
             .map(|c| DocContact {

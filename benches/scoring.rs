@@ -8,7 +8,6 @@ use std::hint::black_box;
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ties::config::Config;
-use ties::snapshot::Snapshot;
 use ties::store::Store;
 
 fn today() -> NaiveDate {
@@ -25,23 +24,24 @@ fn store(contacts: usize) -> Store {
 fn bench(c: &mut Criterion) {
     let config = Config::defaults().expect("embedded config");
     let store = store(10_000);
-    let snap = Snapshot::load(&store, false).expect("snapshot");
-    let interactions: usize = snap.interactions.values().map(Vec::len).sum();
+    let book = store.book(false).expect("book");
+    let interactions: usize = book.interactions.values().map(Vec::len).sum();
+    let p = &config.scoring;
+    let asks = config.ask.asks_per_day as usize;
+    let assessed = book.assess(p, asks, today());
 
     let mut g = c.benchmark_group("10k contacts");
     g.sample_size(20);
     g.throughput(Throughput::Elements(interactions as u64));
-    g.bench_function("load snapshot (store → memory)", |b| {
-        b.iter(|| black_box(Snapshot::load(&store, false).expect("load")))
+    g.bench_function("load the book (store → memory)", |b| {
+        b.iter(|| black_box(store.book(false).expect("load")))
     });
-    g.bench_function("strength of everyone", |b| {
-        b.iter(|| black_box(snap.summaries(&config, today())))
-    });
-    g.bench_function("suggest (readiness + reasons, ranked)", |b| {
-        b.iter(|| black_box(snap.suggestions(&config, today())))
-    });
-    g.bench_function("agenda (daily review)", |b| {
-        b.iter(|| black_box(snap.agenda(&config, today(), false)))
+    g.bench_function(
+        "assess (strength, ledger, readiness of everyone, ranked)",
+        |b| b.iter(|| black_box(book.assess(p, asks, today()))),
+    );
+    g.bench_function("agenda from the assessment (daily review)", |b| {
+        b.iter(|| black_box(book.agenda(&assessed, &config.cadence, p, false)))
     });
     g.finish();
 }

@@ -19,7 +19,6 @@ use ratatui::backend::TestBackend;
 use ties::app::{self, Action, App, Data, Detail};
 use ties::config::Config;
 use ties::keymap::{Key, KeyCode, Keymap};
-use ties::snapshot::Snapshot;
 use ties::store::Store;
 
 /// Typed one character at a time in the keystroke benchmarks.
@@ -46,14 +45,14 @@ fn fill(store: &mut Store, contacts: usize) {
 
 /// Everything the panes show, as the runtime loads it.
 fn load(store: &Store, config: &Config) -> Arc<Data> {
-    let snapshot = Snapshot::load(store, true).expect("snapshot");
-    Arc::new(Data::build(snapshot, config, today()))
+    let book = store.book(true).expect("book");
+    Arc::new(Data::build(book, config, today()))
 }
 
 fn app_on(data: Arc<Data>) -> App {
     let config = config();
     let keymap = keymap(&config);
-    App::new(data, config, keymap, true, today())
+    App::new(data, config, keymap, true)
 }
 
 fn terminal() -> Terminal<TestBackend> {
@@ -152,11 +151,11 @@ fn first_frame(path: &Path) -> [Duration; 5] {
     let keymap = keymap(&config);
     let store = Store::open(path).expect("open store");
     let opened = start.elapsed();
-    let snapshot = Snapshot::load(&store, true).expect("snapshot");
+    let book = store.book(true).expect("book");
     let loaded = start.elapsed();
-    let data = Arc::new(Data::build(snapshot, &config, today()));
+    let data = Arc::new(Data::build(book, &config, today()));
     let built = start.elapsed();
-    let app = App::new(data, config, keymap, true, today());
+    let app = App::new(data, config, keymap, true);
     let ready = start.elapsed();
     let mut t = terminal();
     draw(&mut t, &app);
@@ -217,7 +216,7 @@ fn data_100k() -> Arc<Data> {
             ms(at.elapsed()),
             data.rows.len(),
             data.agenda.len(),
-            data.snapshot.referrals.len()
+            data.book.referrals.len()
         );
         data
     })
@@ -296,7 +295,7 @@ fn bench_100k(c: &mut Criterion) {
         let mut next = 0;
         b.iter(|| {
             next = (next + 1) % ids.len();
-            black_box(Detail::build(&data, ids[next], &config, today()))
+            black_box(Detail::build(&data, ids[next], &config))
         })
     });
     g.finish();

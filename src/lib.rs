@@ -5,7 +5,6 @@
 //! - [`domain`]  pure types, validation and scoring; no I/O, no clock.
 //! - [`store`]   the only module that speaks SQL; returns domain types.
 //! - [`demo`]    deterministic demo data from a seed (pure).
-//! - [`snapshot`] the whole history loaded in one pass, and scoring over it.
 //! - [`interop`] import/export formats (vCard, CSV, JSON): parse and format only.
 //! - [`config`]  the embedded default configuration overlaid by the user's file.
 //! - [`text`]    safe display of user text (no control bytes reach a terminal).
@@ -26,7 +25,6 @@ pub mod error;
 pub mod interop;
 pub mod keymap;
 pub mod runtime;
-pub mod snapshot;
 pub mod store;
 pub mod text;
 pub mod ui;

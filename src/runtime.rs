@@ -3,7 +3,7 @@
 //! dispatch (key → keymap → action → update → effects → results → update); tests
 //! drive the same `Session` without a terminal and render it to a `TestBackend`.
 //!
-//! May import everything: `app`, `ui`, `keymap`, `store`, `snapshot`, `config`, crossterm.
+//! May import everything: `app`, `ui`, `keymap`, `store`, `config`, crossterm.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +15,6 @@ use crossterm::event::{self, Event, KeyEventKind, KeyModifiers};
 use crate::app::{self, Action, App, Data, Effect, PersonRef, Write};
 use crate::config::Config;
 use crate::keymap::{Key, KeyCode, Keymap};
-use crate::snapshot::Snapshot;
 use crate::store::{ReferralPerson, Store};
 
 /// How long the loop waits for a key before checking for outside changes.
@@ -40,7 +39,7 @@ impl Session {
     ) -> Result<Session> {
         let data = load(&store, &config, today)?;
         let version = store.data_version()?;
-        let app = App::new(data, config, keymap, color, today);
+        let app = App::new(data, config, keymap, color);
         Ok(Session {
             app,
             store,
@@ -134,8 +133,7 @@ impl Session {
 
 /// Everything the panes show, computed once.
 fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Arc<Data>> {
-    let snapshot = Snapshot::load(store, true)?;
-    Ok(Arc::new(Data::build(snapshot, config, today)))
+    Ok(Arc::new(Data::build(store.book(true)?, config, today)))
 }
 
 /// Runs the interface in the terminal until the user quits. `ratatui::run` owns raw

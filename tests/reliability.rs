@@ -146,7 +146,8 @@ fn concurrent_writers_lose_nothing() {
                 let v = store.data_version().unwrap();
                 if v != last {
                     last = v;
-                    seen = ties::snapshot::Snapshot::load(&store, false)
+                    seen = store
+                        .book(false)
                         .unwrap()
                         .interactions
                         .values()

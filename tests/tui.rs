@@ -198,7 +198,7 @@ fn forms_validate_as_you_type() {
 fn a_referral_won_with_a_value_raises_the_chain_total() {
     let mut s = demo(300);
     let total = |s: &Session| -> f64 {
-        all_chains(&s.app.data.snapshot.referrals, &s.app.data.names)
+        all_chains(&s.app.data.book.referrals, &s.app.data.names)
             .iter()
             .map(|t| t.first_touch_value)
             .sum()
@@ -209,7 +209,7 @@ fn a_referral_won_with_a_value_raises_the_chain_total() {
     let col = &s.app.data.columns[3];
     let pos = col
         .iter()
-        .position(|&i| s.app.data.snapshot.referrals[i].referrer_id.is_some())
+        .position(|&i| s.app.data.book.referrals[i].referrer_id.is_some())
         .unwrap();
     for _ in 0..pos {
         keys(&mut s, &["down"]);
@@ -351,7 +351,7 @@ fn recording_an_ask_moves_the_contact_to_wait_until() {
     let mut s = demo(300);
     keys(&mut s, &["4"]);
     let card = s.app.data.ask_now[0].clone();
-    let id = s.app.data.suggestions[card.suggestion].id;
+    let id = s.app.data.assessed.ranking[card.suggestion].id;
     keys(&mut s, &["enter"]);
     let asked = s
         .store
@@ -361,14 +361,21 @@ fn recording_an_ask_moves_the_contact_to_wait_until() {
         .find(|i| i.kind == InteractionKind::Ask && i.occurred_on == today())
         .unwrap();
     assert_eq!(asked.channel, Some(card.channel));
-    let now = s.app.data.suggestions.iter().find(|x| x.id == id).unwrap();
+    let now = s
+        .app
+        .data
+        .assessed
+        .ranking
+        .iter()
+        .find(|x| x.id == id)
+        .unwrap();
     assert_eq!(now.status, AskStatus::WaitUntil);
     assert!(
         s.app
             .data
             .ask_now
             .iter()
-            .all(|c| s.app.data.suggestions[c.suggestion].id != id)
+            .all(|c| s.app.data.assessed.ranking[c.suggestion].id != id)
     );
 }
 

@@ -1,8 +1,8 @@
-//! What the panes show, computed once from a [`Snapshot`] after every load or write
-//! (never per frame): contact rows with strength, the review queue, the ranked ask
-//! list with filled-in scripts, the pipeline columns and the chain lines.
+//! What the panes show, computed once from the [`Book`] and its one assessment after
+//! every load or write (never per frame): contact rows with strength, the review queue,
+//! the ranked ask list with filled-in scripts, the pipeline columns and the chain lines.
 //!
-//! Pure: may import `domain`, `snapshot` (the type only), `config`.
+//! Pure: may import `domain`, `config`.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -13,11 +13,11 @@ use super::filter::Haystacks;
 use crate::config::Config;
 use crate::domain::agenda::AgendaItem;
 use crate::domain::ask::{AskStatus, Suggestion};
+use crate::domain::book::{Assessed, Book};
 use crate::domain::chain::{ChainNode, ChainTree, all_chains, render};
 use crate::domain::interaction::{Channel, InteractionKind};
 use crate::domain::referral::{Referral, Status};
 use crate::domain::strength::Band;
-use crate::snapshot::Snapshot;
 
 /// The pipeline columns, left to right (dormant referrals sit with lost ones).
 pub const COLUMNS: [Status; 6] = [
@@ -44,7 +44,7 @@ pub struct ContactRow {
 /// An ask-now contact with everything the Ask pane shows for it.
 #[derive(Debug, Clone)]
 pub struct AskCard {
-    /// Index into [`Data::suggestions`].
+    /// Index into the ranking ([`Assessed::ranking`]).
     pub suggestion: usize,
     pub script: String,
     pub channel: Channel,
@@ -62,7 +62,9 @@ pub struct ChainLine {
 }
 
 pub struct Data {
-    pub snapshot: Snapshot,
+    pub book: Book,
+    /// The book scored as of `today`: every view below reads it.
+    pub assessed: Assessed,
     pub today: NaiveDate,
     /// Active contacts sorted by name.
     pub rows: Vec<ContactRow>,
@@ -72,12 +74,10 @@ pub struct Data {
     pub agenda: Vec<AgendaItem>,
     /// The first item of tomorrow's queue, shown when today's is empty.
     pub tomorrow: Option<AgendaItem>,
-    /// Every contact, ranked.
-    pub suggestions: Vec<Suggestion>,
     pub ask_now: Vec<AskCard>,
-    /// Indices into `suggestions` of those waiting (not ask-now, not unsuitable).
+    /// Indices into `assessed.ranking` of those waiting (not ask-now, not unsuitable).
     pub waiting: Vec<usize>,
-    /// Indices into `snapshot.referrals`, per pipeline column, newest first.
+    /// Indices into `book.referrals`, per pipeline column, newest first.
     pub columns: [Vec<usize>; 6],
     pub chains: Vec<ChainLine>,
 }
@@ -101,33 +101,24 @@ impl PartialEq for Data {
 }
 
 impl Data {
-    /// Computes every pane's content from `snapshot` as of `today`.
-    pub fn build(snapshot: Snapshot, config: &Config, today: NaiveDate) -> Data {
-        // The review queue and the ranking each score everyone: on two cores they run
-        // side by side (the first frame waits for both).
-        let (agenda, summaries, suggestions) = std::thread::scope(|s| {
-            let agenda = s.spawn(|| snapshot.agenda(config, today, false));
-            let summaries = snapshot.summaries(config, today);
-            let suggestions = snapshot.suggestions(config, today);
-            let agenda = agenda
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (agenda, summaries, suggestions)
-        });
-        let mut rows: Vec<ContactRow> = snapshot
+    /// Computes every pane's content from `book` as of `today`: one assessment.
+    pub fn build(book: Book, config: &Config, today: NaiveDate) -> Data {
+        let assessed = book.assess(&config.scoring, config.ask.asks_per_day as usize, today);
+        let agenda = book.agenda(&assessed, &config.cadence, &config.scoring, false);
+        let mut rows: Vec<ContactRow> = book
             .contacts
             .iter()
             .filter(|c| c.archived_on.is_none())
             .map(|c| {
-                let s = summaries.get(&c.id);
+                let s = assessed.summary(&book, c.id);
                 ContactRow {
                     id: c.id,
                     name: c.name.clone(),
                     company: c.company.clone(),
                     tags: c.tags.clone(),
-                    strength: s.map_or(0, |s| s.strength),
-                    band: s.map_or(Band::NoHistory, |s| s.band),
-                    last_touch: s.and_then(|s| s.last_touch),
+                    strength: s.strength,
+                    band: s.band,
+                    last_touch: s.last_touch,
                 }
             })
             .collect();
@@ -143,23 +134,28 @@ impl Data {
             }
             haystacks.push(&text);
         }
-        let names = snapshot.names();
+        let names = book.names();
         let tomorrow = if agenda.is_empty() {
-            today
-                .succ_opt()
-                .and_then(|t| snapshot.agenda(config, t, false).into_iter().next())
+            today.succ_opt().and_then(|t| {
+                let next = book.assess(&config.scoring, config.ask.asks_per_day as usize, t);
+                book.agenda(&next, &config.cadence, &config.scoring, false)
+                    .into_iter()
+                    .next()
+            })
         } else {
             None
         };
         // Ask now: only today's offered asks (at most `asks_per_day`); ready people past
         // that limit wait for another day, listed first among the waiting.
-        let ask_now = suggestions
+        let ask_now = assessed
+            .ranking
             .iter()
             .enumerate()
             .filter(|(_, s)| s.status == AskStatus::AskNow && s.offered)
-            .map(|(i, s)| ask_card(&snapshot, config, today, i, s))
+            .map(|(i, s)| ask_card(&book, config, today, i, s))
             .collect();
-        let waiting = suggestions
+        let waiting = assessed
+            .ranking
             .iter()
             .enumerate()
             .filter(|(_, s)| match s.status {
@@ -170,7 +166,7 @@ impl Data {
             .map(|(i, _)| i)
             .collect();
         let mut columns: [Vec<usize>; 6] = Default::default();
-        for (i, r) in snapshot.referrals.iter().enumerate() {
+        for (i, r) in book.referrals.iter().enumerate() {
             let col = COLUMNS
                 .iter()
                 .position(|s| *s == r.status)
@@ -179,23 +175,23 @@ impl Data {
         }
         for col in &mut columns {
             col.sort_by_key(|&i| {
-                let r = &snapshot.referrals[i];
+                let r = &book.referrals[i];
                 (std::cmp::Reverse(r.last_change()), std::cmp::Reverse(r.id))
             });
         }
         let chains = chain_lines(
-            &all_chains(&snapshot.referrals, &names),
+            &all_chains(&book.referrals, &names),
             &config.display.currency,
         );
         Data {
-            snapshot,
+            book,
+            assessed,
             today,
             rows,
             haystacks,
             names,
             agenda,
             tomorrow,
-            suggestions,
             ask_now,
             waiting,
             columns,
@@ -208,7 +204,7 @@ impl Data {
     }
 
     pub fn referral(&self, id: i64) -> Option<&Referral> {
-        self.snapshot.referrals.iter().find(|r| r.id == id)
+        self.book.referrals.iter().find(|r| r.id == id)
     }
 
     /// "Dana Hart ← Sam Lee" (received) / "Dana Hart → Lee Park" (given).
@@ -221,14 +217,8 @@ impl Data {
     }
 }
 
-fn ask_card(
-    snap: &Snapshot,
-    config: &Config,
-    today: NaiveDate,
-    i: usize,
-    s: &Suggestion,
-) -> AskCard {
-    let history = snap.interactions.get(&s.id).map_or(&[][..], Vec::as_slice);
+fn ask_card(book: &Book, config: &Config, today: NaiveDate, i: usize, s: &Suggestion) -> AskCard {
+    let history = book.interactions_of(s.id);
     let label = history
         .iter()
         .rev()

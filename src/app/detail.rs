@@ -8,10 +8,6 @@ use chrono::NaiveDate;
 
 use super::data::Data;
 use crate::config::Config;
-use crate::domain::ask::assess;
-use crate::domain::history::interactions_of;
-use crate::domain::referral::Referral;
-use crate::domain::touch::TouchBuffer;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
@@ -36,27 +32,11 @@ pub struct Detail {
 }
 
 impl Detail {
-    pub fn build(data: &Data, id: i64, config: &Config, today: NaiveDate) -> Option<Detail> {
-        let snap = &data.snapshot;
+    pub fn build(data: &Data, id: i64, config: &Config) -> Option<Detail> {
+        let snap = &data.book;
         let c = snap.contact(id)?;
-        // This contact's referrals as `ReferralIndex::of` lists them, without indexing
-        // everyone's (the detail is rebuilt as the selection moves).
-        let theirs: Vec<&Referral> = snap
-            .referrals
-            .iter()
-            .filter(|r| {
-                (r.referrer_id.is_some() || r.recipient_id.is_some()) && r.counterpart() == id
-            })
-            .collect();
-        let a = assess(
-            c,
-            interactions_of(&snap.interactions, id),
-            &theirs,
-            &data.names,
-            &config.scoring,
-            today,
-            &mut TouchBuffer::new(),
-        );
+        // Read off the one assessment: the detail never scores.
+        let a = data.assessed.of(snap, id)?;
         let mut headline: Vec<String> = Vec::new();
         headline.extend(c.title.clone());
         headline.extend(c.company.clone());
@@ -101,27 +81,24 @@ impl Detail {
                 )
             })
             .collect();
-        let mut timeline: Vec<(NaiveDate, i64, String, String)> =
-            interactions_of(&snap.interactions, id)
-                .iter()
-                .map(|i| {
-                    let mut text = i.label.clone().unwrap_or_default();
-                    if let Some(n) = &i.note {
-                        if !text.is_empty() {
-                            text.push_str(" — ");
-                        }
-                        text.push_str(n);
+        let mut timeline: Vec<(NaiveDate, i64, String, String)> = snap
+            .interactions_of(id)
+            .iter()
+            .map(|i| {
+                let mut text = i.label.clone().unwrap_or_default();
+                if let Some(n) = &i.note {
+                    if !text.is_empty() {
+                        text.push_str(" — ");
                     }
-                    (i.occurred_on, i.id, i.kind.to_string(), text)
-                })
-                .collect();
-        for x in theirs.iter().chain(
-            snap.referrals
-                .iter()
-                .filter(|x| x.person_id == id)
-                .collect::<Vec<_>>()
-                .iter(),
-        ) {
+                    text.push_str(n);
+                }
+                (i.occurred_on, i.id, i.kind.to_string(), text)
+            })
+            .collect();
+        // Every referral this contact takes part in: as referrer, recipient or the person.
+        for x in snap.referrals.iter().filter(|x| {
+            x.person_id == id || x.referrer_id == Some(id) || x.recipient_id == Some(id)
+        }) {
             for e in &x.history {
                 timeline.push((
                     e.date,

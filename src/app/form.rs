@@ -435,7 +435,7 @@ impl Form {
         };
         match self.kind {
             FormKind::EditContact(id) => {
-                let Some(c) = data.snapshot.contact(id) else {
+                let Some(c) = data.book.contact(id) else {
                     return Err((0, "this contact no longer exists".into()));
                 };
                 let text = |i: usize, old: &Option<String>| {

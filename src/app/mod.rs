@@ -2,7 +2,7 @@
 //! [`update`] applies an [`Action`] and returns [`Effect`]s as data for the runtime to
 //! perform. No store, no terminal, no clock: `today` arrives as an argument.
 //!
-//! May import `domain`, `config`, `keymap`, `snapshot` (the type), `text`.
+//! May import `domain`, `config`, `keymap`, `text`.
 
 mod action;
 mod data;
@@ -127,13 +127,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(
-        data: Arc<Data>,
-        config: Config,
-        keymap: Keymap,
-        color: bool,
-        today: NaiveDate,
-    ) -> App {
+    pub fn new(data: Arc<Data>, config: Config, keymap: Keymap, color: bool) -> App {
         let mut app = App {
             keymap,
             config,
@@ -148,7 +142,7 @@ impl App {
             message: None,
             quit: false,
         };
-        app.refilter(None, today);
+        app.refilter(None);
         app
     }
 
@@ -185,7 +179,7 @@ impl App {
 
     /// Re-applies the filter over every row (after a reload or a cleared filter),
     /// keeping `keep` selected if visible.
-    fn refilter(&mut self, keep: Option<i64>, today: NaiveDate) {
+    fn refilter(&mut self, keep: Option<i64>) {
         let c = &mut self.contacts;
         c.fuzzy
             .filter(&self.data.haystacks, &c.filter.value, None, &mut c.visible);
@@ -202,13 +196,13 @@ impl App {
             self.contacts.selected = 0;
         }
         self.contacts.selected = clamp(self.contacts.selected, self.contacts.visible.len());
-        self.refresh_detail(today, true);
+        self.refresh_detail(true);
     }
 
     /// Applies the filter after the user edited it from `before`: only the rows
     /// `before` matched are tried when that is enough, and the detail is rebuilt only
     /// when the top row is another contact (the data has not changed).
-    fn retype(&mut self, before: &str, today: NaiveDate) {
+    fn retype(&mut self, before: &str) {
         let c = &mut self.contacts;
         let previous = std::mem::take(&mut c.visible);
         let within = narrows(before, &c.filter.value).then_some(previous.as_slice());
@@ -219,10 +213,10 @@ impl App {
             &mut c.visible,
         );
         c.selected = 0;
-        self.refresh_detail(today, false);
+        self.refresh_detail(false);
     }
 
-    fn refresh_detail(&mut self, today: NaiveDate, force: bool) {
+    fn refresh_detail(&mut self, force: bool) {
         let id = self.selected_contact().map(|r| r.id);
         let same = self.contacts.detail.as_ref().map(|d| d.id) == id;
         if !force && same {
@@ -231,11 +225,11 @@ impl App {
         if !same {
             self.contacts.timeline_offset = 0;
         }
-        self.contacts.detail = id.and_then(|id| Detail::build(&self.data, id, &self.config, today));
+        self.contacts.detail = id.and_then(|id| Detail::build(&self.data, id, &self.config));
     }
 
     /// Shows `id` in the Contacts pane (clearing a filter that hides it).
-    fn open_contact(&mut self, id: i64, today: NaiveDate) {
+    fn open_contact(&mut self, id: i64) {
         self.pane = Pane::Contacts;
         self.today.review = None;
         if !self
@@ -246,7 +240,7 @@ impl App {
         {
             self.contacts.filter = TextField::default();
         }
-        self.refilter(Some(id), today);
+        self.refilter(Some(id));
     }
 
     fn say(&mut self, text: impl Into<String>) {
@@ -296,7 +290,7 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
         Action::Loaded(data) => {
             let keep = app.selected_contact().map(|r| r.id);
             app.data = data;
-            app.refilter(keep, today);
+            app.refilter(keep);
             app.today.selected = clamp(app.today.selected, app.data.agenda.len());
             if let Some(pos) = app.today.review {
                 if pos >= app.data.agenda.len() {
@@ -358,12 +352,12 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                     app.contacts.filtering = false;
                     app.contacts.filter = TextField::default();
                     let keep = app.selected_contact().map(|r| r.id);
-                    app.refilter(keep, today);
+                    app.refilter(keep);
                 }
                 _ => {
                     let before = app.contacts.filter.value.clone();
                     if app.contacts.filter.edit(key) {
-                        app.retype(&before, today);
+                        app.retype(&before);
                     }
                 }
             }

@@ -26,7 +26,7 @@ pub fn selected_referral(app: &App) -> Option<&Referral> {
         app.data.chains.get(s.line).and_then(|l| l.referral_id)?
     } else {
         let i = *app.data.columns.get(s.column)?.get(s.rows[s.column])?;
-        app.data.snapshot.referrals.get(i)?.id
+        app.data.book.referrals.get(i)?.id
     };
     app.data.referral(id)
 }
@@ -70,7 +70,7 @@ fn today_action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> 
         }
         Action::OpenContact => {
             if let Some(it) = item {
-                app.open_contact(it.contact_id, today);
+                app.open_contact(it.contact_id);
             }
         }
         Action::Done => {
@@ -108,12 +108,12 @@ fn contacts_action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effec
         Action::ClearFilter => {
             if !app.contacts.filter.value.is_empty() {
                 app.contacts.filter = super::TextField::default();
-                app.refilter(selected.map(|s| s.0), today);
+                app.refilter(selected.map(|s| s.0));
             }
         }
         Action::AddContact => app.overlay = Some(Overlay::Form(Form::add_contact())),
         Action::EditContact => {
-            if let Some(c) = selected.and_then(|(id, _)| app.data.snapshot.contact(id)) {
+            if let Some(c) = selected.and_then(|(id, _)| app.data.book.contact(id)) {
                 app.overlay = Some(Overlay::Form(Form::edit_contact(c)));
             }
         }
@@ -145,7 +145,7 @@ fn contacts_action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effec
                 app.contacts.visible.len(),
                 &other,
             ) {
-                app.refresh_detail(today, false);
+                app.refresh_detail(false);
             }
         }
     }
@@ -173,7 +173,7 @@ fn referrals_action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effe
                 current.as_ref().map(|r| r.person_id)
             };
             if let Some(id) = id {
-                app.open_contact(id, today);
+                app.open_contact(id);
             }
         }
         Action::StatusForward | Action::StatusBack | Action::MarkLost => {
@@ -268,7 +268,7 @@ fn ask_action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
                 app.say("Nobody to ask right now.");
                 return Vec::new();
             };
-            let s = &app.data.suggestions[card.suggestion];
+            let s = &app.data.assessed.ranking[card.suggestion];
             let mut i = NewInteraction::new(s.id, today, InteractionKind::Ask);
             i.channel = Some(card.channel);
             let done = format!(
@@ -281,8 +281,8 @@ fn ask_action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
         }
         Action::OpenContact => {
             if let Some(card) = card {
-                let id = app.data.suggestions[card.suggestion].id;
-                app.open_contact(id, today);
+                let id = app.data.assessed.ranking[card.suggestion].id;
+                app.open_contact(id);
             }
         }
         other => {

@@ -1,5 +1,5 @@
 //! Scoring commands (score, suggest, today, snooze, chain) and the strength columns
-//! of list and show, all computed from one [`Snapshot`].
+//! of list and show, all read from one assessment of the [`Book`].
 
 use std::collections::HashMap;
 
@@ -8,15 +8,35 @@ use serde_json::json;
 
 use super::Ctx;
 use super::output::print_json;
-use crate::domain::agenda::{AgendaKind, snooze_until};
-use crate::domain::ask::{AskStatus, ScoreReport, assess};
+use crate::domain::agenda::{AgendaItem, AgendaKind, snooze_until};
+use crate::domain::ask::{AskStatus, ScoreReport};
+pub use crate::domain::book::Summary;
+use crate::domain::book::{Assessed, Book};
 use crate::domain::chain::{chains_for, render};
-use crate::domain::history::ReferralIndex;
-use crate::domain::touch::TouchBuffer;
 use crate::error::UsageError;
-use crate::snapshot::Snapshot;
-pub use crate::snapshot::Summary;
 use crate::text::sanitize;
+
+/// The whole book (lean: no timeline details) and its one assessment as of today.
+fn assessed_book(ctx: &Ctx) -> Result<(Book, Assessed)> {
+    let book = ctx.store.book(false)?;
+    let assessed = book.assess(
+        &ctx.config.scoring,
+        ctx.config.ask.asks_per_day as usize,
+        ctx.today,
+    );
+    Ok((book, assessed))
+}
+
+/// The review queue as of today; with `ignore_snoozes`, snoozed items too.
+fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<Vec<AgendaItem>> {
+    let (book, assessed) = assessed_book(ctx)?;
+    Ok(book.agenda(
+        &assessed,
+        &ctx.config.cadence,
+        &ctx.config.scoring,
+        ignore_snoozes,
+    ))
+}
 
 /// Strength of the listed contacts (for `list`). A short list (a search, a tag) loads
 /// only its own history; a long one scans everything once.
@@ -25,43 +45,43 @@ pub fn summaries(
     listed: &[crate::domain::contact::Contact],
 ) -> Result<HashMap<i64, Summary>> {
     const FEW: usize = 500;
-    let snap = if listed.len() <= FEW {
-        Snapshot::load_for(&ctx.store, listed.to_vec())?
+    let book = if listed.len() <= FEW {
+        ctx.store.book_of(listed.to_vec())?
     } else {
-        Snapshot::load(&ctx.store, false)?
+        ctx.store.book(false)?
     };
-    Ok(snap.summaries(&ctx.config, ctx.today))
+    let assessed = book.assess(&ctx.config.scoring, 0, ctx.today);
+    Ok(listed
+        .iter()
+        .map(|c| (c.id, assessed.summary(&book, c.id)))
+        .collect())
 }
 
-/// Strength of one contact (for `show`).
-pub fn contact_score(ctx: &Ctx, id: i64) -> Result<Summary> {
+/// One contact's book (its history, the referrals it takes part in, the names those
+/// mention) and its assessment: what `show` and `score` need, without reading anyone else.
+fn one(ctx: &Ctx, id: i64) -> Result<(Book, Assessed)> {
     let contact = ctx
         .store
         .contact(id)?
         .ok_or_else(|| UsageError::new(format!("contact #{id} does not exist")))?;
-    let snap = Snapshot::load_for(&ctx.store, vec![contact])?;
-    snap.summaries(&ctx.config, ctx.today)
-        .remove(&id)
-        .ok_or_else(|| UsageError::new(format!("contact #{id} does not exist")).into())
+    let book = ctx.store.book_of(vec![contact])?;
+    let names = ctx.store.names_of_referrals(id)?;
+    let assessed = book.assess_with_names(&ctx.config.scoring, 0, ctx.today, &names);
+    Ok((book, assessed))
+}
+
+/// Strength of one contact (for `show`).
+pub fn contact_score(ctx: &Ctx, id: i64) -> Result<Summary> {
+    let (book, assessed) = one(ctx, id)?;
+    Ok(assessed.summary(&book, id))
 }
 
 pub fn score(ctx: &mut Ctx, contact: &str) -> Result<()> {
     let id = ctx.resolve(contact)?;
-    let snap = Snapshot::load(&ctx.store, false)?;
-    let c = snap
-        .contact(id)
-        .ok_or_else(|| UsageError::new(format!("contact #{id} does not exist")))?;
-    let index = ReferralIndex::new(&snap.referrals);
-    let names = snap.names();
-    let a = assess(
-        c,
-        crate::domain::history::interactions_of(&snap.interactions, id),
-        index.of(id),
-        &names,
-        &ctx.config.scoring,
-        ctx.today,
-        &mut TouchBuffer::new(),
-    );
+    let (book, assessed) = one(ctx, id)?;
+    let (Some(c), Some(a)) = (book.contact(id), assessed.of(&book, id)) else {
+        return Err(UsageError::new(format!("contact #{id} does not exist")).into());
+    };
     let report = ScoreReport::new(c, &a.strength, &a.ledger);
     if ctx.json {
         return print_json(&report);
@@ -106,8 +126,8 @@ pub fn score(ctx: &mut Ctx, contact: &str) -> Result<()> {
 }
 
 pub fn suggest(ctx: &mut Ctx, all: bool) -> Result<()> {
-    let snap = Snapshot::load(&ctx.store, false)?;
-    let mut list = snap.suggestions(&ctx.config, ctx.today);
+    let (_, assessed) = assessed_book(ctx)?;
+    let mut list = assessed.ranking;
     if !all {
         list.retain(|s| s.offered);
     }
@@ -170,8 +190,7 @@ fn kind_heading(k: AgendaKind) -> &'static str {
 }
 
 pub fn today(ctx: &mut Ctx) -> Result<()> {
-    let snap = Snapshot::load(&ctx.store, false)?;
-    let items = snap.agenda(&ctx.config, ctx.today, false);
+    let items = agenda(ctx, false)?;
     if ctx.json {
         return print_json(&items);
     }
@@ -210,8 +229,7 @@ pub fn snooze(ctx: &mut Ctx, key: &str, days: u32) -> Result<()> {
     if !(1..=365).contains(&days) {
         return Err(UsageError::new("snooze for 1 to 365 days").into());
     }
-    let snap = Snapshot::load(&ctx.store, false)?;
-    let items = snap.agenda(&ctx.config, ctx.today, true);
+    let items = agenda(ctx, true)?;
     let Some(item) = items.iter().find(|i| i.key == key) else {
         return Err(UsageError::new(format!(
             "no review item has the key \"{}\" today; `ties today` lists the keys",
@@ -234,9 +252,10 @@ pub fn snooze(ctx: &mut Ctx, key: &str, days: u32) -> Result<()> {
 
 pub fn chain(ctx: &mut Ctx, contact: &str) -> Result<()> {
     let id = ctx.resolve(contact)?;
-    let snap = Snapshot::load(&ctx.store, false)?;
-    let names = snap.names();
-    let trees = chains_for(id, &snap.referrals, &names);
+    // Names and referrals are all a chain needs: no interaction is read.
+    let names = ctx.store.names()?;
+    let referrals = ctx.store.referrals()?;
+    let trees = chains_for(id, &referrals, &names);
     if ctx.json {
         return print_json(&trees);
     }

@@ -24,14 +24,13 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::ask::{AskStatus, Suggestion, assess, rank};
+use super::ask::{Assessment, Suggestion};
 use super::contact::Contact;
 use super::date::days_between;
 use super::history::{NameLookup, ReferralIndex, days_ago, interactions_of, name_index, plural};
 use super::interaction::{Direction, Interaction, InteractionKind, NewInteraction};
 use super::params::{CadenceDefaults, ScoringParams};
 use super::referral::{Referral, Status};
-use super::touch::TouchBuffer;
 use super::vocabulary;
 
 vocabulary! {
@@ -112,11 +111,16 @@ pub fn is_snoozed(key: &str, snoozes: &HashMap<String, NaiveDate>, today: NaiveD
     snoozes.get(key).is_some_and(|&until| until > today)
 }
 
-/// Everything the agenda is computed from.
+/// Everything the agenda is computed from: the book and its one assessment
+/// (see [`super::book::Book::agenda`]).
 #[derive(Debug, Clone, Copy)]
 pub struct AgendaInput<'a> {
     /// All contacts (archived ones produce no items).
     pub contacts: &'a [Contact],
+    /// One per contact, in the order of `contacts`.
+    pub assessments: &'a [Assessment],
+    /// Every contact ranked; the offered asks become today's ask items, in this order.
+    pub ranking: &'a [Suggestion],
     /// All interactions, grouped by contact id.
     pub interactions: &'a HashMap<i64, Vec<Interaction>>,
     /// All referrals.
@@ -125,7 +129,6 @@ pub struct AgendaInput<'a> {
     pub snoozes: &'a HashMap<String, NaiveDate>,
     pub cadence: &'a CadenceDefaults,
     pub params: &'a ScoringParams,
-    pub asks_per_day: usize,
     pub today: NaiveDate,
 }
 
@@ -203,8 +206,9 @@ impl Builder<'_> {
 }
 
 /// The daily review queue, sorted by kind priority, due date, contact name, key.
-/// At most `asks_per_day` asks: the offered `ask_now` suggestions; a snoozed ask is
-/// hidden, not replaced, so `today` never shows an ask `suggest` did not offer.
+/// The asks are the ranking's offered `ask_now` suggestions (at most `asks_per_day`);
+/// a snoozed ask is hidden, not replaced, so `today` never shows an ask `suggest` did
+/// not offer.
 pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
     let today = input.today;
     let p = input.params;
@@ -218,16 +222,15 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
         items: Vec::new(),
     };
 
-    // Per contact: scoring, over-delivery, giving back, keeping in touch.
-    let mut buf = TouchBuffer::new();
-    let mut suggestions: Vec<Suggestion> = Vec::with_capacity(input.contacts.len());
-    for c in input.contacts.iter().filter(|c| c.archived_on.is_none()) {
+    // Per contact: over-delivery, giving back, keeping in touch, read off its assessment.
+    for (c, a) in input
+        .contacts
+        .iter()
+        .zip(input.assessments)
+        .filter(|(c, _)| c.archived_on.is_none())
+    {
         let ix = interactions_of(input.interactions, c.id);
         let refs = index.of(c.id);
-        let a = assess(c, ix, refs, &names, p, today, &mut buf);
-        if a.readiness.status == AskStatus::AskNow {
-            suggestions.push(Suggestion::new(c, &a.strength, &a.readiness));
-        }
         let gives = ix
             .iter()
             .filter(|i| {
@@ -321,9 +324,8 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
         }
     }
 
-    // Asks: the offered ask_now suggestions.
-    rank(&mut suggestions, input.asks_per_day);
-    for s in suggestions.iter().filter(|s| s.offered) {
+    // Asks: the ranking's offered ask_now suggestions.
+    for s in input.ranking.iter().filter(|s| s.offered) {
         let why = s.reasons.first().map_or("Ready to ask", String::as_str);
         let reason = format!("{why}; readiness {}", s.readiness);
         b.push(
@@ -545,16 +547,14 @@ mod tests {
         }
         fn items(&self, today: NaiveDate) -> Vec<AgendaItem> {
             let (cadence, params) = (default_cadence(), default_params());
-            agenda(&AgendaInput {
-                contacts: &self.contacts,
-                interactions: &self.ix,
-                referrals: &self.refs,
-                snoozes: &self.snoozes,
-                cadence: &cadence,
-                params: &params,
-                asks_per_day: 3,
-                today,
-            })
+            let book = crate::domain::book::Book {
+                contacts: self.contacts.clone(),
+                interactions: self.ix.clone(),
+                referrals: self.refs.clone(),
+                snoozes: self.snoozes.clone(),
+            };
+            let assessed = book.assess(&params, 3, today);
+            book.agenda(&assessed, &cadence, &params, false)
         }
         fn find(&self, key: &str, today: NaiveDate) -> Option<AgendaItem> {
             self.items(today).into_iter().find(|i| i.key == key)

@@ -3,14 +3,13 @@
 //! serde and the domain types only.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::contact::Contact;
 use super::date::days_between;
-use super::history::{NameLookup, ReferralIndex, days_ago, interactions_of, name_index, plural};
+use super::history::{NameLookup, days_ago, plural};
 use super::interaction::{Interaction, InteractionKind};
 use super::ledger::{Ledger, ledger};
 use super::params::ScoringParams;
@@ -540,38 +539,6 @@ pub fn rank(suggestions: &mut [Suggestion], asks_per_day: usize) {
     }
 }
 
-/// Scores everyone (archived contacts too, as `not_suitable`) in one pass and ranks them.
-/// `interactions` are grouped by contact id; `referrals` are all referrals.
-pub fn suggest_all(
-    contacts: &[Contact],
-    interactions: &HashMap<i64, Vec<Interaction>>,
-    referrals: &[Referral],
-    p: &ScoringParams,
-    asks_per_day: usize,
-    today: NaiveDate,
-) -> Vec<Suggestion> {
-    let index = ReferralIndex::new(referrals);
-    let names = name_index(contacts);
-    let mut buf = TouchBuffer::new();
-    let mut out: Vec<Suggestion> = contacts
-        .iter()
-        .map(|c| {
-            let a = assess(
-                c,
-                interactions_of(interactions, c.id),
-                index.of(c.id),
-                &names,
-                p,
-                today,
-                &mut buf,
-            );
-            Suggestion::new(c, &a.strength, &a.readiness)
-        })
-        .collect();
-    rank(&mut out, asks_per_day);
-    out
-}
-
 /// `ties score --json` (DESIGN.md §3). Fractions are rounded to three decimals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreReport {
@@ -614,6 +581,7 @@ mod tests {
     use crate::domain::interaction::InteractionKind as K;
     use crate::domain::params::default_params;
     use crate::domain::testkit::*;
+    use std::collections::HashMap;
 
     const DANA: i64 = 50;
 
@@ -932,7 +900,12 @@ mod tests {
             contacts.push(contact(id, name));
             by_contact.insert(id, hist.items);
         }
-        let ranked = suggest_all(&contacts, &by_contact, &[], &default_params(), 3, today());
+        let book = crate::domain::book::Book {
+            contacts,
+            interactions: by_contact,
+            ..Default::default()
+        };
+        let ranked = book.assess(&default_params(), 3, today()).ranking;
         let order: Vec<(&str, AskStatus, bool)> = ranked
             .iter()
             .map(|s| (s.name.as_str(), s.status, s.offered))

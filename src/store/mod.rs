@@ -4,6 +4,7 @@
 //! May import `domain`, `rusqlite`, `rusqlite_migration` and `std::fs`; never `cli`.
 
 pub mod backup;
+mod book;
 mod bulk;
 mod contacts;
 mod import;

@@ -50,7 +50,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     }
     let rows = usize::from(list_h - 1);
     for i in window(app.ask, d.ask_now.len(), rows) {
-        let s = &d.suggestions[d.ask_now[i].suggestion];
+        let s = &d.assessed.ranking[d.ask_now[i].suggestion];
         let reason = s.reasons.first().map(|r| safe(r)).unwrap_or_default();
         let head = format!("{:>2}. {} ", i + 1, fit(&safe(&s.name), 20));
         let score = format!("S{:>3} R{:>3}  ", s.strength, s.readiness);
@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let inner = block.inner(card);
     frame.render_widget(block, card);
     if let Some(c) = d.ask_now.get(app.ask) {
-        let s = &d.suggestions[c.suggestion];
+        let s = &d.assessed.ranking[c.suggestion];
         let card_lines = vec![
             Line::from(vec![
                 Span::styled("Ideal referral: ", theme.dim()),
@@ -109,7 +109,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .iter()
         .take(usize::from(waiting.height.saturating_sub(1)))
     {
-        let s = &d.suggestions[i];
+        let s = &d.assessed.ranking[i];
         // Ready but past today's limit: the last reason says so.
         let reason = if s.status == AskStatus::AskNow {
             s.reasons.last()

@@ -82,7 +82,7 @@ fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         Pane::Today => d.agenda.len(),
         Pane::Contacts => d.rows.len(),
         Pane::Referrals => d
-            .snapshot
+            .book
             .referrals
             .iter()
             .filter(|r| !r.status.is_closed())

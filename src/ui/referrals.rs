@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
 fn about<'a>(app: &App, r: &Referral, theme: Theme) -> Line<'a> {
     let linked = |kind: InteractionKind| {
         r.referrer_id.is_some_and(|by| {
-            app.data.snapshot.interactions.get(&by).is_some_and(|l| {
+            app.data.book.interactions.get(&by).is_some_and(|l| {
                 l.iter()
                     .any(|i| i.kind == kind && i.referral_id == Some(r.id))
             })
@@ -130,7 +130,7 @@ fn pipeline(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         let fit_cards = usize::from(rect.height.saturating_sub(1)) / 2;
         let sel = s.rows[c];
         for &i in &ids[window(sel, ids.len(), fit_cards)] {
-            let r = &app.data.snapshot.referrals[i];
+            let r = &app.data.book.referrals[i];
             let days = (app.data.today - r.last_change()).num_days();
             let selected = c == s.column && ids.get(sel) == Some(&i);
             let name_style = if selected {

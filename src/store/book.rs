@@ -1,0 +1,56 @@
+//! Loading the [`Book`]: one query per table, never one per contact.
+
+use std::collections::HashMap;
+
+use super::{Result, Store};
+use crate::domain::book::Book;
+use crate::domain::contact::Contact;
+
+impl Store {
+    /// The whole book. `details` also loads tags, fields and the parts of interactions
+    /// only a timeline shows (notes, channels, rewards, amounts).
+    pub fn book(&self, details: bool) -> Result<Book> {
+        Ok(Book {
+            contacts: self.all_contacts(details)?,
+            interactions: self.interactions_by_contact(!details)?,
+            referrals: self.referrals()?,
+            snoozes: self.snoozes()?,
+        })
+    }
+
+    /// A book of just these contacts, their interactions (through the contact index) and
+    /// every referral: what scoring needs for a handful of contacts out of many, far
+    /// cheaper than [`Store::book`]. Has no snoozes.
+    pub fn book_of(&self, mut contacts: Vec<Contact>) -> Result<Book> {
+        contacts.sort_by_key(|c| c.id);
+        let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
+        Ok(Book {
+            interactions: self.interactions_of_contacts(&ids)?,
+            contacts,
+            referrals: self.referrals()?,
+            snoozes: HashMap::new(),
+        })
+    }
+}
+
+impl Store {
+    /// Every contact's name, by id.
+    pub fn names(&self) -> Result<HashMap<i64, String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id, name FROM contacts")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The names a contact's scoring reasons can mention: its own, and everyone in the
+    /// referrals it takes part in as referrer or recipient.
+    pub fn names_of_referrals(&self, contact_id: i64) -> Result<HashMap<i64, String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name FROM contacts WHERE id = ?1 OR id IN (
+                 SELECT person_id FROM referrals WHERE referrer_id = ?1 OR recipient_id = ?1
+                 UNION SELECT referrer_id FROM referrals WHERE recipient_id = ?1
+                 UNION SELECT recipient_id FROM referrals WHERE referrer_id = ?1)",
+        )?;
+        let rows = stmt.query_map([contact_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -34,7 +34,7 @@ fn config() -> Config {
     Config::defaults().expect("embedded config")
 }
 
-fn keymap(config: &Config) -> Keymap {
+fn keymap(config: &Config) -> Keymap<Action> {
     Keymap::from_config(&config.keys, Path::new("<defaults>")).expect("default keymap")
 }
 

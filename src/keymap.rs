@@ -1,9 +1,10 @@
 //! Key bindings of the terminal interface: the `[keys]` tables of the config (one per
-//! mode, overridable key by key) turned into a lookup from [`Key`] to [`Action`], plus
+//! mode, overridable key by key) turned into a lookup from [`Key`] to an action, plus
 //! the key names used in help and hints.
 //!
-//! May import `app::Action`, `config` and `serde`; never a terminal library (the
-//! runtime converts terminal events into [`Key`]s).
+//! May import `config` and `serde`; never `app` (the keymap is generic over the action
+//! vocabulary, [`Bindable`], so `app` imports the keymap and not the other way round)
+//! and never a terminal library (the runtime converts terminal events into [`Key`]s).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,8 +13,14 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
-use crate::app::Action;
 use crate::config::ConfigError;
+
+/// A vocabulary of actions keys can be bound to: each reads from its snake_case name
+/// in the config (`a = "log_interaction"`).
+pub trait Bindable: Clone + PartialEq + for<'de> Deserialize<'de> {
+    /// False for actions no key may be bound to (internal results).
+    fn is_bindable(&self) -> bool;
+}
 
 /// A key press, independent of any terminal library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -191,23 +198,31 @@ impl Mode {
 /// The `[keys]` section: mode → key name → action name (`"none"` removes a default).
 pub type KeysConfig = BTreeMap<String, BTreeMap<String, String>>;
 
-/// The live key bindings.
-#[derive(Debug, Clone, Default)]
-pub struct Keymap {
+/// The live key bindings of actions `A`.
+#[derive(Debug, Clone)]
+pub struct Keymap<A> {
     /// Per mode, in the order of the config (keys sorted), each key once.
-    bindings: BTreeMap<Mode, Vec<(Key, Action)>>,
+    bindings: BTreeMap<Mode, Vec<(Key, A)>>,
 }
 
-impl Keymap {
+impl<A> Default for Keymap<A> {
+    fn default() -> Self {
+        Keymap {
+            bindings: BTreeMap::new(),
+        }
+    }
+}
+
+impl<A: Bindable> Keymap<A> {
     /// Builds the keymap from the (already overlaid) `[keys]` tables; `path` names the
     /// user's config file in errors.
-    pub fn from_config(keys: &KeysConfig, path: &Path) -> Result<Keymap, ConfigError> {
+    pub fn from_config(keys: &KeysConfig, path: &Path) -> Result<Keymap<A>, ConfigError> {
         let bad = |key: String, message: String| ConfigError::BadValue {
             path: path.to_path_buf(),
             key,
             message,
         };
-        let mut bindings: BTreeMap<Mode, Vec<(Key, Action)>> = BTreeMap::new();
+        let mut bindings: BTreeMap<Mode, Vec<(Key, A)>> = BTreeMap::new();
         for (mode_name, table) in keys {
             let Some(mode) = Mode::ALL.into_iter().find(|m| m.name() == mode_name) else {
                 return Err(ConfigError::UnknownKey {
@@ -227,8 +242,8 @@ impl Keymap {
                 if action_name == "none" {
                     continue;
                 }
-                let action = parse_action(action_name)
-                    .filter(Action::is_bindable)
+                let action = parse_action::<A>(action_name)
+                    .filter(A::is_bindable)
                     .ok_or_else(|| {
                         bad(
                             full.clone(),
@@ -247,7 +262,7 @@ impl Keymap {
     }
 
     /// The action bound to `key` in `mode`, falling back to the global bindings.
-    pub fn lookup(&self, mode: Mode, key: Key) -> Option<Action> {
+    pub fn lookup(&self, mode: Mode, key: Key) -> Option<A> {
         let find = |m: Mode| {
             self.bindings
                 .get(&m)
@@ -264,12 +279,12 @@ impl Keymap {
     }
 
     /// The bindings of one mode, for help and hints.
-    pub fn bindings(&self, mode: Mode) -> &[(Key, Action)] {
+    pub fn bindings(&self, mode: Mode) -> &[(Key, A)] {
         self.bindings.get(&mode).map_or(&[], Vec::as_slice)
     }
 
     /// The first key bound to `action` in `mode` (or globally), for hints.
-    pub fn key_for(&self, mode: Mode, action: &Action) -> Option<Key> {
+    pub fn key_for(&self, mode: Mode, action: &A) -> Option<Key> {
         self.bindings(mode)
             .iter()
             .chain(self.bindings(Mode::Global))
@@ -278,16 +293,17 @@ impl Keymap {
     }
 }
 
-fn parse_action(name: &str) -> Option<Action> {
+fn parse_action<A: Bindable>(name: &str) -> Option<A> {
     let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
         name.into_deserializer();
-    Action::deserialize(de).ok()
+    A::deserialize(de).ok()
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::app::Action;
     use crate::config::Config;
 
     #[test]
@@ -304,7 +320,7 @@ mod tests {
     #[test]
     fn defaults_bind_the_design_keys() {
         let c = Config::defaults().unwrap();
-        let k = Keymap::from_config(&c.keys, Path::new("x")).unwrap();
+        let k = Keymap::<Action>::from_config(&c.keys, Path::new("x")).unwrap();
         assert_eq!(k.lookup(Mode::Today, Key::char('q')), Some(Action::Quit));
         assert_eq!(k.lookup(Mode::Today, Key::char('d')), Some(Action::Done));
         assert_eq!(
@@ -327,7 +343,7 @@ mod tests {
         let p = Path::new("/home/me/ties.toml");
         let c = Config::from_overlay("[keys.contacts]\nn = \"add_contact\"\na = \"none\"\n", p)
             .unwrap();
-        let k = Keymap::from_config(&c.keys, p).unwrap();
+        let k = Keymap::<Action>::from_config(&c.keys, p).unwrap();
         assert_eq!(
             k.lookup(Mode::Contacts, Key::char('n')),
             Some(Action::AddContact)
@@ -338,7 +354,9 @@ mod tests {
             Some(Action::LogInteraction)
         );
         let c = Config::from_overlay("[keys.contacts]\nx = \"explode\"\n", p).unwrap();
-        let e = Keymap::from_config(&c.keys, p).unwrap_err().to_string();
+        let e = Keymap::<Action>::from_config(&c.keys, p)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("/home/me/ties.toml")
                 && e.contains("keys.contacts.x")

@@ -33,7 +33,7 @@ impl Session {
     pub fn new(
         store: Store,
         config: Config,
-        keymap: Keymap,
+        keymap: Keymap<Action>,
         color: bool,
         today: NaiveDate,
     ) -> Result<Session> {

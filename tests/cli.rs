@@ -568,3 +568,57 @@ fn a_bad_key_binding_is_a_clear_error_before_the_interface_opens() {
         "{err}"
     );
 }
+
+/// The search index follows every write: a rename, a new email, a removed field, a
+/// merge and an archive are found (or no longer found) at once, by name, company,
+/// title, tag or field value.
+#[test]
+fn search_and_lookup_follow_every_write() {
+    let env = Env::new();
+    let names = |q: &str| -> Vec<String> {
+        env.json(&["list", "--search", q])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    env.ok(&[
+        "add",
+        "Dana Hart",
+        "--company",
+        "Hart Realty",
+        "--email",
+        "dana@hart.example",
+        "--tag",
+        "realtor",
+    ]);
+    env.ok(&["add", "Sam Lee", "--title", "Plumber"]);
+    assert_eq!(names("realty"), ["Dana Hart"]);
+    assert_eq!(names("HART.EX"), ["Dana Hart"]);
+    assert_eq!(names("altor"), ["Dana Hart"]);
+    assert_eq!(names("plumb"), ["Sam Lee"]);
+    assert_eq!(names("ee"), ["Sam Lee"], "two letters scan instead");
+    env.ok(&[
+        "edit",
+        "dana",
+        "--name",
+        "Dana Park",
+        "--email",
+        "dp@new.example",
+    ]);
+    assert!(names("hart d").is_empty());
+    assert_eq!(names("dana par"), ["Dana Park"]);
+    assert_eq!(names("new.example"), ["Dana Park"]);
+    env.ok(&["edit", "Dana Park", "--remove-field", "dp@new.example"]);
+    assert!(names("new.example").is_empty());
+    // Lookup by a fragment goes through the same index.
+    assert_eq!(env.json(&["show", "ana par"])["name"], "Dana Park");
+    env.ok(&["add", "Sam Leeds", "--email", "s@leeds.example"]);
+    env.ok(&["merge", "Sam Lee", "Sam Leeds"]);
+    assert_eq!(names("leeds.ex"), ["Sam Lee"]);
+    env.ok(&["archive", "Sam Lee"]);
+    assert!(names("plumb").is_empty());
+    let archived = env.json(&["list", "--archived", "--search", "plumb"]);
+    assert_eq!(archived.as_array().unwrap().len(), 1);
+}

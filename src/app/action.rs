@@ -111,15 +111,17 @@ pub const BINDABLE: &[Action] = &[
     Action::Quit,
 ];
 
-impl Action {
+impl crate::keymap::Bindable for Action {
     /// False for the internal results, which no key may be bound to.
-    pub fn is_bindable(&self) -> bool {
+    fn is_bindable(&self) -> bool {
         !matches!(
             self,
             Action::Input(_) | Action::Loaded(_) | Action::Saved(_) | Action::Failed(_)
         )
     }
+}
 
+impl Action {
     /// A few words for the help overlay and the status bar.
     pub fn description(&self) -> &'static str {
         match self {

@@ -28,7 +28,7 @@ pub use form::{Form, FormField, FormKind, Input, Pick, Picked};
 pub use panes::selected_referral;
 
 use crate::config::Config;
-use crate::keymap::{Key, KeyCode, Keymap, Mode};
+use crate::keymap::{Bindable, Key, KeyCode, Keymap, Mode};
 
 /// Snooze choices offered by `s`, in days.
 pub const SNOOZE_DAYS: [u32; 4] = [1, 3, 7, 30];
@@ -112,7 +112,7 @@ pub struct Message {
 }
 
 pub struct App {
-    pub keymap: Keymap,
+    pub keymap: Keymap<Action>,
     pub config: Config,
     pub color: bool,
     pub pane: Pane,
@@ -127,7 +127,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(data: Arc<Data>, config: Config, keymap: Keymap, color: bool) -> App {
+    pub fn new(data: Arc<Data>, config: Config, keymap: Keymap<Action>, color: bool) -> App {
         let mut app = App {
             keymap,
             config,

@@ -131,9 +131,22 @@ pub struct Ctx {
 
 impl Ctx {
     /// Resolves a typed contact reference (`#12`, `12`, a name, a unique fragment).
+    ///
+    /// The trigram index finds the candidates; only a reference that matches nobody reads
+    /// every name, for "did you mean".
     pub fn resolve(&self, query: &str) -> Result<i64> {
-        let entries = self.store.name_entries()?;
-        match contact::resolve(query, &entries) {
+        let found = match self.store.name_candidates(query)? {
+            Some(candidates) => match contact::resolve(query, &candidates) {
+                Resolution::NotFound(_) => None,
+                r => Some(r),
+            },
+            None => None,
+        };
+        let r = match found {
+            Some(r) => r,
+            None => contact::resolve(query, &self.store.name_entries()?),
+        };
+        match r {
             Resolution::Found(id) => Ok(id),
             other => Err(resolution_error(query, other)),
         }

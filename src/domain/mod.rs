@@ -10,6 +10,7 @@ pub mod book;
 pub mod chain;
 pub mod contact;
 pub mod date;
+pub mod document;
 pub mod history;
 pub mod interaction;
 pub mod ledger;

@@ -111,6 +111,20 @@ impl Store {
             .map(str::trim)
             .filter(|q| !q.is_empty())
         {
+            // The trigram index narrows the search to the contacts that contain the text
+            // somewhere; the LIKE below keeps the exact per-field meaning.
+            if let Some(phrase) = trigram_phrase(q) {
+                args.push(phrase);
+                let n = args.len();
+                sql.push_str(&format!(
+                    " AND (c.id IN (SELECT rowid FROM contact_text WHERE contact_text MATCH ?{n})
+                       OR c.id IN (SELECT contact_id FROM contact_fields WHERE id IN
+                           (SELECT rowid FROM field_text WHERE field_text MATCH ?{n}))
+                       OR c.id IN (SELECT contact_id FROM tags WHERE instr(tag, ?{}) > 0))",
+                    n + 1
+                ));
+                args.push(q.to_lowercase());
+            }
             args.push(format!("%{}%", escape_like(&q.to_lowercase())));
             let n = args.len();
             sql.push_str(&format!(
@@ -132,6 +146,32 @@ impl Store {
     /// Fills tags and fields for many contacts with two queries, not two per contact.
     fn attach_tags_and_fields(&self, contacts: &mut [Contact]) -> Result<()> {
         if contacts.is_empty() {
+            return Ok(());
+        }
+        // A few contacts (a search, one contact): an index lookup each beats reading
+        // every tag and field in the book.
+        const FEW: usize = 200;
+        if contacts.len() <= FEW {
+            let mut tags = self
+                .conn
+                .prepare_cached("SELECT tag FROM tags WHERE contact_id = ?1 ORDER BY tag")?;
+            let mut fields = self.conn.prepare_cached(
+                "SELECT kind, label, value FROM contact_fields WHERE contact_id = ?1 ORDER BY position, id",
+            )?;
+            for c in contacts.iter_mut() {
+                c.tags = tags
+                    .query_map([c.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                c.fields = fields
+                    .query_map([c.id], |r| {
+                        Ok(Field {
+                            kind: word(r, 0)?,
+                            label: r.get(1)?,
+                            value: r.get(2)?,
+                        })
+                    })?
+                    .collect::<rusqlite::Result<_>>()?;
+            }
             return Ok(());
         }
         let index: HashMap<i64, usize> = contacts
@@ -177,6 +217,41 @@ impl Store {
             self.attach_tags_and_fields(&mut out)?;
         }
         Ok(out)
+    }
+
+    /// The contacts a typed reference (`#12`, a name, a fragment) could resolve to: the
+    /// contact with that id, and every contact whose name contains the text, found
+    /// through the trigram index. `None` when the index cannot answer exactly (text
+    /// under three characters, or not ASCII, whose case folding the index does not
+    /// share): then resolve against [`Store::name_entries`].
+    pub fn name_candidates(&self, query: &str) -> Result<Option<Vec<NameEntry>>> {
+        let q = query.trim();
+        let digits = q.strip_prefix('#').unwrap_or(q);
+        let id: Option<i64> = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse().ok())
+            .flatten();
+        let phrase = if q.is_ascii() {
+            trigram_phrase(q)
+        } else {
+            None
+        };
+        let Some(phrase) = phrase.or_else(|| id.map(|_| String::new())) else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, archived_on IS NOT NULL FROM contacts
+             WHERE id = ?1 OR (?2 <> '' AND id IN
+                 (SELECT rowid FROM contact_text WHERE name MATCH ?2))
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![id, phrase], |r| {
+            Ok(NameEntry {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                archived: r.get(2)?,
+            })
+        })?;
+        Ok(Some(rows.collect::<rusqlite::Result<_>>()?))
     }
 
     /// Every contact's id, name and archived flag: what a typed reference resolves against.
@@ -390,6 +465,12 @@ fn add_fields_tx(tx: &rusqlite::Transaction<'_>, id: i64, fields: &[Field]) -> R
         )?;
     }
     Ok(())
+}
+
+/// The text as one FTS5 phrase for the trigram index, or `None` when it is too short for
+/// trigrams (under three characters: those searches scan).
+pub(super) fn trigram_phrase(q: &str) -> Option<String> {
+    (q.chars().count() >= 3).then(|| format!("\"{}\"", q.replace('"', "\"\"")))
 }
 
 fn escape_like(s: &str) -> String {

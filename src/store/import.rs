@@ -12,8 +12,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Result, Store};
 use crate::domain::contact::{Circle, Field, FieldKind, NewContact};
+use crate::domain::document::{DocContact, DocInteraction, DocReferral, DocSnooze, Document};
 use crate::domain::referral::Quality;
-use crate::interop::json::{DocContact, DocInteraction, DocReferral, DocSnooze, Document};
 
 /// One contact from a file, before matching.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -4,7 +4,10 @@
 use rusqlite_migration::{M, Migrations};
 
 /// A shipped migration is never edited; add a new file at the end instead.
-const MIGRATION_SLICE: &[M<'static>] = &[M::up(include_str!("migrations/001_initial.sql"))];
+const MIGRATION_SLICE: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_initial.sql")),
+    M::up(include_str!("migrations/002_contact_search.sql")),
+];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

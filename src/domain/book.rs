@@ -4,8 +4,8 @@
 //! queue, the ask list, the contact rows and the detail are all read from that pass;
 //! nothing scores twice.
 //!
-//! Pure: std, chrono and the domain types only. The store loads a `Book`; `today`
-//! arrives as an argument.
+//! Pure: std (scoped threads included: a deterministic fan-out), chrono and the domain
+//! types only. The store loads a `Book`; `today` arrives as an argument.
 
 use std::collections::HashMap;
 
@@ -20,6 +20,9 @@ use super::params::{CadenceDefaults, ScoringParams};
 use super::referral::Referral;
 use super::strength::Band;
 use super::touch::TouchBuffer;
+
+/// Books of this many contacts or more are assessed on two threads.
+const PARALLEL_FROM: usize = 2_000;
 
 /// Everything ties knows, in memory.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,25 +100,35 @@ impl Book {
         p: &ScoringParams,
         asks_per_day: usize,
         today: NaiveDate,
-        names: &dyn NameLookup,
+        names: &(dyn NameLookup + Sync),
     ) -> Assessed {
         let index = ReferralIndex::new(&self.referrals);
-        let mut buf = TouchBuffer::new();
-        let contacts: Vec<Assessment> = self
-            .contacts
-            .iter()
-            .map(|c| {
-                assess(
-                    c,
-                    self.interactions_of(c.id),
-                    index.of(c.id),
-                    names,
-                    p,
-                    today,
-                    &mut buf,
-                )
+        let part = |contacts: &[Contact]| -> Vec<Assessment> {
+            let mut buf = TouchBuffer::new();
+            contacts
+                .iter()
+                .map(|c| {
+                    let ix = self.interactions_of(c.id);
+                    assess(c, ix, index.of(c.id), names, p, today, &mut buf)
+                })
+                .collect()
+        };
+        // A large book is scored in two halves side by side (the result does not depend
+        // on the split: each contact is scored on its own).
+        let contacts: Vec<Assessment> = if self.contacts.len() >= PARALLEL_FROM {
+            let (left, right) = self.contacts.split_at(self.contacts.len() / 2);
+            std::thread::scope(|s| {
+                let right = s.spawn(|| part(right));
+                let mut all = part(left);
+                match right.join() {
+                    Ok(r) => all.extend(r),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+                all
             })
-            .collect();
+        } else {
+            part(&self.contacts)
+        };
         let mut ranking: Vec<Suggestion> = self
             .contacts
             .iter()

@@ -19,15 +19,15 @@ impl Store {
     }
 
     /// A book of just these contacts, their interactions (through the contact index) and
-    /// every referral: what scoring needs for a handful of contacts out of many, far
-    /// cheaper than [`Store::book`]. Has no snoozes.
+    /// the referrals they refer or receive: what scoring needs for a handful of contacts
+    /// out of many, far cheaper than [`Store::book`]. Has no snoozes.
     pub fn book_of(&self, mut contacts: Vec<Contact>) -> Result<Book> {
         contacts.sort_by_key(|c| c.id);
         let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
         Ok(Book {
             interactions: self.interactions_of_contacts(&ids)?,
             contacts,
-            referrals: self.referrals()?,
+            referrals: self.referrals_of_contacts(&ids)?,
             snoozes: HashMap::new(),
         })
     }

@@ -119,6 +119,35 @@ impl Store {
         Ok(out)
     }
 
+    /// The referrals in which these contacts are the referrer or the recipient (what
+    /// their scoring reads), with their history, oldest first: index lookups per contact.
+    pub fn referrals_of_contacts(&self, ids: &[i64]) -> Result<Vec<Referral>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM referrals WHERE referrer_id = ?1 OR recipient_id = ?1"
+        ))?;
+        let mut events = self.conn.prepare_cached(
+            "SELECT status, occurred_on FROM referral_events WHERE referral_id = ?1 ORDER BY occurred_on, id",
+        )?;
+        let mut out: Vec<Referral> = Vec::new();
+        for &id in ids {
+            for r in stmt.query_map([id], from_row)? {
+                let mut r = r?;
+                r.history = events
+                    .query_map([r.id], |row| {
+                        Ok(StatusEvent {
+                            status: word(row, 0)?,
+                            date: day(row, 1)?,
+                        })
+                    })?
+                    .collect::<rusqlite::Result<_>>()?;
+                out.push(r);
+            }
+        }
+        out.sort_by_key(|r| (r.referred_on, r.id));
+        out.dedup_by_key(|r| r.id);
+        Ok(out)
+    }
+
     /// Applies a validated status change and records it in the history, atomically.
     /// `won` stores the value; `lost` the reason; reopening clears both.
     pub fn change_status(&mut self, id: i64, c: &StatusChange) -> Result<()> {

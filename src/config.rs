@@ -24,6 +24,7 @@ pub struct Config {
     pub cadence: CadenceDefaults,
     pub ask: AskConfig,
     pub backup: BackupConfig,
+    pub import: ImportConfig,
     pub theme: ThemeConfig,
     pub display: DisplayConfig,
     /// Key bindings of the terminal interface, by mode (see `keymap`).
@@ -35,6 +36,13 @@ pub struct Config {
 pub struct BackupConfig {
     /// Automatic backups to keep; 0 keeps all.
     pub keep: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// The largest file (or standard input) `ties import` reads, in bytes.
+    pub max_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -28,7 +28,9 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     if e.downcast_ref::<UsageError>().is_some() || e.downcast_ref::<DomainError>().is_some() {
         return 2;
     }
-    if let Some(crate::store::StoreError::Usage(_)) = e.downcast_ref::<crate::store::StoreError>() {
+    if let Some(crate::store::StoreError::Usage(_) | crate::store::StoreError::Missing { .. }) =
+        e.downcast_ref::<crate::store::StoreError>()
+    {
         return 2;
     }
     match e.downcast_ref::<crate::config::ConfigError>() {

@@ -531,6 +531,7 @@ fn paths_and_default_config() {
         "{e}"
     );
     std::fs::write(&cfg, "[ask]\nasks_per_day = 5\n").unwrap();
+    env.ok(&["--config", cfg.to_str().unwrap(), "add", "Ana"]);
     env.ok(&["--config", cfg.to_str().unwrap(), "list"]);
     // A missing explicit config is an error.
     let e = env.fails(&["--config", "/nonexistent/ties.toml", "list"], 1);

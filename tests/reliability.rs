@@ -281,40 +281,110 @@ fn hostile_database_files_are_refused_untouched() {
 
 /// A file or folder the user cannot write: a clear error, exit 1, nothing changed.
 /// Root ignores permissions, so this is skipped (with a message) when run as root.
+/// True when this process ignores file permissions (root).
+fn ignores_permissions(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = dir.join("probe");
+    std::fs::write(&probe, b"x").unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let root = std::fs::OpenOptions::new().write(true).open(&probe).is_ok();
+    std::fs::remove_file(&probe).unwrap();
+    root
+}
+
+/// `ties` at `db` as a user that file permissions apply to: as root (as CI runs), through
+/// `setpriv` as nobody, so read-only cases are tested for real.
+fn ties_as_user(db: &Path, root: bool) -> Command {
+    let mut c = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(bin());
+        c
+    } else {
+        Command::new(bin())
+    };
+    c.env_clear()
+        .env("TIES_DB", db)
+        .env("TIES_TODAY", TODAY)
+        .env("HOME", db.parent().unwrap())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// A read-only file or folder (a backup on a mounted drive, a shared machine): read
+/// commands work, writes fail with one sentence that says the book is read-only, and the
+/// file is untouched. Runs as an ordinary user even when the tests run as root.
 #[test]
 fn read_only_file_and_folder() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let probe = dir.path().join("probe");
-    std::fs::write(&probe, b"x").unwrap();
-    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o400)).unwrap();
-    if std::fs::OpenOptions::new().write(true).open(&probe).is_ok() {
-        eprintln!("skipped: running as root, which ignores file permissions");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = ignores_permissions(tmp.path());
+    if root && Command::new("setpriv").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "setpriv (util-linux) is needed to test read-only files as root"
+        );
+        eprintln!("skipped: running as root without setpriv (util-linux)");
         return;
     }
-    let db = dir.path().join("ro.db");
+    // A folder the unprivileged user owns.
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = tmp.path().join("book");
+    std::fs::create_dir(&dir).unwrap();
+    if root {
+        std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
+    }
+    let db = dir.join("ro.db");
+    let run = |args: &[&str]| ties_as_user(&db, root).args(args).output().unwrap();
     assert!(
-        ties_at(&db)
-            .args(["add", "Sam"])
-            .status()
-            .unwrap()
+        run(&["add", "Sam Lee", "--email", "sam@lee.example"])
+            .status
             .success()
     );
+    assert!(run(&["log", "Sam", "call"]).status.success());
+    // A read-only file.
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
     let before = sha(&db);
-    let out = ties_at(&db).args(["add", "Ana"]).output().unwrap();
+    let out = run(&["add", "Ana"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
-    assert_eq!(sha(&db), before);
-    let ro_dir = dir.path().join("locked");
-    std::fs::create_dir(&ro_dir).unwrap();
-    std::fs::set_permissions(&ro_dir, std::fs::Permissions::from_mode(0o500)).unwrap();
-    let out = ties_at(&ro_dir.join("ties.db"))
-        .args(["add", "Ana"])
-        .output()
-        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("read-only") && err.lines().count() == 1,
+        "{err}"
+    );
+    for args in [
+        &["list"][..],
+        &["show", "Sam"],
+        &["today"],
+        &["suggest", "--all"],
+        &["score", "sam"],
+        &["export", "--format", "vcard"],
+        &["check"],
+    ] {
+        let out = run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} on a read-only file: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(String::from_utf8_lossy(&run(&["list"]).stdout).contains("Sam Lee"));
+    assert_eq!(sha(&db), before, "a read-only book was changed");
+    // A read-only folder (with a writable file in it).
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let out = run(&["list", "--json"]);
+    assert!(
+        out.status.success(),
+        "list in a read-only folder: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Sam Lee"));
+    let out = run(&["add", "Ana"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
 }
 
 /// A missing data folder is created (mode 0700) on first use: that is the first run.

@@ -81,6 +81,7 @@ pub enum Command {
     Chain { contact: String },
     /// Import contacts (vCard, Google or LinkedIn CSV) or a ties JSON export
     Import {
+        /// A file, or `-` for standard input
         file: PathBuf,
         /// Detected from the content when omitted
         #[arg(long, value_enum)]
@@ -96,6 +97,9 @@ pub enum Command {
         /// Write to FILE instead of standard output
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Replace FILE even when it is read-only, or write through it when it is a link
+        #[arg(long)]
+        force: bool,
     },
     /// Write a consistent copy of the database (default: the backups folder)
     Backup { path: Option<PathBuf> },
@@ -251,6 +255,25 @@ pub enum ReferralCommand {
     },
     /// Move a referral along its pipeline
     Status(StatusArgs),
+}
+
+impl Command {
+    /// Only reads the book: never creates it, and works on a read-only file.
+    pub fn only_reads(&self) -> bool {
+        matches!(
+            self,
+            Command::List(_)
+                | Command::Show { .. }
+                | Command::Score { .. }
+                | Command::Suggest { .. }
+                | Command::Today
+                | Command::Chain { .. }
+                | Command::Export { .. }
+                | Command::Check
+                | Command::Backup { .. }
+                | Command::Referral(ReferralCommand::List { .. })
+        )
+    }
 }
 
 #[derive(Debug, Args)]

@@ -149,8 +149,8 @@ pub fn restore(paths: &Paths, config: &Config, source: &Path, json: bool) -> Res
             }
             Err(_) => {
                 let p = auto_backup_path(db, "-damaged");
-                std::fs::create_dir_all(backups_dir(db))?;
-                std::fs::copy(db, &p).map_err(|e| {
+                crate::store::create_private_dir(&backups_dir(db))?;
+                crate::store::backup::copy_private(db, &p).map_err(|e| {
                     anyhow!(
                         "cannot save the current database to {}: {e}; nothing was restored",
                         p.display()
@@ -160,7 +160,7 @@ pub fn restore(paths: &Paths, config: &Config, source: &Path, json: bool) -> Res
             }
         }
     } else if let Some(dir) = db.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::store::create_private_dir(dir)?;
     }
     let counts = replace_database(source, db)?;
     let _ = prune(db, config.backup.keep);

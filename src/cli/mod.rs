@@ -98,7 +98,7 @@ impl Paths {
         let dirs = directories::ProjectDirs::from("", "", "ties");
         let data_dir = dirs.as_ref().map(|d| d.data_dir().to_path_buf());
         let db = match (&cli.db, &data_dir) {
-            (Some(p), _) => p.clone(),
+            (Some(p), _) => follow_link(p)?,
             (None, Some(d)) => d.join("ties.db"),
             (None, None) => {
                 return Err(UsageError::new(
@@ -119,6 +119,26 @@ impl Paths {
             data_dir,
         })
     }
+}
+
+/// A `--db` that is a symbolic link names the file it points to: reads, writes, backups
+/// beside it and a restore all act on the real database, and a restore never replaces
+/// the link with a file of its own.
+fn follow_link(path: &std::path::Path) -> Result<PathBuf> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(path.to_path_buf());
+    }
+    std::fs::canonicalize(path).map_err(|_| {
+        let to = std::fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_else(|_| "?".into());
+        UsageError::new(format!(
+            "{} is a link to {to}, which does not exist; fix the link, or point --db at your ties.db",
+            path.display()
+        ))
+        .into()
+    })
 }
 
 /// What every command handler works with.
@@ -228,7 +248,11 @@ fn run(cli: Cli) -> Result<()> {
     if let Command::Restore { path } = &command {
         return data::restore(&paths, &config, path, cli.json);
     }
-    let store = Store::open(&paths.db)?;
+    let store = if command.only_reads() {
+        Store::open_for_reading(&paths.db)?
+    } else {
+        Store::open(&paths.db)?
+    };
     let mut ctx = Ctx {
         store,
         config,
@@ -286,7 +310,11 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
             format,
             dry_run,
         } => portability::import(ctx, &file, format, dry_run),
-        Command::Export { format, output } => portability::export(ctx, format, output),
+        Command::Export {
+            format,
+            output,
+            force,
+        } => portability::export(ctx, format, output, force),
         Command::Score { contact } => scores::score(ctx, &contact),
         Command::Suggest { all } => scores::suggest(ctx, all),
         Command::Today => scores::today(ctx),

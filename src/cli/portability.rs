@@ -72,9 +72,78 @@ fn records(parsed: interop::Parsed) -> (Vec<ContactRecord>, Vec<(usize, String)>
     (records, skipped)
 }
 
-pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: bool) -> Result<()> {
-    let bytes = std::fs::read(file)
+/// What a path is, in words, when it is not a regular file.
+fn not_a_file(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads an import's input: a regular file (through links), or standard input for `-`,
+/// never more than `max` bytes. Pipes, devices and folders are refused before they are
+/// opened (opening a pipe with no writer would wait forever; `/dev/zero` never ends).
+pub(super) fn read_input(file: &Path, max: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let too_big = |what: String| {
+        UsageError::new(format!(
+            "{what} is larger than [import] max_bytes ({} MB); split it, or raise max_bytes in your config",
+            max >> 20
+        ))
+    };
+    if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| anyhow!("cannot read standard input: {e}"))?;
+        if bytes.len() as u64 > max {
+            return Err(too_big("standard input".into()).into());
+        }
+        return Ok(bytes);
+    }
+    let meta = std::fs::metadata(file)
         .map_err(|e| anyhow!("cannot read {}: {e}; check the path", file.display()))?;
+    if !meta.is_file() {
+        return Err(UsageError::new(format!(
+            "{} is {}, not a file; save what you want to import to a file (or pipe it to `ties import -`)",
+            file.display(),
+            not_a_file(&meta)
+        ))
+        .into());
+    }
+    if meta.len() > max {
+        return Err(too_big(file.display().to_string()).into());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(file)
+        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| anyhow!("cannot read {}: {e}; check the path", file.display()))?;
+    if bytes.len() as u64 > max {
+        // It grew while we read it.
+        return Err(too_big(file.display().to_string()).into());
+    }
+    Ok(bytes)
+}
+
+pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: bool) -> Result<()> {
+    let bytes = read_input(file, ctx.config.import.max_bytes)?;
     if bytes.is_empty() {
         return Err(
             UsageError::new(format!("{} is empty; nothing to import", file.display())).into(),
@@ -182,7 +251,12 @@ fn print_report(ctx: &Ctx, r: &ImportReport, dry_run: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn export(ctx: &mut Ctx, format: ExportFormat, out: Option<PathBuf>) -> Result<()> {
+pub fn export(
+    ctx: &mut Ctx,
+    format: ExportFormat,
+    out: Option<PathBuf>,
+    force: bool,
+) -> Result<()> {
     let text = match format {
         ExportFormat::Json => ctx.store.export_document()?.to_json(),
         // Contacts only: no need to read every interaction as the JSON document does.
@@ -209,8 +283,8 @@ pub fn export(ctx: &mut Ctx, format: ExportFormat, out: Option<PathBuf>) -> Resu
     match out {
         None => out!("{text}"),
         Some(path) => {
-            write_atomically(&path, text.as_bytes())?;
-            if !ctx.json {
+            let wrote = write_output(&path, text.as_bytes(), force)?;
+            if !ctx.json && wrote {
                 eprintln!("Wrote {}.", path.display());
             }
         }
@@ -228,6 +302,68 @@ fn referrers<'a>(contacts: &'a [Contact], referrals: &[Referral]) -> HashMap<i64
         }
     }
     out
+}
+
+/// Writes an export to `path`. A pipe, a device or `/dev/stdout` (anything that is not a
+/// regular file, links followed) is written straight through and never replaced. A
+/// regular file is replaced atomically, but a link to one, or a read-only one, only with
+/// `force` (a link is then written through: its target is replaced). Returns whether a
+/// file was written (false for a pipe or device).
+fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<bool> {
+    use std::io::Write as _;
+    let link = std::fs::symlink_metadata(path)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false);
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            if meta.is_dir() {
+                return Err(UsageError::new(format!(
+                    "{} is a folder; name a file to export to",
+                    path.display()
+                ))
+                .into());
+            }
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| anyhow!("cannot write to {}: {e}", path.display()))?;
+            f.write_all(bytes)
+                .and_then(|()| f.flush())
+                .map_err(|e| anyhow!("cannot write to {}: {e}", path.display()))?;
+            return Ok(false);
+        }
+        Ok(meta) => {
+            if link && !force {
+                return Err(UsageError::new(format!(
+                    "{} is a link to another file; ties will not replace it: pass --force to write to what it points to, or name another file",
+                    path.display()
+                ))
+                .into());
+            }
+            if meta.permissions().readonly() && !force {
+                return Err(UsageError::new(format!(
+                    "{} is read-only; pass --force to replace it, or name another file",
+                    path.display()
+                ))
+                .into());
+            }
+        }
+        Err(_) if link => {
+            return Err(UsageError::new(format!(
+                "{} is a link to a file that does not exist; name another file",
+                path.display()
+            ))
+            .into());
+        }
+        Err(_) => {}
+    }
+    let target = if link {
+        std::fs::canonicalize(path).map_err(|e| anyhow!("cannot follow {}: {e}", path.display()))?
+    } else {
+        path.to_path_buf()
+    };
+    write_atomically(&target, bytes)?;
+    Ok(true)
 }
 
 /// Writes to a temporary file beside `path`, then renames it into place.

@@ -43,12 +43,15 @@ impl Store {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+        super::create_private_dir(dir).map_err(|source| StoreError::Io {
             path: dir.to_path_buf(),
             source,
         })?;
         let tmp = temp_beside(target);
         let result = (|| {
+            // VACUUM INTO fills an empty file as it finds it: create it private first, so
+            // the copy of the whole book is never readable by others, whatever the umask.
+            create_private_file(&tmp)?;
             self.conn
                 .execute("VACUUM INTO ?1", [tmp.to_string_lossy()])?;
             let problems = integrity_of(&tmp)?;
@@ -157,13 +160,8 @@ pub fn replace_database(source: &Path, db: &Path) -> Result<Vec<(&'static str, i
         move |source| StoreError::Io { path, source }
     };
     let result = (|| {
-        std::fs::copy(source, &tmp).map_err(io(&tmp))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))
-                .map_err(io(&tmp))?;
-        }
+        // Created private, then filled: never a moment with the book readable by others.
+        copy_private(source, &tmp)?;
         let counts = {
             // Migrates an older copy in place (no extra backup: the source is untouched).
             let store = Store::open_inner(&tmp, false)?;
@@ -209,6 +207,77 @@ fn temp_beside(target: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "ties.db".into());
     target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Copies `source` to a new file `target` that is private from the start (0600).
+pub fn copy_private(source: &Path, target: &Path) -> Result<()> {
+    create_private_file(target)?;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(target)
+        .and_then(|mut out| {
+            let mut input = std::fs::File::open(source)?;
+            std::io::copy(&mut input, &mut out)?;
+            out.sync_all()
+        })
+        .map_err(|source| StoreError::Io {
+            path: target.to_path_buf(),
+            source,
+        })
+}
+
+/// Creates an empty file readable and writable by the user only (0600).
+pub(super) fn create_private_file(path: &Path) -> Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path).map(drop).map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Removes the temporary files (`.NAME.PID.tmp`, and their `-wal`/`-shm`) that a ties
+/// killed during a backup, restore or demo fill left beside `db`: those whose process is
+/// gone. A temporary file of a ties still running is left alone. Best effort.
+pub fn remove_stale_temporaries(db: &Path) {
+    let Some(name) = db.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let dir = db
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Some((pid, tail)) = rest.split_once('.') else {
+            continue;
+        };
+        if !matches!(tail, "tmp" | "tmp-wal" | "tmp-shm" | "tmp-journal") {
+            continue;
+        }
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs (Linux: `/proc`; elsewhere assume it does, so
+/// nothing is removed that might be in use).
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }
 
 fn sync_file(path: &Path) -> Result<()> {

@@ -17,7 +17,7 @@ impl Store {
 
     /// Writes demo data in one transaction; with `replace`, first deletes everything.
     pub fn fill_demo(&mut self, data: &DemoData, today: NaiveDate, replace: bool) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         if replace {
             tx.execute_batch(
                 "DELETE FROM snoozes; DELETE FROM interactions; DELETE FROM referral_events;

@@ -44,7 +44,7 @@ fn contact_from_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
 impl Store {
     /// Creates a contact with its fields and tags in one transaction; returns its id.
     pub fn insert_contact(&mut self, c: &NewContact, today: NaiveDate) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let id = insert_contact_tx(&tx, c, today)?;
         tx.commit()?;
         Ok(id)
@@ -282,7 +282,7 @@ impl Store {
 
     /// Applies a patch in one transaction. The caller has validated the values.
     pub fn update_contact(&mut self, id: i64, p: &ContactPatch) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let exists: bool =
             tx.query_row("SELECT count(*) FROM contacts WHERE id = ?1", [id], |r| {
                 r.get(0)
@@ -370,7 +370,7 @@ impl Store {
                 "cannot merge a contact with itself; name two different contacts".into(),
             ));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let self_referral: i64 = tx.query_row(
             "SELECT count(*) FROM referrals
              WHERE (person_id = ?1 AND (referrer_id = ?2 OR recipient_id = ?2))

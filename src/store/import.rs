@@ -143,7 +143,7 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let mut report = ImportReport::default();
         let mut m = Matcher::load(&tx)?;
         let mut ids = Vec::with_capacity(records.len());
@@ -324,7 +324,7 @@ impl Store {
     /// matched and merged, and referrals and interactions already present are skipped.
     pub fn import_document(&mut self, doc: &Document, dry_run: bool) -> Result<ImportReport> {
         let empty = self.is_empty()?;
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let mut report = ImportReport::default();
         let mut m = Matcher::load(&tx)?;
         let mut cmap: HashMap<i64, i64> = HashMap::new();

@@ -41,15 +41,23 @@ pub enum StoreError {
         "{path} is read-only; check its permissions (and its folder's), or use --db to open a writable copy"
     )]
     ReadOnly { path: PathBuf },
+    #[error(
+        "there is no ties database at {path}; check --db (or TIES_DB), or start one with `ties add NAME` or `ties import FILE`"
+    )]
+    Missing { path: PathBuf },
+    #[error(
+        "{path} is read-only and was written by an older ties (schema version {found}); open it once where it is writable so ties can upgrade it"
+    )]
+    ReadOnlyOlder { path: PathBuf, found: i64 },
     #[error("cannot use {path}: {source}; check that the folder exists and is writable")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "database error: {0}; run `ties check`, and restore from a backup if it reports damage"
-    )]
-    Sqlite(#[from] rusqlite::Error),
+    /// Worded by [`sqlite_message`], which already says what SQLite said: not a source,
+    /// so the message is not repeated after it.
+    #[error("{}", sqlite_message(.0))]
+    Sqlite(rusqlite::Error),
     #[error("cannot upgrade the database schema: {0}; your data was backed up before the attempt")]
     Migration(String),
     /// The request conflicts with the data (e.g. a merge that would make someone refer themselves).
@@ -59,10 +67,22 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e)
+    }
+}
+
+/// How long a write waits for another ties's write to finish (an import of a large file
+/// holds the book for seconds): waiting is better than failing with "locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// An open ties database.
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Opened read-only (the file or its folder is not writable): every write fails.
+    read_only: bool,
 }
 
 impl Store {
@@ -71,7 +91,9 @@ impl Store {
     /// this build; an older one is backed up to `ties-v{N}.bak.db` beside it, then
     /// migrated in one transaction. Anything else is refused with the file untouched.
     pub fn open(path: &Path) -> Result<Store> {
-        Store::open_inner(path, true)
+        let store = Store::open_inner(path, true)?;
+        backup::remove_stale_temporaries(path);
+        Ok(store)
     }
 
     fn open_inner(path: &Path, backup_older: bool) -> Result<Store> {
@@ -98,7 +120,7 @@ impl Store {
                     OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )
                 .map_err(|e| classify_open_error(path, e))?;
-                conn.busy_timeout(Duration::from_millis(5000))?;
+                conn.busy_timeout(BUSY_TIMEOUT)?;
                 inspect_existing(&conn, path)?;
                 if conn.is_readonly(rusqlite::MAIN_DB)? {
                     return Err(StoreError::ReadOnly {
@@ -113,17 +135,97 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            read_only: false,
         };
         store.prepare(backup_older)?;
         Ok(store)
     }
 
+    /// Opens an existing database for a command that only reads: never creates a file,
+    /// and where the file or its folder is not writable, opens it read-only instead of
+    /// failing (a backup on a mounted drive, a shared machine).
+    pub fn open_for_reading(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        match Store::open(path) {
+            Err(StoreError::ReadOnly { .. }) => Store::open_read_only(path),
+            other => other,
+        }
+    }
+
+    /// A read-only connection to an existing, current ties database. In a folder where
+    /// SQLite cannot create its shared-memory file, the file is opened as immutable
+    /// (nobody can write it there either).
+    fn open_read_only(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let attempt = |conn: Connection| -> Result<Connection> {
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            inspect_existing(&conn, path)?;
+            Ok(conn)
+        };
+        let conn = match Connection::open_with_flags(path, flags)
+            .map_err(|e| classify_open_error(path, e))
+            .and_then(attempt)
+        {
+            Ok(c) => c,
+            Err(_) => {
+                let uri = format!(
+                    "file:{}?immutable=1",
+                    path.to_string_lossy()
+                        .replace('%', "%25")
+                        .replace('?', "%3f")
+                        .replace('#', "%23")
+                );
+                Connection::open_with_flags(uri, flags)
+                    .map_err(|e| classify_open_error(path, e))
+                    .and_then(attempt)?
+            }
+        };
+        let store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            read_only: true,
+        };
+        let found = store.schema_version()?;
+        if found < LATEST_VERSION {
+            return Err(StoreError::ReadOnlyOlder {
+                path: path.to_path_buf(),
+                found,
+            });
+        }
+        Ok(store)
+    }
+
+    /// Whether this store was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// A fresh database in memory (tests, previews).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store {
+            conn,
+            path: None,
+            read_only: false,
+        };
         store.prepare(false)?;
         Ok(store)
+    }
+
+    /// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`),
+    /// waiting for another writer within [`BUSY_TIMEOUT`]. A deferred transaction that
+    /// reads first and writes later cannot wait: SQLite refuses its upgrade at once
+    /// with "database is locked" when another connection wrote in between.
+    fn begin_write(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
     }
 
     /// The file behind this store (`None` in memory).
@@ -133,7 +235,7 @@ impl Store {
 
     /// Pragmas, then backup-then-migrate.
     fn prepare(&mut self, backup_older: bool) -> Result<()> {
-        self.conn.busy_timeout(Duration::from_millis(5000))?;
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -224,11 +326,35 @@ impl Store {
 impl Drop for Store {
     /// On close, fold the WAL back into the main file so the `.db` alone is complete.
     fn drop(&mut self) {
-        if self.path.is_some() {
+        // Never wait for it: with another ties writing (an import), a blocking
+        // checkpoint would hold up even a read command's exit. The last to close folds it.
+        if self.path.is_some() && !self.read_only {
+            let _ = self.conn.busy_timeout(Duration::ZERO);
             let _ = self
                 .conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
+    }
+}
+
+/// One sentence for a database error: what happened and what to do.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => format!(
+            "the book is busy: another ties has been writing to it for {} seconds (a large import?); try again when it finishes",
+            BUSY_TIMEOUT.as_secs()
+        ),
+        Some(C::ReadOnly) => {
+            "the book is read-only (its file or its folder is not writable), so nothing was written; read commands still work".into()
+        }
+        Some(C::DiskFull) => {
+            "the disk is full, so nothing was written; free some space and try again".into()
+        }
+        Some(C::DatabaseCorrupt) | Some(C::NotADatabase) => format!(
+            "the database file is damaged ({e}); `ties check` says what is damaged, and `ties restore BACKUP` brings back a backup"
+        ),
+        _ => format!("database error: {e}"),
     }
 }
 
@@ -274,16 +400,22 @@ fn inspect_existing(conn: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Creates a folder (and its missing parents) with mode 0700; an existing one is left as it is.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.exists() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
 /// Creates a new database file with mode 0600, in a folder created with mode 0700.
 fn create_file(path: &Path) -> std::io::Result<Connection> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            let mut b = std::fs::DirBuilder::new();
-            b.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-            b.create(dir)?;
-        }
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir)?;
     }
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);

@@ -50,7 +50,7 @@ impl Store {
         r: &NewReferral,
         today: chrono::NaiveDate,
     ) -> Result<(i64, i64)> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let person_id = match person {
             ReferralPerson::Existing(id) => *id,
             ReferralPerson::New(c) => super::contacts::insert_contact_tx(&tx, c, today)?,
@@ -151,7 +151,7 @@ impl Store {
     /// Applies a validated status change and records it in the history, atomically.
     /// `won` stores the value; `lost` the reason; reopening clears both.
     pub fn change_status(&mut self, id: i64, c: &StatusChange) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin_write()?;
         let (value, reason) = match c.to {
             Status::Won => (c.value, None),
             Status::Lost => (None, c.reason.clone()),

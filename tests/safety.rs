@@ -1,0 +1,343 @@
+//! Nothing lost, nothing leaked, every input bounded: imports read only files (and
+//! standard input) up to a limit; no "database is locked" reaches a user while an import
+//! runs; every file ties writes is private whatever the umask; a `--db` link and an
+//! export to a link, a pipe or a device do what the user meant.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Env, TODAY, row_counts};
+
+fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+fn ties(env: &Env) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("ties"));
+    c.env_clear()
+        .env("HOME", env.home())
+        .env("TIES_DB", env.db())
+        .env("TIES_TODAY", TODAY)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    c
+}
+
+#[test]
+fn import_reads_only_files_within_the_limit() {
+    let env = Env::new();
+    env.ok(&["add", "Sam"]);
+    let before = row_counts(&env.db());
+    // Devices and folders are refused by name, at once.
+    let start = Instant::now();
+    for (path, what) in [
+        ("/dev/zero", "a device"),
+        ("/dev/urandom", "a device"),
+        ("/tmp", "a folder"),
+    ] {
+        let e = env.fails(&["import", path, "--format", "vcard"], 2);
+        assert!(e.contains(path) && e.contains(what), "{e}");
+    }
+    assert!(start.elapsed() < Duration::from_secs(20), "a refusal hung");
+    // A named pipe with no writer would block forever if opened.
+    let fifo = env.dir.path().join("pipe.vcf");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let e = env.fails(&["import", fifo.to_str().unwrap()], 2);
+    assert!(e.contains("named pipe"), "{e}");
+    // Past [import] max_bytes: refused before reading, with the setting named.
+    let cfg = env.dir.path().join("small.toml");
+    std::fs::write(&cfg, "[import]\nmax_bytes = 100\n").unwrap();
+    let big = env.dir.path().join("big.vcf");
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Example\r\nEND:VCARD\r\n";
+    std::fs::write(&big, card.repeat(5)).unwrap();
+    let e = env.fails(
+        &[
+            "--config",
+            cfg.to_str().unwrap(),
+            "import",
+            big.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(e.contains("max_bytes"), "{e}");
+    // Standard input, with the same limit.
+    let mut child = ties(&env)
+        .args(["--config", cfg.to_str().unwrap(), "import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(card.repeat(5).as_bytes());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard input"));
+    assert_eq!(row_counts(&env.db()), before, "a refused import wrote");
+    let mut child = ties(&env)
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(card.as_bytes())
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    assert_eq!(env.json(&["show", "Ana Example"])["name"], "Ana Example");
+}
+
+/// An import of 20,000 cards while other shells log and list in loops: every command
+/// succeeds (the short writes wait their turn), nothing is lost.
+#[test]
+fn an_import_never_makes_another_command_fail_with_locked() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    let mut cards = String::new();
+    for i in 0..20_000 {
+        cards.push_str(&format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bulk-{i}\r\nFN:Bulk Person {i}\r\nEMAIL:p{i}@bulk.example\r\nTEL:+1 555 {i:07}\r\nCATEGORIES:bulk\r\nEND:VCARD\r\n"
+        ));
+    }
+    let file = env.dir.path().join("big.vcf");
+    std::fs::write(&file, cards).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let spawn_loop = |args: Vec<&'static str>| {
+        let stop = stop.clone();
+        let mut cmd = ties(&env);
+        cmd.args(&args).stdout(Stdio::null()).stderr(Stdio::piped());
+        std::thread::spawn(move || {
+            let mut runs = 0;
+            let mut failures = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let out = cmd.output().unwrap();
+                runs += 1;
+                if !out.status.success() {
+                    failures.push(String::from_utf8_lossy(&out.stderr).into_owned());
+                }
+            }
+            (runs, failures)
+        })
+    };
+    let logger = spawn_loop(vec!["log", "#1", "call"]);
+    let lister = spawn_loop(vec!["list", "--search", "sam"]);
+    let out = ties(&env)
+        .args(["import", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (logs, log_failures) = logger.join().unwrap();
+    let (lists, list_failures) = lister.join().unwrap();
+    assert!(
+        out.status.success(),
+        "the import failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(log_failures.is_empty(), "log failed: {log_failures:?}");
+    assert!(list_failures.is_empty(), "list failed: {list_failures:?}");
+    assert!(logs > 0 && lists > 0);
+    let counts = row_counts(&env.db());
+    let get = |t: &str| counts.iter().find(|(n, _)| n == t).unwrap().1;
+    assert_eq!(get("contacts"), 20_001);
+    assert_eq!(get("interactions"), logs, "a logged call was lost");
+}
+
+/// With a permissive umask, the database, its folder, backups (named and automatic,
+/// and those taken before a restore or a demo fill), and exports are private.
+#[test]
+fn every_file_ties_writes_is_private_whatever_the_umask() {
+    let env = Env::new();
+    let sh = |script: &str| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask 000; {script}"))
+            .env("TIES", assert_cmd::cargo::cargo_bin("ties"))
+            .env("TIES_DB", env.db())
+            .env("TIES_TODAY", TODAY)
+            .env("HOME", env.home())
+            .current_dir(env.dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    sh("\"$TIES\" add Sam");
+    assert_eq!(mode(&env.db()), 0o600);
+    assert_eq!(mode(env.db().parent().unwrap()), 0o700);
+    sh("\"$TIES\" backup named/b1.db");
+    assert_eq!(mode(&env.dir.path().join("named/b1.db")), 0o600);
+    assert_eq!(mode(&env.dir.path().join("named")), 0o700);
+    sh("\"$TIES\" backup");
+    let backups = env.db().parent().unwrap().join("backups");
+    assert_eq!(mode(&backups), 0o700);
+    sh("\"$TIES\" restore named/b1.db");
+    sh("\"$TIES\" demo --contacts 20 --force");
+    sh("\"$TIES\" export -o out.json && \"$TIES\" export --format vcard -o out.vcf");
+    assert_eq!(mode(&env.dir.path().join("out.json")), 0o600);
+    assert_eq!(mode(&env.dir.path().join("out.vcf")), 0o600);
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(&backups).unwrap() {
+        let p = e.unwrap().path();
+        names.push(p.file_name().unwrap().to_string_lossy().into_owned());
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+    }
+    assert!(
+        names.iter().any(|n| n.contains("before-restore"))
+            && names.iter().any(|n| n.contains("before-demo")),
+        "{names:?}"
+    );
+    assert_eq!(mode(&env.db()), 0o600, "the restored database");
+    // Nothing temporary is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(env.db().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A `--db` that is a link reads and writes the file it points to; a restore through it
+/// replaces the real database and leaves the link a link.
+#[test]
+fn a_db_link_acts_on_its_target() {
+    let env = Env::new();
+    let real = env.dir.path().join("real/ties.db");
+    let link = env.dir.path().join("link.db");
+    let at = |db: &Path, args: &[&str]| {
+        let out = ties(&env).env("TIES_DB", db).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    at(&real, &["add", "Sam"]);
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    at(&link, &["add", "Ana"]);
+    let backup = env.dir.path().join("bk.db");
+    at(&link, &["backup", backup.to_str().unwrap()]);
+    at(&link, &["add", "Bo"]);
+    assert!(at(&real, &["list"]).contains("Bo"));
+    at(&link, &["restore", backup.to_str().unwrap()]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the restore replaced the link"
+    );
+    let listed = at(&real, &["list"]);
+    assert!(listed.contains("Ana") && !listed.contains("Bo"), "{listed}");
+    // A dangling link is one clear sentence, and nothing is created.
+    let dangling = env.dir.path().join("dangling.db");
+    std::os::unix::fs::symlink(env.dir.path().join("nowhere/ties.db"), &dangling).unwrap();
+    let out = ties(&env)
+        .env("TIES_DB", &dangling)
+        .args(["add", "X"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    assert!(!env.dir.path().join("nowhere").exists());
+}
+
+/// `export -o` writes through a pipe or device, refuses to replace a link or a
+/// read-only file unless told to, and never replaces a device node.
+#[test]
+fn export_output_to_pipes_devices_links_and_read_only_files() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    // Through /dev/stdout into a pipe.
+    let out = ties(&env)
+        .args(["export", "--format", "vcard", "-o", "/dev/stdout"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FN:Sam Lee"));
+    // A device stays a device.
+    env.ok(&["export", "-o", "/dev/null"]);
+    let meta = std::fs::metadata("/dev/null").unwrap();
+    assert!(!meta.is_file(), "/dev/null was replaced by a file");
+    // A link to a file: refused, then written through with --force.
+    let target = env.dir.path().join("target.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = env.dir.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let e = env.fails(&["export", "-o", link.to_str().unwrap()], 2);
+    assert!(e.contains("link") && e.contains("--force"), "{e}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    env.ok(&["export", "-o", link.to_str().unwrap(), "--force"]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("Sam Lee")
+    );
+    // A read-only file: refused, then replaced with --force.
+    let ro = env.dir.path().join("ro.json");
+    std::fs::write(&ro, "keep").unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let e = env.fails(&["export", "-o", ro.to_str().unwrap()], 2);
+    assert!(e.contains("read-only"), "{e}");
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), "keep");
+    env.ok(&["export", "-o", ro.to_str().unwrap(), "--force"]);
+    assert!(std::fs::read_to_string(&ro).unwrap().contains("Sam Lee"));
+}
+
+/// A read command never creates a database, and temporary files a killed ties left
+/// beside the database are removed at the next start.
+#[test]
+fn read_commands_create_nothing_and_stale_temporaries_go() {
+    let env = Env::new();
+    let e = env.fails(&["list"], 2);
+    assert!(e.contains("no ties database"), "{e}");
+    env.fails(&["check"], 2);
+    assert!(!env.db().exists(), "a read command created the database");
+    env.ok(&["add", "Sam"]);
+    let dir = env.db().parent().unwrap().to_path_buf();
+    // A process id that cannot be running (above the kernel's maximum).
+    let stale = dir.join(".ties.db.4999999.tmp");
+    std::fs::write(&stale, "half a backup").unwrap();
+    let mine = dir.join(format!(".ties.db.{}.tmp", std::process::id()));
+    std::fs::write(&mine, "in use").unwrap();
+    env.ok(&["add", "Ana"]);
+    assert!(!stale.exists(), "a stale temporary file was left");
+    assert!(
+        mine.exists(),
+        "the temporary file of a running process was removed"
+    );
+}

@@ -14,6 +14,7 @@ use crossterm::event::{self, Event, KeyEventKind, KeyModifiers};
 
 use crate::app::{self, Action, App, Data, Effect, PersonRef, Write};
 use crate::config::Config;
+use crate::domain::book::Change;
 use crate::keymap::{Key, KeyCode, Keymap};
 use crate::store::{ReferralPerson, Store};
 
@@ -75,37 +76,72 @@ impl Session {
         match effect {
             Effect::Quit => Vec::new(),
             Effect::Write { write, done } => match self.write(write) {
-                Ok(()) => match self.reload() {
-                    Ok(loaded) => vec![loaded, Action::Saved(done)],
-                    Err(e) => vec![Action::Failed(format!("saved, but reloading failed: {e}"))],
-                },
+                Ok(changes) => vec![Action::Changed(changes), Action::Saved(done)],
                 Err(e) => vec![Action::Failed(format!("not saved: {e}"))],
             },
         }
     }
 
-    fn write(&mut self, write: Write) -> Result<()> {
+    /// Performs a write, then reads back the rows it changed (not the whole book).
+    fn write(&mut self, write: Write) -> Result<Vec<Change>> {
+        let today = self.today;
         let s = &mut self.store;
-        match write {
+        let contact = |s: &Store, id: i64| -> Result<Change> {
+            s.contact(id)?
+                .map(Change::Contact)
+                .ok_or_else(|| anyhow::anyhow!("contact #{id} is gone"))
+        };
+        let referral = |s: &Store, id: i64| -> Result<Change> {
+            s.referral(id)?
+                .map(Change::Referral)
+                .ok_or_else(|| anyhow::anyhow!("referral #{id} is gone"))
+        };
+        Ok(match write {
             Write::AddContact(c) => {
-                s.insert_contact(&c, self.today)?;
+                let id = s.insert_contact(&c, today)?;
+                vec![contact(s, id)?]
             }
-            Write::UpdateContact(id, patch) => s.update_contact(id, &patch)?,
-            Write::Archive(id, on) => s.set_archived(id, Some(on))?,
+            Write::UpdateContact(id, patch) => {
+                s.update_contact(id, &patch)?;
+                vec![contact(s, id)?]
+            }
+            Write::Archive(id, on) => {
+                s.set_archived(id, Some(on))?;
+                vec![contact(s, id)?]
+            }
             Write::Interaction(i) => {
                 s.insert_interaction(&i)?;
+                vec![Change::Interactions(
+                    i.contact_id,
+                    s.interactions_for(i.contact_id)?,
+                )]
             }
-            Write::Referral { person, referral } => {
+            Write::Referral {
+                person,
+                referral: r,
+            } => {
+                let new_person = matches!(person, PersonRef::New(_));
                 let person = match person {
                     PersonRef::Existing(id) => ReferralPerson::Existing(id),
                     PersonRef::New(c) => ReferralPerson::New(c),
                 };
-                s.insert_referral_for(&person, &referral, self.today)?;
+                let (person_id, id) = s.insert_referral_for(&person, &r, today)?;
+                let mut out = Vec::new();
+                if new_person {
+                    out.push(contact(s, person_id)?);
+                }
+                out.push(referral(s, id)?);
+                out
             }
-            Write::ChangeStatus(id, change) => s.change_status(id, &change)?,
-            Write::Snooze { key, until } => s.set_snooze(&key, until)?,
-        }
-        Ok(())
+            Write::ChangeStatus(id, change) => {
+                s.change_status(id, &change)?;
+                vec![referral(s, id)?]
+            }
+            Write::Snooze { key, until } => {
+                s.set_snooze(&key, until)?;
+                vec![Change::Snooze(key, until)]
+            }
+        })
     }
 
     fn reload(&mut self) -> Result<Action> {

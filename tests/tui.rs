@@ -679,3 +679,55 @@ fn the_timeline_scrolls() {
         "another contact starts at its newest entry"
     );
 }
+
+/// What every pane shows, in one comparable text.
+fn derived(d: &ties::app::Data) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        d.assessed,
+        d.agenda,
+        d.tomorrow,
+        d.rows,
+        d.ask_now,
+        d.waiting,
+        d.columns,
+        d.chains,
+        {
+            let mut names: Vec<_> = d.names.iter().collect();
+            names.sort();
+            names
+        }
+    )
+}
+
+/// A write from the interface updates the book in place and re-assesses only what it
+/// touched: after every kind of write, what the panes show is exactly what a fresh load
+/// of the whole file shows.
+#[test]
+fn writes_in_place_give_what_a_fresh_load_gives() {
+    let mut s = demo(300);
+    let config = Config::defaults().unwrap();
+    let check = |s: &mut Session, step: &str, script: &[&str]| {
+        keys(s, script);
+        assert!(
+            s.app.message.as_ref().is_none_or(|m| !m.error),
+            "{step}: {:?}",
+            s.app.message
+        );
+        let fresh = ties::app::Data::build(s.store.book(true).unwrap(), &config, today());
+        assert_eq!(derived(&s.app.data), derived(&fresh), "after {step}");
+    };
+    check(&mut s, "done (an ask)", &["1", "d"]);
+    check(&mut s, "done twice more", &["d", "d"]);
+    check(&mut s, "snooze", &["down", "s", "7"]);
+    check(&mut s, "thank and inform", &["3", "t", "u"]);
+    check(&mut s, "status forward", &["3", ">"]);
+    check(
+        &mut s,
+        "log an interaction",
+        &["2", "l", "tab", "tab", "'kitchen remodel", "enter"],
+    );
+    check(&mut s, "add a contact", &["2", "a", "'Nobody New", "enter"]);
+    check(&mut s, "archive", &["2", "A", "y"]);
+    check(&mut s, "ask", &["4", "enter"]);
+}

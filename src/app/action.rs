@@ -57,9 +57,13 @@ pub enum Action {
     /// A key typed into a form, the filter, a picker or the help overlay.
     #[serde(skip)]
     Input(Key),
-    /// Fresh data after a write or a change by another process.
+    /// Fresh data after a change by another process (everything reloaded).
     #[serde(skip)]
     Loaded(Arc<Data>),
+    /// Fresh rows after the interface's own write: put in place, and only what they
+    /// touch is assessed again.
+    #[serde(skip)]
+    Changed(Vec<crate::domain::book::Change>),
     /// A write succeeded; the message goes to the status bar.
     #[serde(skip)]
     Saved(String),
@@ -116,7 +120,11 @@ impl crate::keymap::Bindable for Action {
     fn is_bindable(&self) -> bool {
         !matches!(
             self,
-            Action::Input(_) | Action::Loaded(_) | Action::Saved(_) | Action::Failed(_)
+            Action::Input(_)
+                | Action::Loaded(_)
+                | Action::Changed(_)
+                | Action::Saved(_)
+                | Action::Failed(_)
         )
     }
 }
@@ -164,7 +172,11 @@ impl Action {
             Action::Thank => "thank",
             Action::Inform => "inform",
             Action::RecordAsk => "record ask",
-            Action::Input(_) | Action::Loaded(_) | Action::Saved(_) | Action::Failed(_) => "",
+            Action::Input(_)
+            | Action::Loaded(_)
+            | Action::Changed(_)
+            | Action::Saved(_)
+            | Action::Failed(_) => "",
         }
     }
 

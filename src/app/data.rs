@@ -13,7 +13,7 @@ use super::filter::Haystacks;
 use crate::config::Config;
 use crate::domain::agenda::AgendaItem;
 use crate::domain::ask::{AskStatus, Suggestion};
-use crate::domain::book::{Assessed, Book};
+use crate::domain::book::{Assessed, Book, Change};
 use crate::domain::chain::{ChainNode, ChainTree, all_chains, render};
 use crate::domain::interaction::{Channel, InteractionKind};
 use crate::domain::referral::{Referral, Status};
@@ -61,6 +61,7 @@ pub struct ChainLine {
     pub root: bool,
 }
 
+#[derive(Clone)]
 pub struct Data {
     pub book: Book,
     /// The book scored as of `today`: every view below reads it.
@@ -104,13 +105,76 @@ impl Data {
     /// Computes every pane's content from `book` as of `today`: one assessment.
     pub fn build(book: Book, config: &Config, today: NaiveDate) -> Data {
         let assessed = book.assess(&config.scoring, config.ask.asks_per_day as usize, today);
-        let agenda = book.agenda(&assessed, &config.cadence, &config.scoring, false);
+        let mut data = Data {
+            book,
+            assessed,
+            today,
+            rows: Vec::new(),
+            haystacks: Haystacks::default(),
+            names: HashMap::new(),
+            agenda: Vec::new(),
+            tomorrow: None,
+            ask_now: Vec::new(),
+            waiting: Vec::new(),
+            columns: Default::default(),
+            chains: Vec::new(),
+        };
+        data.build_rows();
+        data.names = data.book.names();
+        data.build_referrals(config);
+        data.build_review(config);
+        data
+    }
+
+    /// Puts fresh rows from the store in place after a write and re-derives only what
+    /// they can change: the touched contacts' assessments and rows, the ranking and the
+    /// review queue; names, the filter's text, the pipeline and the chains only when a
+    /// contact or a referral changed. Gives what [`Data::build`] of the changed book gives.
+    pub fn update(&mut self, changes: Vec<Change>, config: &Config) {
+        let mut touched = Vec::new();
+        let (mut contacts_changed, mut referrals_changed) = (false, false);
+        for change in changes {
+            contacts_changed |= matches!(change, Change::Contact(_));
+            referrals_changed |= matches!(change, Change::Referral(_));
+            touched.extend(self.book.apply(change));
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        self.assessed.refresh(
+            &self.book,
+            &touched,
+            &config.scoring,
+            config.ask.asks_per_day as usize,
+        );
+        if contacts_changed {
+            self.names = self.book.names();
+            self.build_rows();
+        } else {
+            // Only strengths moved: the rows keep their order and their text.
+            for &id in &touched {
+                let s = self.assessed.summary(&self.book, id);
+                if let Some(row) = self.rows.iter_mut().find(|r| r.id == id) {
+                    row.strength = s.strength;
+                    row.band = s.band;
+                    row.last_touch = s.last_touch;
+                }
+            }
+        }
+        if contacts_changed || referrals_changed {
+            self.build_referrals(config);
+        }
+        self.build_review(config);
+    }
+
+    /// Active contacts sorted by name, with their strength, and the filter's text.
+    fn build_rows(&mut self) {
+        let (book, assessed) = (&self.book, &self.assessed);
         let mut rows: Vec<ContactRow> = book
             .contacts
             .iter()
             .filter(|c| c.archived_on.is_none())
             .map(|c| {
-                let s = assessed.summary(&book, c.id);
+                let s = assessed.summary(book, c.id);
                 ContactRow {
                     id: c.id,
                     name: c.name.clone(),
@@ -134,37 +198,13 @@ impl Data {
             }
             haystacks.push(&text);
         }
-        let names = book.names();
-        let tomorrow = if agenda.is_empty() {
-            today.succ_opt().and_then(|t| {
-                let next = book.assess(&config.scoring, config.ask.asks_per_day as usize, t);
-                book.agenda(&next, &config.cadence, &config.scoring, false)
-                    .into_iter()
-                    .next()
-            })
-        } else {
-            None
-        };
-        // Ask now: only today's offered asks (at most `asks_per_day`); ready people past
-        // that limit wait for another day, listed first among the waiting.
-        let ask_now = assessed
-            .ranking
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.status == AskStatus::AskNow && s.offered)
-            .map(|(i, s)| ask_card(&book, config, today, i, s))
-            .collect();
-        let waiting = assessed
-            .ranking
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| match s.status {
-                AskStatus::AskNow => !s.offered,
-                AskStatus::NotSuitable => false,
-                _ => true,
-            })
-            .map(|(i, _)| i)
-            .collect();
+        self.rows = rows;
+        self.haystacks = haystacks;
+    }
+
+    /// The pipeline columns and the chain lines.
+    fn build_referrals(&mut self, config: &Config) {
+        let book = &self.book;
         let mut columns: [Vec<usize>; 6] = Default::default();
         for (i, r) in book.referrals.iter().enumerate() {
             let col = COLUMNS
@@ -179,24 +219,48 @@ impl Data {
                 (std::cmp::Reverse(r.last_change()), std::cmp::Reverse(r.id))
             });
         }
-        let chains = chain_lines(
-            &all_chains(&book.referrals, &names),
+        self.chains = chain_lines(
+            &all_chains(&book.referrals, &self.names),
             &config.display.currency,
         );
-        Data {
-            book,
-            assessed,
-            today,
-            rows,
-            haystacks,
-            names,
-            agenda,
-            tomorrow,
-            ask_now,
-            waiting,
-            columns,
-            chains,
-        }
+        self.columns = columns;
+    }
+
+    /// The review queue (and tomorrow's first item when today's is empty), the ask cards
+    /// and who is waiting, all from the one ranking.
+    fn build_review(&mut self, config: &Config) {
+        let (book, assessed, today) = (&self.book, &self.assessed, self.today);
+        self.agenda = book.agenda(assessed, &config.cadence, &config.scoring, false);
+        self.tomorrow = if self.agenda.is_empty() {
+            today.succ_opt().and_then(|t| {
+                let next = book.assess(&config.scoring, config.ask.asks_per_day as usize, t);
+                book.agenda(&next, &config.cadence, &config.scoring, false)
+                    .into_iter()
+                    .next()
+            })
+        } else {
+            None
+        };
+        // Ask now: only today's offered asks (at most `asks_per_day`); ready people past
+        // that limit wait for another day, listed first among the waiting.
+        self.ask_now = assessed
+            .ranking
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.status == AskStatus::AskNow && s.offered)
+            .map(|(i, s)| ask_card(book, config, today, i, s))
+            .collect();
+        self.waiting = assessed
+            .ranking
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| match s.status {
+                AskStatus::AskNow => !s.offered,
+                AskStatus::NotSuitable => false,
+                _ => true,
+            })
+            .map(|(i, _)| i)
+            .collect();
     }
 
     pub fn name(&self, id: i64) -> &str {

@@ -277,6 +277,20 @@ fn step(sel: &mut usize, len: usize, action: &Action) -> bool {
     true
 }
 
+/// After new data: the filter, the selections and review mode follow it.
+fn data_changed(app: &mut App, keep: Option<i64>) {
+    app.refilter(keep);
+    app.today.selected = clamp(app.today.selected, app.data.agenda.len());
+    if let Some(pos) = app.today.review {
+        if pos >= app.data.agenda.len() {
+            app.today.review = None;
+            app.say("Review finished: nothing left in today's queue.");
+        }
+    }
+    panes::clamp_referrals(app);
+    app.ask = clamp(app.ask, app.data.ask_now.len());
+}
+
 /// Applies `action` to `app`; returns what the runtime must do.
 pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
     if action.is_bindable() || matches!(action, Action::Input(_)) {
@@ -290,18 +304,17 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
         Action::Loaded(data) => {
             let keep = app.selected_contact().map(|r| r.id);
             app.data = data;
-            app.refilter(keep);
-            app.today.selected = clamp(app.today.selected, app.data.agenda.len());
-            if let Some(pos) = app.today.review {
-                if pos >= app.data.agenda.len() {
-                    app.today.review = None;
-                    app.say("Review finished: nothing left in today's queue.");
-                }
-            }
-            panes::clamp_referrals(app);
-            app.ask = clamp(app.ask, app.data.ask_now.len());
+            data_changed(app, keep);
             Vec::new()
         }
+        Action::Changed(changes) => {
+            let keep = app.selected_contact().map(|r| r.id);
+            // The runtime holds no other reference: this updates in place, no copy.
+            Arc::make_mut(&mut app.data).update(changes, &app.config);
+            data_changed(app, keep);
+            Vec::new()
+        }
+
         Action::Saved(text) => {
             // A review in progress keeps its message ("3 of 11") in the pane itself.
             app.say(text);

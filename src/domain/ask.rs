@@ -520,21 +520,28 @@ pub fn compare(a: &Suggestion, b: &Suggestion) -> Ordering {
 
 /// Sorts by [`compare`] and offers the first `asks_per_day` `ask_now`. The surplus keep
 /// status `ask_now` (they are ready) but are not offered, and say so in a last reason.
+/// Ranking again after some suggestions changed gives the same result as ranking fresh
+/// ones: the surplus reason is added once.
 pub fn rank(suggestions: &mut [Suggestion], asks_per_day: usize) {
     suggestions.sort_by(compare);
+    let surplus = format!("Today's {asks_per_day} asks are already offered: ask another day");
     let mut offered = 0;
     for s in suggestions
         .iter_mut()
         .filter(|s| s.status == AskStatus::AskNow)
     {
+        let has = s.reasons.last() == Some(&surplus);
         if offered < asks_per_day {
             s.offered = true;
             offered += 1;
+            if has {
+                s.reasons.pop();
+            }
         } else {
             s.offered = false;
-            s.reasons.push(format!(
-                "Today's {asks_per_day} asks are already offered: ask another day"
-            ));
+            if !has {
+                s.reasons.push(surplus.clone());
+            }
         }
     }
 }

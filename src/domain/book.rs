@@ -53,6 +53,19 @@ impl Summary {
     };
 }
 
+/// Fresh rows from the store after a write: what [`Book::apply`] puts in place.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// A contact, new or replaced (by id).
+    Contact(Contact),
+    /// A contact's whole history, oldest first, replacing what the book holds.
+    Interactions(i64, Vec<Interaction>),
+    /// A referral with its history, new or replaced (by id).
+    Referral(Referral),
+    /// A review item hidden until the date.
+    Snooze(String, NaiveDate),
+}
+
 /// The book scored as of one day: one [`Assessment`] per contact and the ranking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessed {
@@ -167,7 +180,137 @@ impl Book {
     }
 }
 
+impl Book {
+    /// Puts fresh rows in place. Returns the contacts whose assessment they can change:
+    /// the contact itself, and for a referral the people in it (for a renamed contact,
+    /// the people whose reasons name it).
+    pub fn apply(&mut self, change: Change) -> Vec<i64> {
+        match change {
+            Change::Contact(c) => {
+                let id = c.id;
+                let mut touched = vec![id];
+                match self.position(id) {
+                    Some(i) => {
+                        if self.contacts[i].name != c.name {
+                            touched.extend(
+                                self.referrals
+                                    .iter()
+                                    .filter(|r| r.person_id == id)
+                                    .flat_map(|r| r.referrer_id.into_iter().chain(r.recipient_id)),
+                            );
+                        }
+                        self.contacts[i] = c;
+                    }
+                    None => {
+                        let at = self.contacts.partition_point(|x| x.id < id);
+                        self.contacts.insert(at, c);
+                    }
+                }
+                touched
+            }
+            Change::Interactions(id, list) => {
+                if list.is_empty() {
+                    self.interactions.remove(&id);
+                } else {
+                    self.interactions.insert(id, list);
+                }
+                vec![id]
+            }
+            Change::Referral(r) => {
+                let mut touched: Vec<i64> = [Some(r.person_id), r.referrer_id, r.recipient_id]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                match self.referrals.iter().position(|x| x.id == r.id) {
+                    Some(i) => {
+                        let old = &self.referrals[i];
+                        touched.extend(
+                            [Some(old.person_id), old.referrer_id, old.recipient_id]
+                                .into_iter()
+                                .flatten(),
+                        );
+                        self.referrals[i] = r;
+                    }
+                    None => {
+                        // Kept in the store's order: by date referred, then id.
+                        let key = (r.referred_on, r.id);
+                        let at = self
+                            .referrals
+                            .partition_point(|x| (x.referred_on, x.id) < key);
+                        self.referrals.insert(at, r);
+                    }
+                }
+                touched.sort_unstable();
+                touched.dedup();
+                touched
+            }
+            Change::Snooze(key, until) => {
+                self.snoozes.insert(key, until);
+                Vec::new()
+            }
+        }
+    }
+}
+
 impl Assessed {
+    /// Re-assesses only `touched` contacts of a `book` this assessment was made from
+    /// (before [`Book::apply`] changed it) and ranks again: the same result as a fresh
+    /// [`Book::assess`], at the cost of the touched contacts and one sort.
+    pub fn refresh(
+        &mut self,
+        book: &Book,
+        touched: &[i64],
+        p: &ScoringParams,
+        asks_per_day: usize,
+    ) {
+        let names = name_index(&book.contacts);
+        let mut buf = TouchBuffer::new();
+        // New contacts are those the ranking does not know yet; taken in the book's
+        // order, each is inserted where the book holds it.
+        let known: std::collections::HashSet<i64> = if self.contacts.len() < book.contacts.len() {
+            self.ranking.iter().map(|s| s.id).collect()
+        } else {
+            Default::default()
+        };
+        let mut at: Vec<(usize, i64)> = touched
+            .iter()
+            .filter_map(|&id| book.position(id).map(|i| (i, id)))
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        for (i, id) in at {
+            let c = &book.contacts[i];
+            let theirs: Vec<&Referral> = book
+                .referrals
+                .iter()
+                .filter(|r| {
+                    (r.referrer_id.is_some() || r.recipient_id.is_some()) && r.counterpart() == id
+                })
+                .collect();
+            let a = assess(
+                c,
+                book.interactions_of(id),
+                &theirs,
+                &names,
+                p,
+                self.today,
+                &mut buf,
+            );
+            let s = Suggestion::new(c, &a.strength, &a.readiness);
+            if self.contacts.len() < book.contacts.len() && !known.contains(&id) {
+                self.contacts.insert(i, a);
+                self.ranking.push(s);
+            } else {
+                self.contacts[i] = a;
+                match self.ranking.iter_mut().find(|x| x.id == id) {
+                    Some(x) => *x = s,
+                    None => self.ranking.push(s),
+                }
+            }
+        }
+        rank(&mut self.ranking, asks_per_day);
+    }
+
     /// The assessment of the contact with this id.
     pub fn of(&self, book: &Book, id: i64) -> Option<&Assessment> {
         book.position(id).and_then(|i| self.contacts.get(i))

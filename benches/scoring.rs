@@ -28,7 +28,7 @@ fn bench(c: &mut Criterion) {
     let interactions: usize = book.interactions.values().map(Vec::len).sum();
     let p = &config.scoring;
     let asks = config.ask.asks_per_day as usize;
-    let assessed = book.assess(p, asks, today());
+    let assessed = book.assess(p, &config.cadence, asks, today());
 
     let mut g = c.benchmark_group("10k contacts");
     g.sample_size(20);
@@ -38,10 +38,10 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function(
         "assess (strength, ledger, readiness of everyone, ranked)",
-        |b| b.iter(|| black_box(book.assess(p, asks, today()))),
+        |b| b.iter(|| black_box(book.assess(p, &config.cadence, asks, today()))),
     );
     g.bench_function("agenda from the assessment (daily review)", |b| {
-        b.iter(|| black_box(book.agenda(&assessed, &config.cadence, p, false)))
+        b.iter(|| black_box(book.agenda(&assessed, false)))
     });
     g.finish();
 }

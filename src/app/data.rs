@@ -104,7 +104,12 @@ impl PartialEq for Data {
 impl Data {
     /// Computes every pane's content from `book` as of `today`: one assessment.
     pub fn build(book: Book, config: &Config, today: NaiveDate) -> Data {
-        let assessed = book.assess(&config.scoring, config.ask.asks_per_day as usize, today);
+        let assessed = book.assess(
+            &config.scoring,
+            &config.cadence,
+            config.ask.asks_per_day as usize,
+            today,
+        );
         let mut data = Data {
             book,
             assessed,
@@ -144,6 +149,7 @@ impl Data {
             &self.book,
             &touched,
             &config.scoring,
+            &config.cadence,
             config.ask.asks_per_day as usize,
         );
         if contacts_changed {
@@ -230,13 +236,16 @@ impl Data {
     /// and who is waiting, all from the one ranking.
     fn build_review(&mut self, config: &Config) {
         let (book, assessed, today) = (&self.book, &self.assessed, self.today);
-        self.agenda = book.agenda(assessed, &config.cadence, &config.scoring, false);
+        self.agenda = book.agenda(assessed, false);
         self.tomorrow = if self.agenda.is_empty() {
             today.succ_opt().and_then(|t| {
-                let next = book.assess(&config.scoring, config.ask.asks_per_day as usize, t);
-                book.agenda(&next, &config.cadence, &config.scoring, false)
-                    .into_iter()
-                    .next()
+                let next = book.assess(
+                    &config.scoring,
+                    &config.cadence,
+                    config.ask.asks_per_day as usize,
+                    t,
+                );
+                book.agenda(&next, false).into_iter().next()
             })
         } else {
             None

@@ -21,6 +21,7 @@ fn assessed_book(ctx: &Ctx) -> Result<(Book, Assessed)> {
     let book = ctx.store.book(false)?;
     let assessed = book.assess(
         &ctx.config.scoring,
+        &ctx.config.cadence,
         ctx.config.ask.asks_per_day as usize,
         ctx.today,
     );
@@ -30,12 +31,7 @@ fn assessed_book(ctx: &Ctx) -> Result<(Book, Assessed)> {
 /// The review queue as of today; with `ignore_snoozes`, snoozed items too.
 fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<Vec<AgendaItem>> {
     let (book, assessed) = assessed_book(ctx)?;
-    Ok(book.agenda(
-        &assessed,
-        &ctx.config.cadence,
-        &ctx.config.scoring,
-        ignore_snoozes,
-    ))
+    Ok(book.agenda(&assessed, ignore_snoozes))
 }
 
 /// Strength of the listed contacts (for `list`). A short list (a search, a tag) loads
@@ -50,7 +46,7 @@ pub fn summaries(
     } else {
         ctx.store.book(false)?
     };
-    let assessed = book.assess(&ctx.config.scoring, 0, ctx.today);
+    let assessed = book.assess(&ctx.config.scoring, &ctx.config.cadence, 0, ctx.today);
     Ok(listed
         .iter()
         .map(|c| (c.id, assessed.summary(&book, c.id)))
@@ -66,7 +62,13 @@ fn one(ctx: &Ctx, id: i64) -> Result<(Book, Assessed)> {
         .ok_or_else(|| UsageError::new(format!("contact #{id} does not exist")))?;
     let book = ctx.store.book_of(vec![contact])?;
     let names = ctx.store.names_of_referrals(id)?;
-    let assessed = book.assess_with_names(&ctx.config.scoring, 0, ctx.today, &names);
+    let assessed = book.assess_with_names(
+        &ctx.config.scoring,
+        &ctx.config.cadence,
+        0,
+        ctx.today,
+        &names,
+    );
     Ok((book, assessed))
 }
 

@@ -27,7 +27,7 @@ use serde::Serialize;
 use super::ask::{Assessment, Suggestion};
 use super::contact::Contact;
 use super::date::days_between;
-use super::history::{NameLookup, ReferralIndex, days_ago, interactions_of, name_index, plural};
+use super::history::{NameLookup, days_ago, interactions_of, plural};
 use super::interaction::{Direction, Interaction, InteractionKind, NewInteraction};
 use super::params::{CadenceDefaults, ScoringParams};
 use super::referral::{Referral, Status};
@@ -117,8 +117,9 @@ pub fn is_snoozed(key: &str, snoozes: &HashMap<String, NaiveDate>, today: NaiveD
 pub struct AgendaInput<'a> {
     /// All contacts (archived ones produce no items).
     pub contacts: &'a [Contact],
-    /// One per contact, in the order of `contacts`.
-    pub assessments: &'a [Assessment],
+    /// One per contact, in the order of `contacts`: the items its own history raises
+    /// ([`contact_items`]), before snoozes.
+    pub contact_items: &'a [Vec<AgendaItem>],
     /// Every contact ranked; the offered asks become today's ask items, in this order.
     pub ranking: &'a [Suggestion],
     /// All interactions, grouped by contact id.
@@ -127,8 +128,6 @@ pub struct AgendaInput<'a> {
     pub referrals: &'a [Referral],
     /// Item key → the day the snooze ends.
     pub snoozes: &'a HashMap<String, NaiveDate>,
-    pub cadence: &'a CadenceDefaults,
-    pub params: &'a ScoringParams,
     pub today: NaiveDate,
 }
 
@@ -169,9 +168,27 @@ fn linked(
         .map(|i| i.occurred_on)
 }
 
+/// Contacts ordered by id, looked up by binary search (no index to build per call).
+struct ById<'a>(&'a [Contact]);
+
+impl ById<'_> {
+    fn get(&self, id: i64) -> Option<&Contact> {
+        self.0
+            .binary_search_by_key(&id, |c| c.id)
+            .ok()
+            .map(|i| &self.0[i])
+    }
+}
+
+impl NameLookup for ById<'_> {
+    fn name_of(&self, id: i64) -> Option<&str> {
+        self.get(id).map(|c| c.name.as_str())
+    }
+}
+
 struct Builder<'a> {
     today: NaiveDate,
-    contacts: HashMap<i64, &'a Contact>,
+    contacts: ById<'a>,
     snoozes: &'a HashMap<String, NaiveDate>,
     items: Vec<AgendaItem>,
 }
@@ -187,7 +204,7 @@ impl Builder<'_> {
         due: NaiveDate,
         reason: String,
     ) {
-        let Some(c) = self.contacts.get(&contact_id) else {
+        let Some(c) = self.contacts.get(contact_id) else {
             return;
         };
         if c.archived_on.is_some() || is_snoozed(&key, self.snoozes, self.today) {
@@ -205,122 +222,151 @@ impl Builder<'_> {
     }
 }
 
+/// The items a contact's own history raises, before snoozes: over-deliver after a job,
+/// give back after referrals received, keep in touch past the cadence. None for an
+/// archived contact. `a` is the contact's assessment, `ix` its interactions, `refs` the
+/// referrals it refers or receives.
+pub fn contact_items(
+    c: &Contact,
+    a: &Assessment,
+    ix: &[Interaction],
+    refs: &[&Referral],
+    cadence: &CadenceDefaults,
+    p: &ScoringParams,
+    today: NaiveDate,
+) -> Vec<AgendaItem> {
+    let mut items = Vec::new();
+    if c.archived_on.is_some() {
+        return items;
+    }
+    let age = |d: NaiveDate| days_between(d, today);
+    let mut push = |key: String,
+                    kind: AgendaKind,
+                    contact_id: i64,
+                    referral_id: Option<i64>,
+                    due: NaiveDate,
+                    reason: String| {
+        items.push(AgendaItem {
+            key,
+            kind,
+            contact_id,
+            contact: c.name.clone(),
+            referral_id,
+            due,
+            reason,
+        });
+    };
+    let gives = ix
+        .iter()
+        .filter(|i| {
+            matches!(i.kind, InteractionKind::Gift | InteractionKind::Extra)
+                && i.occurred_on <= today
+        })
+        .map(|i| i.occurred_on)
+        .chain(
+            refs.iter()
+                .filter(|r| r.recipient_id == Some(c.id) && r.referred_on <= today)
+                .map(|r| r.referred_on),
+        )
+        .max();
+    // over_deliver: the newest job within the window with nothing extra on or after it.
+    let job = ix
+        .iter()
+        .filter(|i| i.kind == InteractionKind::Job && i.occurred_on <= today)
+        .max_by_key(|i| (i.occurred_on, i.id));
+    if let Some(job) = job.filter(|j| {
+        age(j.occurred_on) <= OVER_DELIVER_DAYS && gives.is_none_or(|g| g < j.occurred_on)
+    }) {
+        let what = job
+            .label
+            .as_deref()
+            .map_or_else(|| "a job".to_string(), |l| format!("the {l}"));
+        let reason = format!(
+            "Delivered {what} {}; nothing extra since: over-deliver",
+            days_ago(age(job.occurred_on))
+        );
+        push(
+            format!("over_deliver:i{}", job.id),
+            AgendaKind::OverDeliver,
+            c.id,
+            None,
+            job.occurred_on,
+            reason,
+        );
+    }
+    // give_back: a lifetime deficit, and nothing given since their latest referral.
+    if a.ledger.deficit >= p.ask.deficit_min {
+        let latest = refs
+            .iter()
+            .filter(|r| r.referrer_id == Some(c.id) && r.referred_on <= today)
+            .map(|r| r.referred_on)
+            .max();
+        if let Some(latest) = latest.filter(|&l| gives.is_none_or(|g| g < l)) {
+            let reason = format!(
+                "{} has sent you {}; you sent back {}: give back",
+                c.name,
+                plural(a.ledger.lifetime_received, "referral", "referrals"),
+                a.ledger.lifetime_given
+            );
+            push(
+                format!("give_back:c{}", c.id),
+                AgendaKind::GiveBack,
+                c.id,
+                None,
+                latest,
+                reason,
+            );
+        }
+    }
+    // keep_in_touch: the last live touch (or the day they were added) is older than the cadence.
+    if let Some(cadence) = c.cadence_days.or_else(|| cadence.for_circle(c.circle)) {
+        let last_live = a
+            .strength
+            .last_live
+            .map(|(d, _)| today - Days::new(u64::from(d)));
+        let base = last_live.unwrap_or(c.created_on);
+        if age(base) > i64::from(cadence) {
+            let since = match last_live {
+                Some(d) => format!("Last real conversation {}", days_ago(age(d))),
+                None => format!(
+                    "No real conversation since you added them {}",
+                    days_ago(age(base))
+                ),
+            };
+            let reason = format!("{since}; you keep in touch every {cadence} days");
+            push(
+                format!("keep_in_touch:c{}", c.id),
+                AgendaKind::KeepInTouch,
+                c.id,
+                None,
+                base + Days::new(u64::from(cadence)),
+                reason,
+            );
+        }
+    }
+    items
+}
+
 /// The daily review queue, sorted by kind priority, due date, contact name, key.
 /// The asks are the ranking's offered `ask_now` suggestions (at most `asks_per_day`);
 /// a snoozed ask is hidden, not replaced, so `today` never shows an ask `suggest` did
 /// not offer.
 pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
     let today = input.today;
-    let p = input.params;
     let age = |d: NaiveDate| days_between(d, today);
-    let names = name_index(input.contacts);
-    let index = ReferralIndex::new(input.referrals);
+    let names = ById(input.contacts);
     let mut b = Builder {
         today,
-        contacts: input.contacts.iter().map(|c| (c.id, c)).collect(),
+        contacts: ById(input.contacts),
         snoozes: input.snoozes,
         items: Vec::new(),
     };
 
-    // Per contact: over-delivery, giving back, keeping in touch, read off its assessment.
-    for (c, a) in input
-        .contacts
-        .iter()
-        .zip(input.assessments)
-        .filter(|(c, _)| c.archived_on.is_none())
-    {
-        let ix = interactions_of(input.interactions, c.id);
-        let refs = index.of(c.id);
-        let gives = ix
-            .iter()
-            .filter(|i| {
-                matches!(i.kind, InteractionKind::Gift | InteractionKind::Extra)
-                    && i.occurred_on <= today
-            })
-            .map(|i| i.occurred_on)
-            .chain(
-                refs.iter()
-                    .filter(|r| r.recipient_id == Some(c.id) && r.referred_on <= today)
-                    .map(|r| r.referred_on),
-            )
-            .max();
-        // over_deliver: the newest job within the window with nothing extra on or after it.
-        let job = ix
-            .iter()
-            .filter(|i| i.kind == InteractionKind::Job && i.occurred_on <= today)
-            .max_by_key(|i| (i.occurred_on, i.id));
-        if let Some(job) = job.filter(|j| {
-            age(j.occurred_on) <= OVER_DELIVER_DAYS && gives.is_none_or(|g| g < j.occurred_on)
-        }) {
-            let what = job
-                .label
-                .as_deref()
-                .map_or_else(|| "a job".to_string(), |l| format!("the {l}"));
-            let reason = format!(
-                "Delivered {what} {}; nothing extra since: over-deliver",
-                days_ago(age(job.occurred_on))
-            );
-            b.push(
-                format!("over_deliver:i{}", job.id),
-                AgendaKind::OverDeliver,
-                c.id,
-                None,
-                job.occurred_on,
-                reason,
-            );
-        }
-        // give_back: a lifetime deficit, and nothing given since their latest referral.
-        if a.ledger.deficit >= p.ask.deficit_min {
-            let latest = refs
-                .iter()
-                .filter(|r| r.referrer_id == Some(c.id) && r.referred_on <= today)
-                .map(|r| r.referred_on)
-                .max();
-            if let Some(latest) = latest.filter(|&l| gives.is_none_or(|g| g < l)) {
-                let reason = format!(
-                    "{} has sent you {}; you sent back {}: give back",
-                    c.name,
-                    plural(a.ledger.lifetime_received, "referral", "referrals"),
-                    a.ledger.lifetime_given
-                );
-                b.push(
-                    format!("give_back:c{}", c.id),
-                    AgendaKind::GiveBack,
-                    c.id,
-                    None,
-                    latest,
-                    reason,
-                );
-            }
-        }
-        // keep_in_touch: the last live touch (or the day they were added) is older than the cadence.
-        if let Some(cadence) = c
-            .cadence_days
-            .or_else(|| input.cadence.for_circle(c.circle))
-        {
-            let last_live = a
-                .strength
-                .last_live
-                .map(|(d, _)| today - Days::new(u64::from(d)));
-            let base = last_live.unwrap_or(c.created_on);
-            if age(base) > i64::from(cadence) {
-                let since = match last_live {
-                    Some(d) => format!("Last real conversation {}", days_ago(age(d))),
-                    None => format!(
-                        "No real conversation since you added them {}",
-                        days_ago(age(base))
-                    ),
-                };
-                let reason = format!("{since}; you keep in touch every {cadence} days");
-                b.push(
-                    format!("keep_in_touch:c{}", c.id),
-                    AgendaKind::KeepInTouch,
-                    c.id,
-                    None,
-                    base + Days::new(u64::from(cadence)),
-                    reason,
-                );
-            }
+    // Per contact: over-delivery, giving back, keeping in touch, as each contact's
+    // assessment found them.
+    for item in input.contact_items.iter().flatten() {
+        if !is_snoozed(&item.key, input.snoozes, today) {
+            b.items.push(item.clone());
         }
     }
 
@@ -547,14 +593,17 @@ mod tests {
         }
         fn items(&self, today: NaiveDate) -> Vec<AgendaItem> {
             let (cadence, params) = (default_cadence(), default_params());
+            // The book holds its contacts in id order.
+            let mut contacts = self.contacts.clone();
+            contacts.sort_by_key(|c| c.id);
             let book = crate::domain::book::Book {
-                contacts: self.contacts.clone(),
+                contacts,
                 interactions: self.ix.clone(),
                 referrals: self.refs.clone(),
                 snoozes: self.snoozes.clone(),
             };
-            let assessed = book.assess(&params, 3, today);
-            book.agenda(&assessed, &cadence, &params, false)
+            let assessed = book.assess(&params, &cadence, 3, today);
+            book.agenda(&assessed, false)
         }
         fn find(&self, key: &str, today: NaiveDate) -> Option<AgendaItem> {
             self.items(today).into_iter().find(|i| i.key == key)

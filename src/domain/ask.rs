@@ -912,7 +912,14 @@ mod tests {
             interactions: by_contact,
             ..Default::default()
         };
-        let ranked = book.assess(&default_params(), 3, today()).ranking;
+        let ranked = book
+            .assess(
+                &default_params(),
+                &crate::domain::params::default_cadence(),
+                3,
+                today(),
+            )
+            .ranking;
         let order: Vec<(&str, AskStatus, bool)> = ranked
             .iter()
             .map(|s| (s.name.as_str(), s.status, s.offered))

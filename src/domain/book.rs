@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::agenda::{AgendaInput, AgendaItem, agenda};
+use super::agenda::{AgendaInput, AgendaItem, agenda, contact_items};
 use super::ask::{Assessment, Suggestion, assess, rank};
 use super::contact::Contact;
 use super::history::{NameLookup, ReferralIndex, interactions_of, name_index};
@@ -72,6 +72,9 @@ pub struct Assessed {
     pub today: NaiveDate,
     /// One per contact, in the order of [`Book::contacts`].
     pub contacts: Vec<Assessment>,
+    /// One per contact, in the same order: the review items its own history raises
+    /// (over-deliver, give back, keep in touch), before snoozes.
+    pub items: Vec<Vec<AgendaItem>>,
     /// Every contact ranked (SCORING.md §4), today's offered asks marked. Today's asks
     /// and the Ask pane both read this one list.
     pub ranking: Vec<Suggestion>,
@@ -101,9 +104,16 @@ impl Book {
             .collect()
     }
 
-    /// Scores every contact once and ranks them. `asks_per_day` bounds the offered asks.
-    pub fn assess(&self, p: &ScoringParams, asks_per_day: usize, today: NaiveDate) -> Assessed {
-        self.assess_with_names(p, asks_per_day, today, &name_index(&self.contacts))
+    /// Scores every contact once and ranks them. `asks_per_day` bounds the offered asks;
+    /// `cadence` gives the keep-in-touch default of each circle.
+    pub fn assess(
+        &self,
+        p: &ScoringParams,
+        cadence: &CadenceDefaults,
+        asks_per_day: usize,
+        today: NaiveDate,
+    ) -> Assessed {
+        self.assess_with_names(p, cadence, asks_per_day, today, &name_index(&self.contacts))
     }
 
     /// [`Book::assess`] with the names that reasons mention looked up in `names` (for a
@@ -111,24 +121,28 @@ impl Book {
     pub fn assess_with_names(
         &self,
         p: &ScoringParams,
+        cadence: &CadenceDefaults,
         asks_per_day: usize,
         today: NaiveDate,
         names: &(dyn NameLookup + Sync),
     ) -> Assessed {
         let index = ReferralIndex::new(&self.referrals);
-        let part = |contacts: &[Contact]| -> Vec<Assessment> {
+        let part = |contacts: &[Contact]| -> Vec<(Assessment, Vec<AgendaItem>)> {
             let mut buf = TouchBuffer::new();
             contacts
                 .iter()
                 .map(|c| {
                     let ix = self.interactions_of(c.id);
-                    assess(c, ix, index.of(c.id), names, p, today, &mut buf)
+                    let refs = index.of(c.id);
+                    let a = assess(c, ix, refs, names, p, today, &mut buf);
+                    let items = contact_items(c, &a, ix, refs, cadence, p, today);
+                    (a, items)
                 })
                 .collect()
         };
         // A large book is scored in two halves side by side (the result does not depend
         // on the split: each contact is scored on its own).
-        let contacts: Vec<Assessment> = if self.contacts.len() >= PARALLEL_FROM {
+        let both: Vec<(Assessment, Vec<AgendaItem>)> = if self.contacts.len() >= PARALLEL_FROM {
             let (left, right) = self.contacts.split_at(self.contacts.len() / 2);
             std::thread::scope(|s| {
                 let right = s.spawn(|| part(right));
@@ -142,6 +156,7 @@ impl Book {
         } else {
             part(&self.contacts)
         };
+        let (contacts, items): (Vec<Assessment>, Vec<Vec<AgendaItem>>) = both.into_iter().unzip();
         let mut ranking: Vec<Suggestion> = self
             .contacts
             .iter()
@@ -152,29 +167,22 @@ impl Book {
         Assessed {
             today,
             contacts,
+            items,
             ranking,
         }
     }
 
     /// The daily review queue from an assessment of this book; with `ignore_snoozes`,
     /// snoozed items are included.
-    pub fn agenda(
-        &self,
-        assessed: &Assessed,
-        cadence: &CadenceDefaults,
-        params: &ScoringParams,
-        ignore_snoozes: bool,
-    ) -> Vec<AgendaItem> {
+    pub fn agenda(&self, assessed: &Assessed, ignore_snoozes: bool) -> Vec<AgendaItem> {
         let none = HashMap::new();
         agenda(&AgendaInput {
             contacts: &self.contacts,
-            assessments: &assessed.contacts,
+            contact_items: &assessed.items,
             ranking: &assessed.ranking,
             interactions: &self.interactions,
             referrals: &self.referrals,
             snoozes: if ignore_snoozes { &none } else { &self.snoozes },
-            cadence,
-            params,
             today: assessed.today,
         })
     }
@@ -261,6 +269,7 @@ impl Assessed {
         book: &Book,
         touched: &[i64],
         p: &ScoringParams,
+        cadence: &CadenceDefaults,
         asks_per_day: usize,
     ) {
         let names = name_index(&book.contacts);
@@ -297,11 +306,15 @@ impl Assessed {
                 &mut buf,
             );
             let s = Suggestion::new(c, &a.strength, &a.readiness);
+            let ix = book.interactions_of(id);
+            let items = contact_items(c, &a, ix, &theirs, cadence, p, self.today);
             if self.contacts.len() < book.contacts.len() && !known.contains(&id) {
                 self.contacts.insert(i, a);
+                self.items.insert(i, items);
                 self.ranking.push(s);
             } else {
                 self.contacts[i] = a;
+                self.items[i] = items;
                 match self.ranking.iter_mut().find(|x| x.id == id) {
                     Some(x) => *x = s,
                     None => self.ranking.push(s),

@@ -360,7 +360,7 @@ fn recording_an_ask_moves_the_contact_to_wait_until() {
         .into_iter()
         .find(|i| i.kind == InteractionKind::Ask && i.occurred_on == today())
         .unwrap();
-    assert_eq!(asked.channel, Some(card.channel));
+    assert_eq!(asked.channel(), Some(card.channel));
     let now = s
         .app
         .data

@@ -299,14 +299,14 @@ fn ask_card(book: &Book, config: &Config, today: NaiveDate, i: usize, s: &Sugges
         .find(|x| {
             matches!(x.kind, InteractionKind::Praise | InteractionKind::Job) && x.label.is_some()
         })
-        .and_then(|x| x.label.clone())
-        .unwrap_or_else(|| "project".to_string());
+        .and_then(|x| x.label.as_deref())
+        .unwrap_or("project");
     let first = s.name.split_whitespace().next().unwrap_or(&s.name);
     let script = config
         .ask
         .script
         .replace("{name}", first)
-        .replace("{label}", &label)
+        .replace("{label}", label)
         .replace("{ideal_referral}", &config.ask.ideal_referral);
     // In person beats a call: recommend it when you have met them in the last half year.
     let met = history

@@ -85,8 +85,8 @@ impl Detail {
             .interactions_of(id)
             .iter()
             .map(|i| {
-                let mut text = i.label.clone().unwrap_or_default();
-                if let Some(n) = &i.note {
+                let mut text = i.label.as_deref().unwrap_or_default().to_string();
+                if let Some(n) = i.note() {
                     if !text.is_empty() {
                         text.push_str(" — ");
                     }

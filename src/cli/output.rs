@@ -104,7 +104,7 @@ pub fn contact_doc(ctx: &Ctx, id: i64, names: &HashMap<i64, String>) -> Result<V
             (
                 i.occurred_on,
                 i.id,
-                json!({"date": i.occurred_on, "kind": i.kind, "label": i.label, "note": i.note, "referral_id": i.referral_id}),
+                json!({"date": i.occurred_on, "kind": i.kind, "label": i.label.as_deref(), "note": i.note(), "referral_id": i.referral_id}),
             )
         })
         .collect();

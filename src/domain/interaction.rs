@@ -1,7 +1,7 @@
 //! Interactions: the dated touches between you and a contact.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{DomainError, vocabulary};
 
@@ -53,20 +53,87 @@ vocabulary! {
     }
 }
 
-/// A stored interaction.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A stored interaction, as compact as scoring a large book needs it (64 bytes): the
+/// label is shared between interactions with the same text, and what only a timeline
+/// shows sits behind one pointer that most interactions leave empty.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Interaction {
     pub id: i64,
     pub contact_id: i64,
     pub occurred_on: NaiveDate,
     pub kind: InteractionKind,
     pub direction: Option<Direction>,
-    pub label: Option<String>,
-    pub note: Option<String>,
     pub referral_id: Option<i64>,
+    pub label: Option<std::sync::Arc<str>>,
+    pub extra: Option<Box<InteractionExtra>>,
+}
+
+/// The parts of an interaction only a timeline or an export shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InteractionExtra {
+    pub note: Option<String>,
     pub channel: Option<Channel>,
     pub reward: Option<Reward>,
     pub amount: Option<f64>,
+}
+
+impl InteractionExtra {
+    /// `None` when every part is empty, so an interaction without them costs nothing.
+    pub fn boxed(self) -> Option<Box<InteractionExtra>> {
+        (self != InteractionExtra::default()).then(|| Box::new(self))
+    }
+}
+
+/// The flat JSON shape of an interaction (`ties log --json`): every part at the top.
+impl Serialize for Interaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            id: i64,
+            contact_id: i64,
+            occurred_on: NaiveDate,
+            kind: InteractionKind,
+            direction: Option<Direction>,
+            label: Option<&'a str>,
+            note: Option<&'a str>,
+            referral_id: Option<i64>,
+            channel: Option<Channel>,
+            reward: Option<Reward>,
+            amount: Option<f64>,
+        }
+        Flat {
+            id: self.id,
+            contact_id: self.contact_id,
+            occurred_on: self.occurred_on,
+            kind: self.kind,
+            direction: self.direction,
+            label: self.label.as_deref(),
+            note: self.note(),
+            referral_id: self.referral_id,
+            channel: self.channel(),
+            reward: self.reward(),
+            amount: self.amount(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Interaction {
+    pub fn note(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.note.as_deref())
+    }
+
+    pub fn channel(&self) -> Option<Channel> {
+        self.extra.as_ref().and_then(|e| e.channel)
+    }
+
+    pub fn reward(&self) -> Option<Reward> {
+        self.extra.as_ref().and_then(|e| e.reward)
+    }
+
+    pub fn amount(&self) -> Option<f64> {
+        self.extra.as_ref().and_then(|e| e.amount)
+    }
 }
 
 /// An interaction about to be recorded.
@@ -140,6 +207,12 @@ pub fn validate_amount(a: f64) -> Result<f64, DomainError> {
         )));
     }
     Ok(a)
+}
+
+#[cfg(test)]
+#[test]
+fn an_interaction_is_compact() {
+    assert!(std::mem::size_of::<Interaction>() <= 64);
 }
 
 #[cfg(test)]

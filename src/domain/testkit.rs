@@ -59,11 +59,8 @@ pub fn interaction(contact_id: i64, kind: InteractionKind, days_ago: i64) -> Int
         kind,
         direction: (kind == InteractionKind::Message).then_some(Direction::Out),
         label: None,
-        note: None,
         referral_id: None,
-        channel: None,
-        reward: None,
-        amount: None,
+        extra: None,
     }
 }
 
@@ -82,7 +79,7 @@ impl Hist {
     }
     pub fn labelled(mut self, kind: InteractionKind, days_ago: i64, label: &str) -> Self {
         let mut i = interaction(self.contact_id, kind, days_ago);
-        i.label = Some(label.to_string());
+        i.label = Some(label.into());
         self.items.push(i);
         self
     }

@@ -301,12 +301,12 @@ impl Store {
                 occurred_on: i.occurred_on,
                 kind: i.kind,
                 direction: i.direction,
-                label: i.label,
-                note: i.note,
+                label: i.label.as_deref().map(str::to_string),
+                note: i.note().map(str::to_string),
                 referral_id: i.referral_id,
-                channel: i.channel,
-                reward: i.reward,
-                amount: i.amount,
+                channel: i.channel(),
+                reward: i.reward(),
+                amount: i.amount(),
             })
             .collect();
         let mut snoozes: Vec<DocSnooze> = self

@@ -3,41 +3,57 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, day, opt_word, word};
-use crate::domain::interaction::{Interaction, NewInteraction};
+use crate::domain::interaction::{Interaction, InteractionExtra, NewInteraction};
 
 const COLUMNS: &str = "id, contact_id, occurred_on, kind, direction, label, note, referral_id, channel, reward, amount";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Interaction> {
+fn from_row(r: &Row<'_>, labels: &mut Labels) -> rusqlite::Result<Interaction> {
     Ok(Interaction {
         id: r.get(0)?,
         contact_id: r.get(1)?,
         occurred_on: day(r, 2)?,
         kind: word(r, 3)?,
         direction: opt_word(r, 4)?,
-        label: r.get(5)?,
-        note: r.get(6)?,
+        label: labels.get(r.get_ref(5)?.as_str_or_null()?),
         referral_id: r.get(7)?,
-        channel: opt_word(r, 8)?,
-        reward: opt_word(r, 9)?,
-        amount: r.get(10)?,
+        extra: InteractionExtra {
+            note: r.get(6)?,
+            channel: opt_word(r, 8)?,
+            reward: opt_word(r, 9)?,
+            amount: r.get(10)?,
+        }
+        .boxed(),
     })
 }
 
 /// The columns scoring reads (see [`Store::interactions_by_contact`]).
-fn lean_from_row(r: &Row<'_>) -> rusqlite::Result<Interaction> {
+fn lean_from_row(r: &Row<'_>, labels: &mut Labels) -> rusqlite::Result<Interaction> {
     Ok(Interaction {
         id: r.get(0)?,
         contact_id: r.get(1)?,
         occurred_on: day(r, 2)?,
         kind: word(r, 3)?,
         direction: opt_word(r, 4)?,
-        label: r.get(5)?,
-        note: None,
+        label: labels.get(r.get_ref(5)?.as_str_or_null()?),
         referral_id: r.get(6)?,
-        channel: None,
-        reward: None,
-        amount: None,
+        extra: None,
     })
+}
+
+/// Labels shared across one load: a book repeats a few labels many times.
+#[derive(Default)]
+struct Labels(std::collections::HashSet<std::sync::Arc<str>>);
+
+impl Labels {
+    fn get(&mut self, text: Option<&str>) -> Option<std::sync::Arc<str>> {
+        let text = text?;
+        if let Some(l) = self.0.get(text) {
+            return Some(l.clone());
+        }
+        let l: std::sync::Arc<str> = text.into();
+        self.0.insert(l.clone());
+        Some(l)
+    }
 }
 
 impl Store {
@@ -50,7 +66,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("SELECT {COLUMNS} FROM interactions WHERE id = ?1"))?;
-        Ok(stmt.query_row([id], from_row).optional()?)
+        Ok(stmt
+            .query_row([id], |r| from_row(r, &mut Labels::default()))
+            .optional()?)
     }
 
     /// One contact's interactions, oldest first.
@@ -58,7 +76,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM interactions WHERE contact_id = ?1 ORDER BY occurred_on, id"
         ))?;
-        let rows = stmt.query_map([contact_id], from_row)?;
+        let mut labels = Labels::default();
+        let rows = stmt.query_map([contact_id], |r| from_row(r, &mut labels))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -72,9 +91,10 @@ impl Store {
             "SELECT {COLUMNS} FROM interactions WHERE contact_id = ?1 ORDER BY occurred_on, id"
         ))?;
         let mut out = std::collections::HashMap::with_capacity(ids.len());
+        let mut labels = Labels::default();
         for &id in ids {
             let rows: Vec<Interaction> = stmt
-                .query_map([id], from_row)?
+                .query_map([id], |r| from_row(r, &mut labels))?
                 .collect::<rusqlite::Result<_>>()?;
             if !rows.is_empty() {
                 out.insert(id, rows);
@@ -107,17 +127,21 @@ impl Store {
         // imported, contact by contact): keep the current group at hand instead of
         // looking it up for every row.
         let mut group: (i64, Vec<Interaction>) = (i64::MIN, Vec::new());
+        let mut labels = Labels::default();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let i = if lean {
-                lean_from_row(r)?
+                lean_from_row(r, &mut labels)?
             } else {
-                from_row(r)?
+                from_row(r, &mut labels)?
             };
             if i.contact_id != group.0 {
                 let next = out.remove(&i.contact_id).unwrap_or_default();
-                let done = std::mem::replace(&mut group, (i.contact_id, next));
+                let mut done = std::mem::replace(&mut group, (i.contact_id, next));
                 if !done.1.is_empty() {
+                    // Pushing leaves up to half of a group unused: give it back now,
+                    // not after the whole table (1.7M interactions: ~100 MB of slack).
+                    done.1.shrink_to_fit();
                     out.insert(done.0, done.1);
                 }
             }
@@ -130,8 +154,6 @@ impl Store {
             if !list.is_sorted_by_key(|i| (i.occurred_on, i.id)) {
                 list.sort_by_key(|i| (i.occurred_on, i.id));
             }
-            // Pushing leaves up to half of each group unused; at 100k contacts
-            // (1.7M interactions) that slack alone is ~70 MB.
             list.shrink_to_fit();
         }
         Ok(out)
@@ -143,7 +165,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("SELECT {COLUMNS} FROM interactions ORDER BY id"))?;
-        let rows = stmt.query_map([], from_row)?;
+        let mut labels = Labels::default();
+        let rows = stmt.query_map([], |r| from_row(r, &mut labels))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -341,3 +341,115 @@ fn read_commands_create_nothing_and_stale_temporaries_go() {
         "the temporary file of a running process was removed"
     );
 }
+
+/// The JSON importer applies the CLI's rules to every field: one sentence naming the
+/// record and the field, exit 2, nothing imported.
+#[test]
+fn json_import_refuses_what_the_cli_refuses() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee", "--email", "sam@lee.example"]);
+    env.ok(&["add", "Dana Hart"]);
+    env.ok(&["refer", "Dana Hart", "--by", "Sam"]);
+    env.ok(&["log", "Sam", "call"]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&env.ok(&["export", "--format", "json"])).unwrap();
+    let fresh = Env::new();
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        (
+            "closeness",
+            Box::new(|d| d["contacts"][0]["closeness"] = 9.into()),
+        ),
+        (
+            "fields",
+            Box::new(|d| d["contacts"][0]["fields"][0]["value"] = "not an email".into()),
+        ),
+        (
+            "amount",
+            Box::new(|d| d["interactions"][0]["amount"] = (-5).into()),
+        ),
+        (
+            "direction",
+            Box::new(|d| {
+                d["interactions"][0]["kind"] = "meeting".into();
+                d["interactions"][0]["direction"] = "in".into();
+            }),
+        ),
+        (
+            "occurred_on",
+            Box::new(|d| d["interactions"][0]["occurred_on"] = "2099-01-01".into()),
+        ),
+        (
+            "created_on",
+            Box::new(|d| d["contacts"][0]["created_on"] = "26-1-1".into()),
+        ),
+        (
+            "value",
+            Box::new(|d| d["referrals"][0]["value"] = (-100).into()),
+        ),
+        (
+            "value",
+            Box::new(|d| {
+                d["referrals"][0]["status"] = "won".into();
+                d["referrals"][0]["history"][0]["status"] = "won".into();
+            }),
+        ),
+        (
+            "history",
+            Box::new(|d| d["referrals"][0]["history"] = serde_json::json!([])),
+        ),
+    ];
+    for (field, change) in cases {
+        let mut d = doc.clone();
+        change(&mut d);
+        let file = fresh.dir.path().join("bad.json");
+        std::fs::write(&file, d.to_string()).unwrap();
+        let e = fresh.fails(&["import", file.to_str().unwrap()], 2);
+        assert!(
+            e.contains(field) && e.lines().count() == 1 && !e.contains("CHECK"),
+            "{field}: {e}"
+        );
+    }
+    assert!(!fresh.db().exists() || row_counts(&fresh.db()).iter().all(|(_, n)| *n == 0));
+    // The unchanged export still imports.
+    let file = fresh.dir.path().join("good.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    fresh.ok(&["import", file.to_str().unwrap()]);
+}
+
+/// Small holes: a thanks or an update dated before its referral, a CSV cell a
+/// spreadsheet would run, and JSON that would carry DEL or C1 bytes to a terminal.
+#[test]
+fn dates_before_a_referral_csv_formulas_and_json_controls() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    let r = env.json(&["refer", "Dana Hart", "--by", "Sam", "--on", "2026-11-01"]);
+    let id = r["id"].to_string();
+    let e = env.fails(&["thank", &id, "--on", "2026-10-01"], 2);
+    assert!(e.contains("2026-11-01"), "{e}");
+    env.fails(&["inform", &id, "--on", "2026-10-31"], 2);
+    env.ok(&["thank", &id, "--on", "2026-11-01"]);
+    env.ok(&["add", "=cmd|' /C calc'!A0", "--phone", "+1 555 0100"]);
+    let csv = env.ok(&["export", "--format", "csv"]);
+    assert!(csv.contains("'=cmd|"), "{csv}");
+    assert!(
+        csv.contains(",+1 555 0100,") || csv.contains("\"+1 555 0100\""),
+        "{csv}"
+    );
+    env.ok(&["add", "Del\u{7f} C1\u{9b} Zero\u{200b}"]);
+    let out = ties(&env).args(["list", "--json"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{7f}') && !text.contains('\u{9b}') && !text.contains('\u{200b}'));
+    assert!(
+        text.contains("\\u007f") && text.contains("\\u009b"),
+        "{text}"
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        parsed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "Del\u{7f} C1\u{9b} Zero\u{200b}")
+    );
+}

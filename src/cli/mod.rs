@@ -49,9 +49,16 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            // Help and version go to stdout with 0; usage errors to stderr with 2. The
+            // text quotes the arguments: sanitized, so an escape sequence in one is shown,
+            // not sent to the terminal.
+            let text = crate::text::sanitize_multiline(&e.render().to_string());
+            if e.use_stderr() {
+                let _ = write!(std::io::stderr(), "{text}");
+                return ExitCode::from(2);
+            }
+            let _ = write!(std::io::stdout(), "{text}");
+            return ExitCode::SUCCESS;
         }
     };
     match run(cli) {

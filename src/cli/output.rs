@@ -14,7 +14,8 @@ use crate::text::{sanitize, sanitize_multiline};
 
 /// Prints one pretty JSON document on stdout.
 pub fn print_json<T: Serialize + ?Sized>(v: &T) -> Result<()> {
-    outln!("{}", serde_json::to_string_pretty(v)?);
+    let text = crate::text::escape_json_controls(serde_json::to_string_pretty(v)?);
+    outln!("{text}");
     Ok(())
 }
 

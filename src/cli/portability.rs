@@ -178,6 +178,9 @@ pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: b
                 ))
             })?;
             let doc = Document::parse(text).map_err(|e| UsageError::new(e.to_string()))?;
+            doc.validate(ctx.today).map_err(|e| {
+                UsageError::new(format!("{}: {e}; nothing was imported", file.display()))
+            })?;
             ctx.store.import_document(&doc, dry_run)?
         }
         contacts_format => {

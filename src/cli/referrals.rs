@@ -186,10 +186,25 @@ fn referrer_of(r: &Referral, verb: &str) -> Result<i64> {
     }
 }
 
+/// The date of a thanks or an update for a referral: in the past, and not before the
+/// referral was made (it would clear the review item for something that did not happen).
+fn date_for(ctx: &Ctx, r: &Referral, on: Option<&str>, what: &str) -> Result<chrono::NaiveDate> {
+    let day = ctx.past_date(on)?;
+    if day < r.referred_on {
+        return Err(UsageError::new(format!(
+            "referral #{} was made on {}; {what} on {day} would come before it, so give a date on or after that",
+            r.id, r.referred_on
+        ))
+        .into());
+    }
+    Ok(day)
+}
+
 pub fn thank(ctx: &mut Ctx, a: ThankArgs) -> Result<()> {
     let r = load(ctx, a.id)?;
     let by = referrer_of(&r, "thank")?;
-    let mut i = NewInteraction::new(by, ctx.past_date(a.on.as_deref())?, InteractionKind::Thanks);
+    let on = date_for(ctx, &r, a.on.as_deref(), "a thanks")?;
+    let mut i = NewInteraction::new(by, on, InteractionKind::Thanks);
     i.referral_id = Some(r.id);
     i.reward = a.reward;
     i.amount = a
@@ -216,7 +231,8 @@ pub fn thank(ctx: &mut Ctx, a: ThankArgs) -> Result<()> {
 pub fn inform(ctx: &mut Ctx, a: InformArgs) -> Result<()> {
     let r = load(ctx, a.id)?;
     let by = referrer_of(&r, "inform")?;
-    let mut i = NewInteraction::new(by, ctx.past_date(a.on.as_deref())?, InteractionKind::Update);
+    let on = date_for(ctx, &r, a.on.as_deref(), "an update")?;
+    let mut i = NewInteraction::new(by, on, InteractionKind::Update);
     i.referral_id = Some(r.id);
     i.note = a.note.as_deref().and_then(contact::optional_text);
     let i = i.validated(ctx.today).map_err(UsageError::from)?;

@@ -105,3 +105,140 @@ impl Default for Document {
         Document::new()
     }
 }
+
+/// The earliest date a document may hold: anything before is a typo ("26-1-1").
+const EARLIEST: (i32, u32, u32) = (1900, 1, 1);
+
+impl Document {
+    /// Checks every field with the rules the CLI applies when the same thing is typed:
+    /// names, emails and phones, closeness and cadence, amounts and values, dates (none
+    /// in the future, none before 1900), what fits each interaction kind, and each
+    /// referral's history (dated in order, from its referral day, ending in its status; a
+    /// won referral has its value). The error names the record and the field.
+    pub fn validate(&self, today: NaiveDate) -> Result<(), String> {
+        use super::contact::{FieldKind, validate_closeness, validate_email, validate_phone};
+        use super::interaction::{NewInteraction, validate_amount};
+        let earliest =
+            NaiveDate::from_ymd_opt(EARLIEST.0, EARLIEST.1, EARLIEST.2).unwrap_or(NaiveDate::MIN);
+        let date = |at: &str, d: NaiveDate| -> Result<(), String> {
+            if d > today {
+                return Err(format!("{at}: {d} is in the future"));
+            }
+            if d < earliest {
+                return Err(format!(
+                    "{at}: {d} is before 1900; write dates as YYYY-MM-DD"
+                ));
+            }
+            Ok(())
+        };
+        for (n, c) in self.contacts.iter().enumerate() {
+            let at = |field: &str| format!("contacts[{n}] (id {}).{field}", c.id);
+            if let Some(k) = c.closeness {
+                validate_closeness(k).map_err(|e| format!("{}: {e}", at("closeness")))?;
+            }
+            if c.cadence_days == Some(0) {
+                return Err(format!(
+                    "{}: a cadence must be 1 day or more",
+                    at("cadence_days")
+                ));
+            }
+            if c.tags.iter().any(|t| t.trim().is_empty()) {
+                return Err(format!("{}: a tag cannot be blank", at("tags")));
+            }
+            for f in &c.fields {
+                let checked = match f.kind {
+                    FieldKind::Email => validate_email(&f.value).map(drop),
+                    FieldKind::Phone => validate_phone(&f.value).map(drop),
+                    _ if f.value.trim().is_empty() => {
+                        return Err(format!("{}: a {} cannot be blank", at("fields"), f.kind));
+                    }
+                    _ => Ok(()),
+                };
+                checked.map_err(|e| format!("{}: {e}", at("fields")))?;
+            }
+            date(&at("created_on"), c.created_on)?;
+            if let Some(a) = c.archived_on {
+                date(&at("archived_on"), a)?;
+            }
+        }
+        for (n, r) in self.referrals.iter().enumerate() {
+            let at = |field: &str| format!("referrals[{n}] (id {}).{field}", r.id);
+            date(&at("referred_on"), r.referred_on)?;
+            if let Some(v) = r.value {
+                validate_amount(v).map_err(|e| format!("{}: {e}", at("value")))?;
+            }
+            if r.status == super::referral::Status::Won && r.value.is_none() {
+                return Err(format!(
+                    "{}: a won referral needs its value (0 if it had none)",
+                    at("value")
+                ));
+            }
+            let Some(last) = r.history.last() else {
+                return Err(format!(
+                    "{}: a referral's history starts with its `new` event",
+                    at("history")
+                ));
+            };
+            if last.status != r.status {
+                return Err(format!(
+                    "{}: the history ends in {}, but the status is {}",
+                    at("history"),
+                    last.status,
+                    r.status
+                ));
+            }
+            let mut previous = r.referred_on;
+            for e in &r.history {
+                date(&at("history"), e.date)?;
+                if e.date < previous {
+                    return Err(format!(
+                        "{}: {} on {} comes before the event or referral day it follows ({previous}); list events oldest first",
+                        at("history"),
+                        e.status,
+                        e.date
+                    ));
+                }
+                previous = e.date;
+            }
+        }
+        for (n, i) in self.interactions.iter().enumerate() {
+            let at = format!("interactions[{n}] (id {})", i.id);
+            date(&format!("{at}.occurred_on"), i.occurred_on)?;
+            // Each optional part checked alone, so the error names its field.
+            let parts = [
+                ("direction", i.direction.is_some()),
+                ("channel", i.channel.is_some()),
+                ("reward", i.reward.is_some()),
+                ("amount", i.amount.is_some()),
+            ];
+            for (field, present) in parts {
+                if !present {
+                    continue;
+                }
+                let mut new = NewInteraction::new(i.contact_id, i.occurred_on, i.kind);
+                match field {
+                    "direction" => new.direction = i.direction,
+                    "channel" => new.channel = i.channel,
+                    "reward" => new.reward = i.reward,
+                    _ => new.amount = i.amount,
+                }
+                new.validated(today).map_err(|e| {
+                    format!("{at}.{field}: {e}")
+                        .replace("--dir ", "a direction ")
+                        .replace("--channel ", "a channel ")
+                        .replace("--with ", "a reward ")
+                })?;
+            }
+        }
+        let latest_snooze = today + chrono::Days::new(366);
+        for (n, s) in self.snoozes.iter().enumerate() {
+            if s.key.trim().is_empty() || s.until > latest_snooze {
+                return Err(format!(
+                    "snoozes[{n}]: a snooze needs a key and ends within a year ({} is too late)",
+                    s.until
+                ));
+            }
+        }
+        Ok(())
+    }
+}

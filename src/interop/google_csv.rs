@@ -154,7 +154,10 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, InteropError> {
     for (i, row) in rows.enumerate() {
         let record = i + 1;
         let draft = match row {
-            Ok(row) => row_to_draft(&cols, &row),
+            Ok(row) => {
+                let row: csv::StringRecord = row.iter().map(super::restore_formula).collect();
+                row_to_draft(&cols, &row)
+            }
             Err(e) => {
                 out.skipped.push(Skipped {
                     record,
@@ -411,6 +414,7 @@ pub fn format(cs: &[ExportContact]) -> Result<String, InteropError> {
             Some(h) => row.extend([HOW_MET_LABEL.to_string(), h.to_string()]),
             None => row.extend([String::new(), String::new()]),
         }
+        let row: Vec<String> = row.into_iter().map(super::neutralize_formula).collect();
         w.write_record(&row).map_err(fail)?;
     }
     let bytes = w

@@ -335,3 +335,43 @@ mod tests {
         }
     }
 }
+
+/// A CSV cell that a spreadsheet would run as a formula (one starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading apostrophe, which spreadsheets
+/// show as text. A phone number (`+1 555 0100`) or a plain number is left alone.
+pub fn neutralize_formula(cell: String) -> String {
+    let risky = match cell.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !cell[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || " ()-./".contains(c)),
+        _ => false,
+    };
+    if risky { format!("'{cell}") } else { cell }
+}
+
+/// Undoes [`neutralize_formula`] on import, so an exported file comes back as it was.
+pub fn restore_formula(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if neutralize_formula(rest.to_string()).len() > rest.len() => rest,
+        _ => cell,
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn formulas_are_neutralized_and_come_back() {
+    for (cell, out) in [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("+cmd|x", "'+cmd|x"),
+        ("-2+3", "'-2+3"),
+        ("+1 555 0100", "+1 555 0100"),
+        ("-42", "-42"),
+        ("Dana Hart", "Dana Hart"),
+        ("'quoted", "'quoted"),
+    ] {
+        assert_eq!(neutralize_formula(cell.to_string()), out, "{cell}");
+        assert_eq!(restore_formula(out), cell, "{out}");
+    }
+}

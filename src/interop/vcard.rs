@@ -24,6 +24,45 @@ use crate::domain::contact::FieldKind;
 use super::record::{Draft, clean_label, is_referred_by_label, join_parts};
 use super::{ExportContact, Parsed, Skipped};
 
+/// A quoted-printable value whose last line ends in a soft line break (`=`) would swallow
+/// the `END:VCARD` after it as a continuation, and with it the next card. Such a break
+/// before `END:VCARD` (or `BEGIN:VCARD`) is dropped: the value ends there.
+fn end_is_never_a_continuation(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_boundary = |l: &str| {
+        let l = l.trim();
+        l.eq_ignore_ascii_case("END:VCARD") || l.eq_ignore_ascii_case("BEGIN:VCARD")
+    };
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut in_qp = false;
+    let mut fixes = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let body = line.trim_end_matches(['\r', '\n']);
+        if !in_qp {
+            let head = body.split(':').next().unwrap_or("");
+            in_qp = head.to_ascii_uppercase().contains("QUOTED-PRINTABLE");
+        }
+        let soft = in_qp && body.ends_with('=');
+        if soft && lines.get(i + 1).is_some_and(|next| is_boundary(next)) {
+            fixes.push(i);
+        }
+        in_qp = soft;
+    }
+    if fixes.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in lines.iter().enumerate() {
+        if fixes.contains(&i) {
+            let body = line.trim_end_matches(['\r', '\n']);
+            out.push_str(&body[..body.len() - 1]);
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The ties-specific property that carries "how we met" through a vCard round trip.
 const HOW_MET: &str = "X-TIES-HOW-MET";
 const AB_LABEL: &str = "X-ABLABEL";
@@ -34,7 +73,8 @@ const AB_RELATED: &str = "X-ABRELATEDNAMES";
 /// Input without any card yields one `Skipped` that says so. Never panics.
 pub fn parse(text: &str) -> Parsed {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut parser = Parser::new(text);
+    let text = end_is_never_a_continuation(text);
+    let mut parser = Parser::new(&text);
     let mut out = Parsed::default();
     let mut record = 0;
     let skip = |out: &mut Parsed, record: usize, reason: &str| {

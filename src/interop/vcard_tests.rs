@@ -498,3 +498,34 @@ proptest! {
         prop_assert_eq!(&b.tags, &tags);
     }
 }
+
+#[test]
+fn a_soft_line_break_before_end_never_swallows_the_next_card() {
+    for eol in ["\r\n", "\n"] {
+        let text = [
+            "BEGIN:VCARD",
+            "VERSION:2.1",
+            "FN;ENCODING=QUOTED-PRINTABLE:Good end=",
+            "END:VCARD",
+            "BEGIN:VCARD",
+            "VERSION:2.1",
+            "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Ren=C3=A9e=",
+            " Two=",
+            "END:VCARD",
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            "FN:Next Person",
+            "PHOTO;ENCODING=b:AAAA==",
+            "END:VCARD",
+            "",
+        ]
+        .join(eol);
+        let p = parse(&text);
+        let names: Vec<&str> = p.contacts.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names.len(), 3, "{names:?} {:?}", p.skipped);
+        assert_eq!(names[0], "Good end");
+        assert!(names[1].starts_with("Ren\u{e9}e"), "{names:?}");
+        assert_eq!(names[2], "Next Person");
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+    }
+}

@@ -342,7 +342,13 @@ fn chain_text_and_json() {
     );
     let trees = env.json(&["chain", "Dev"]);
     assert_eq!(trees[0]["first_touch_value"], 5800.0);
-    assert_eq!(trees[0]["root"]["name"], "Ana");
+    // Flat: nodes in pre-order linked by parent_id, the root first.
+    let nodes = trees[0]["nodes"].as_array().unwrap();
+    assert_eq!(nodes[0]["name"], "Ana");
+    assert_eq!(nodes[0]["parent_id"], serde_json::Value::Null);
+    assert_eq!(trees[0]["root_id"], nodes[0]["contact_id"]);
+    let dev = nodes.iter().find(|n| n["name"] == "Dev").unwrap();
+    assert_eq!(dev["depth"], 3);
     // A cycle (Ben later refers Ana) terminates.
     refer("Ana", "Ben", 10);
     let trees = env.json(&["chain", "Ana"]);

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::domain::agenda::AgendaItem;
 use crate::domain::ask::{AskStatus, Suggestion};
 use crate::domain::book::{Assessed, Book, Change};
-use crate::domain::chain::{ChainNode, ChainTree, all_chains, render};
+use crate::domain::chain::{ChainTree, all_chains, render};
 use crate::domain::interaction::{Channel, InteractionKind};
 use crate::domain::referral::{Referral, Status};
 use crate::domain::strength::Band;
@@ -337,22 +337,12 @@ fn ask_card(book: &Book, config: &Config, today: NaiveDate, i: usize, s: &Sugges
 fn chain_lines(trees: &[ChainTree], currency: &str) -> Vec<ChainLine> {
     let mut out = Vec::new();
     for tree in trees {
-        // `render` walks the tree in pre-order, children in order: so does this.
-        let mut nodes: Vec<&ChainNode> = Vec::new();
-        let mut stack = vec![&tree.root];
-        while let Some(n) = stack.pop() {
-            nodes.push(n);
-            stack.extend(n.children.iter().rev());
-        }
-        for (i, (text, node)) in render(tree, None, currency)
-            .into_iter()
-            .zip(nodes)
-            .enumerate()
-        {
+        for (i, line) in render(tree, None, currency).into_iter().enumerate() {
             out.push(ChainLine {
-                text,
-                referral_id: node.referral_id,
-                contact_id: node.contact_id,
+                text: line.text,
+                referral_id: line.node.and_then(|n| n.referral_id),
+                // A "… N more" line stands for the people below its referrer.
+                contact_id: line.node.map_or(tree.root.contact_id, |n| n.contact_id),
                 root: i == 0,
             });
         }

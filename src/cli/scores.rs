@@ -259,7 +259,8 @@ pub fn chain(ctx: &mut Ctx, contact: &str) -> Result<()> {
     let referrals = ctx.store.referrals()?;
     let trees = chains_for(id, &referrals, &names);
     if ctx.json {
-        return print_json(&trees);
+        let flat: Vec<_> = trees.iter().map(|t| t.flat()).collect();
+        return print_json(&flat);
     }
     if trees.is_empty() {
         outln!(
@@ -272,8 +273,28 @@ pub fn chain(ctx: &mut Ctx, contact: &str) -> Result<()> {
         if n > 0 {
             outln!();
         }
-        for line in render(t, Some(id), &ctx.config.display.currency) {
-            outln!("{}", sanitize(&line));
+        let lines = render(t, Some(id), &ctx.config.display.currency);
+        let drawn = lines
+            .iter()
+            .any(|l| l.node.is_some_and(|n| n.contact_id == id));
+        for line in &lines {
+            outln!("{}", sanitize(&line.text));
+        }
+        if !drawn {
+            // Too deep (or too far along a long list) to be drawn: say where it is.
+            let flat = t.flat();
+            if let Some(node) = flat.nodes.iter().find(|x| x.contact_id == id && !x.repeat) {
+                let by = node
+                    .parent_id
+                    .and_then(|p| names.get(&p))
+                    .map_or(String::new(), |p| format!(", referred by {}", sanitize(p)));
+                outln!(
+                    "{} is {} levels below {}{by}.",
+                    sanitize(&node.name),
+                    node.depth,
+                    sanitize(&t.root.name)
+                );
+            }
         }
     }
     Ok(())

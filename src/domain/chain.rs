@@ -17,7 +17,7 @@ use super::history::NameLookup;
 use super::referral::{Referral, Status};
 
 /// One contact in a chain.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChainNode {
     pub contact_id: i64,
     pub name: String,
@@ -37,8 +37,19 @@ pub struct ChainNode {
     pub children: Vec<ChainNode>,
 }
 
+/// Dropped without recursion: a chain can be tens of thousands of levels deep, and a
+/// recursive drop of that many nested nodes would overflow the stack.
+impl Drop for ChainNode {
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.children);
+        while let Some(mut n) = stack.pop() {
+            stack.append(&mut n.children);
+        }
+    }
+}
+
 /// A chain from one root.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChainTree {
     /// First-touch credit: all won value downstream of the root.
     pub first_touch_value: f64,
@@ -284,11 +295,45 @@ fn label(n: &ChainNode, currency: &str) -> String {
     }
 }
 
+/// Levels of a chain drawn below its root; deeper ones are counted, not drawn.
+pub const MAX_DEPTH: usize = 12;
+/// People drawn under one referrer; the rest are counted.
+pub const MAX_CHILDREN: usize = 50;
+
+/// One line of a drawn chain, and the node it shows (`None` for a "… N more" line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainText<'t> {
+    pub text: String,
+    pub node: Option<&'t ChainNode>,
+}
+
+/// How many nodes are below each node (by address), computed without recursion.
+fn descendants(root: &ChainNode) -> HashMap<*const ChainNode, usize> {
+    let mut order: Vec<&ChainNode> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        order.push(n);
+        stack.extend(n.children.iter());
+    }
+    let mut count: HashMap<*const ChainNode, usize> = HashMap::with_capacity(order.len());
+    for n in order.into_iter().rev() {
+        let below = n
+            .children
+            .iter()
+            .map(|c| 1 + count.get(&(c as *const ChainNode)).copied().unwrap_or(0))
+            .sum();
+        count.insert(n as *const ChainNode, below);
+    }
+    count
+}
+
 /// The tree as text lines with `├─ └─ │` guides. The root line carries the first-touch
 /// total; a referrer with won referrals below it its last-touch total; a repeated contact
 /// is marked `↺` and not expanded; `focus` (the contact asked about) is marked `◀`
-/// where it is expanded.
-pub fn render(tree: &ChainTree, focus: Option<i64>, currency: &str) -> Vec<String> {
+/// where it is expanded. At most [`MAX_DEPTH`] levels and [`MAX_CHILDREN`] people per
+/// referrer are drawn, the rest counted on one line, so the text stays small (time and
+/// memory linear in the chain) however deep or wide the chain is.
+pub fn render<'t>(tree: &'t ChainTree, focus: Option<i64>, currency: &str) -> Vec<ChainText<'t>> {
     let mut lines = Vec::new();
     let mark = |n: &ChainNode| {
         let mut s = String::new();
@@ -306,37 +351,146 @@ pub fn render(tree: &ChainTree, focus: Option<i64>, currency: &str) -> Vec<Strin
         s
     };
     let root = &tree.root;
-    lines.push(format!(
-        "{} · first-touch {} · last-touch {}{}",
-        label(root, currency),
-        format_money(tree.first_touch_value, currency),
-        format_money(root.last_touch_value, currency),
-        if Some(root.contact_id) == focus {
-            " ◀"
-        } else {
-            ""
-        }
-    ));
-    // (node, prefix for its children, is last sibling)
-    let mut stack: Vec<(&ChainNode, String, bool)> = Vec::new();
-    fn push_children<'t>(
-        stack: &mut Vec<(&'t ChainNode, String, bool)>,
-        n: &'t ChainNode,
-        prefix: &str,
-    ) {
-        let last = n.children.len().saturating_sub(1);
-        for (i, c) in n.children.iter().enumerate().rev() {
-            stack.push((c, prefix.to_string(), i == last));
-        }
+    lines.push(ChainText {
+        text: format!(
+            "{} · first-touch {} · last-touch {}{}",
+            label(root, currency),
+            format_money(tree.first_touch_value, currency),
+            format_money(root.last_touch_value, currency),
+            if Some(root.contact_id) == focus {
+                " ◀"
+            } else {
+                ""
+            }
+        ),
+        node: Some(root),
+    });
+    let below = descendants(root);
+    let more = |n: usize, what: &str| {
+        format!(
+            "… {n} more {}{what}",
+            if n == 1 { "person" } else { "people" }
+        )
+    };
+    enum Item<'t> {
+        Node(&'t ChainNode),
+        /// "… N more" in place of the rest of a referrer's people.
+        More(usize),
     }
-    push_children(&mut stack, root, "");
-    while let Some((n, prefix, last)) = stack.pop() {
+    // (item, prefix for its line, is last sibling, depth)
+    let mut stack: Vec<(Item<'t>, String, bool, usize)> = Vec::new();
+    let push_children = |stack: &mut Vec<(Item<'t>, String, bool, usize)>,
+                         n: &'t ChainNode,
+                         prefix: &str,
+                         depth: usize| {
+        let shown = n.children.len().min(MAX_CHILDREN);
+        let hidden: usize = n.children[shown..]
+            .iter()
+            .map(|c| 1 + below.get(&(c as *const ChainNode)).copied().unwrap_or(0))
+            .sum();
+        if hidden > 0 {
+            stack.push((Item::More(hidden), prefix.to_string(), true, depth));
+        }
+        for (i, c) in n.children[..shown].iter().enumerate().rev() {
+            let last = hidden == 0 && i + 1 == shown;
+            stack.push((Item::Node(c), prefix.to_string(), last, depth));
+        }
+    };
+    push_children(&mut stack, root, "", 1);
+    while let Some((item, prefix, last, depth)) = stack.pop() {
         let branch = if last { "└─ " } else { "├─ " };
-        lines.push(format!("{prefix}{branch}{}{}", label(n, currency), mark(n)));
+        let n = match item {
+            Item::More(k) => {
+                lines.push(ChainText {
+                    text: format!("{prefix}{branch}{}", more(k, "")),
+                    node: None,
+                });
+                continue;
+            }
+            Item::Node(n) => n,
+        };
+        lines.push(ChainText {
+            text: format!("{prefix}{branch}{}{}", label(n, currency), mark(n)),
+            node: Some(n),
+        });
         let child_prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
-        push_children(&mut stack, n, &child_prefix);
+        if depth >= MAX_DEPTH {
+            let k = below.get(&(n as *const ChainNode)).copied().unwrap_or(0);
+            if k > 0 {
+                lines.push(ChainText {
+                    text: format!(
+                        "{child_prefix}└─ {}",
+                        more(
+                            k,
+                            &format!(" further down (only {MAX_DEPTH} levels are drawn)")
+                        )
+                    ),
+                    node: None,
+                });
+            }
+            continue;
+        }
+        push_children(&mut stack, n, &child_prefix, depth + 1);
     }
     lines
+}
+
+/// One node of a chain in the flat JSON of `ties chain --json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlatNode {
+    pub contact_id: i64,
+    pub name: String,
+    /// The contact above this one in the tree (`null` for the root).
+    pub parent_id: Option<i64>,
+    /// 0 for the root.
+    pub depth: usize,
+    pub referral_id: Option<i64>,
+    pub status: Option<Status>,
+    pub value: Option<f64>,
+    pub referred_on: Option<NaiveDate>,
+    pub last_touch_value: f64,
+    pub downstream_value: f64,
+    pub repeat: bool,
+}
+
+/// A chain in the flat JSON of `ties chain --json`: its nodes in pre-order (each after
+/// its parent, siblings oldest first), linked by `parent_id`; no nesting, so any depth
+/// prints in linear time and memory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlatChain {
+    pub root_id: i64,
+    pub first_touch_value: f64,
+    pub nodes: Vec<FlatNode>,
+}
+
+impl ChainTree {
+    pub fn flat(&self) -> FlatChain {
+        let mut nodes = Vec::new();
+        let mut stack: Vec<(&ChainNode, Option<i64>, usize)> = vec![(&self.root, None, 0)];
+        while let Some((n, parent_id, depth)) = stack.pop() {
+            nodes.push(FlatNode {
+                contact_id: n.contact_id,
+                name: n.name.clone(),
+                parent_id,
+                depth,
+                referral_id: n.referral_id,
+                status: n.status,
+                value: n.value,
+                referred_on: n.referred_on,
+                last_touch_value: n.last_touch_value,
+                downstream_value: n.downstream_value,
+                repeat: n.repeat,
+            });
+            for c in n.children.iter().rev() {
+                stack.push((c, Some(n.contact_id), depth + 1));
+            }
+        }
+        FlatChain {
+            root_id: self.root.contact_id,
+            first_touch_value: self.first_touch_value,
+            nodes,
+        }
+    }
 }
 
 /// The path from the root down to `contact_id` on one line, e.g.
@@ -364,6 +518,47 @@ pub fn path_line(tree: &ChainTree, contact_id: i64, currency: &str) -> Option<St
 mod tests {
     use super::*;
     use crate::domain::testkit::*;
+
+    fn texts(lines: Vec<ChainText<'_>>) -> Vec<String> {
+        lines.into_iter().map(|l| l.text).collect()
+    }
+
+    /// A chain 50,000 referrals deep and a referrer with 10,000 people: drawn in a
+    /// bounded number of short lines, flattened for JSON, dropped without overflowing
+    /// the stack.
+    #[test]
+    fn deep_and_wide_chains_stay_small() {
+        let n = 50_000;
+        let mut refs: Vec<Referral> = (1..n).map(|i| received(i, i, i + 1, 10)).collect();
+        refs.extend((0..10_000).map(|k| received(n + k, 1, n + 1 + k, 10)));
+        let names: HashMap<i64, String> = HashMap::new();
+        let trees = chains_for(n / 2, &refs, &names);
+        assert_eq!(trees.len(), 1);
+        let lines = render(&trees[0], Some(n / 2), "$");
+        assert!(
+            lines.len() <= MAX_DEPTH * MAX_CHILDREN + 10,
+            "{}",
+            lines.len()
+        );
+        assert!(lines.iter().all(|l| l.text.chars().count() < 200));
+        let more: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.node.is_none())
+            .map(|l| l.text.as_str())
+            .collect();
+        assert!(more.iter().any(|t| t.contains("further down")), "{more:?}");
+        assert!(
+            more.iter().any(|t| t.contains("9951 more people")),
+            "{more:?}"
+        );
+        let flat = trees[0].flat();
+        assert_eq!(flat.nodes.len(), n as usize + 10_000);
+        assert_eq!(
+            flat.nodes.iter().map(|x| x.depth).max(),
+            Some(n as usize - 1)
+        );
+        drop(trees);
+    }
 
     fn names() -> HashMap<i64, String> {
         [
@@ -411,7 +606,7 @@ mod tests {
             ("Ben", 1000.0, 1000.0)
         );
         assert_eq!(
-            render(t, Some(4), "$"),
+            texts(render(t, Some(4), "$")),
             vec![
                 "Ana · first-touch $6,000 · last-touch $5,000",
                 "└─ Ben (won, $5,000) · last-touch $1,000",
@@ -428,8 +623,10 @@ mod tests {
             chains_for(6, &refs, &names()).is_empty(),
             "a given referral is not a chain"
         );
-        let json = serde_json::to_value(t).unwrap();
-        assert_eq!(json["root"]["children"][0]["status"], "won");
+        let json = serde_json::to_value(t.flat()).unwrap();
+        assert_eq!(json["root_id"], 1);
+        assert_eq!(json["nodes"][1]["status"], "won");
+        assert_eq!(json["nodes"][1]["parent_id"], 1);
         assert_eq!(json["first_touch_value"], 6000.0);
     }
 
@@ -450,7 +647,7 @@ mod tests {
         assert_eq!(t.first_touch_value, 6300.0);
         let lines = render(t, None, "$");
         assert_eq!(
-            lines,
+            texts(lines),
             vec![
                 "Ben · first-touch $6,300 · last-touch $1,000",
                 "├─ Cleo (won, $800)",
@@ -463,7 +660,7 @@ mod tests {
         let pair = chains_for(9, &refs, &names());
         assert_eq!(pair.len(), 1);
         assert_eq!(
-            render(&pair[0], Some(9), "$"),
+            texts(render(&pair[0], Some(9), "$")),
             vec![
                 "Zed · first-touch $0 · last-touch $0 ◀",
                 "└─ Fay (new)",

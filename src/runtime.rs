@@ -28,6 +28,24 @@ pub struct Session {
     pub today: NaiveDate,
     /// `PRAGMA data_version` at the last load.
     version: i64,
+    /// The database file the store has open (device and inode): a `ties restore` in
+    /// another shell replaces the file, and a write to the old one would be lost.
+    file: Option<(u64, u64)>,
+}
+
+/// The identity of the file at `path` (device, inode), where the platform has one.
+fn file_id(path: Option<&std::path::Path>) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path?).ok()?;
+        Some((m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 impl Session {
@@ -40,12 +58,14 @@ impl Session {
     ) -> Result<Session> {
         let data = load(&store, &config, today)?;
         let version = store.data_version()?;
+        let file = file_id(store.path());
         let app = App::new(data, config, keymap, color);
         Ok(Session {
             app,
             store,
             today,
             version,
+            file,
         })
     }
 
@@ -75,6 +95,17 @@ impl Session {
     fn perform(&mut self, effect: Effect) -> Vec<Action> {
         match effect {
             Effect::Quit => Vec::new(),
+            Effect::Write { .. } if self.replaced() => match self.reopen() {
+                Ok(loaded) => vec![
+                    loaded,
+                    Action::Failed(
+                        "not saved: the book was replaced meanwhile (a restore?); it is reloaded, so do that again if you still want it".into(),
+                    ),
+                ],
+                Err(e) => vec![Action::Failed(format!(
+                    "not saved: the book was replaced meanwhile and could not be opened again: {e}"
+                ))],
+            },
             Effect::Write { write, done } => match self.write(write) {
                 Ok(changes) => vec![Action::Changed(changes), Action::Saved(done)],
                 Err(e) => vec![Action::Failed(format!("not saved: {e}"))],
@@ -150,8 +181,41 @@ impl Session {
         Ok(Action::Loaded(data))
     }
 
-    /// Once per tick: reloads when another process wrote to the database.
+    /// Whether the file at the store's path is no longer the one it has open.
+    fn replaced(&self) -> bool {
+        self.file.is_some() && file_id(self.store.path()) != self.file
+    }
+
+    /// Opens the file now at the store's path and loads it.
+    fn reopen(&mut self) -> Result<Action> {
+        let path = self
+            .store
+            .path()
+            .map(std::path::Path::to_path_buf)
+            .ok_or_else(|| anyhow::anyhow!("the book has no file"))?;
+        self.store = Store::open(&path)?;
+        self.file = file_id(Some(&path));
+        self.reload()
+    }
+
+    /// Once per tick: reloads when another process wrote to the database, and opens the
+    /// new file when another ties replaced it (a restore).
     pub fn tick(&mut self) {
+        if self.replaced() {
+            match self.reopen() {
+                Ok(loaded) => {
+                    self.dispatch(loaded);
+                    self.dispatch(Action::Failed(
+                        "The book was replaced by another ties (a restore?); showing the new one."
+                            .into(),
+                    ));
+                }
+                Err(e) => self.dispatch(Action::Failed(format!(
+                    "the book was replaced and could not be opened again: {e}"
+                ))),
+            }
+            return;
+        }
         match self.store.data_version() {
             Ok(v) if v != self.version => match self.reload() {
                 Ok(loaded) => self.dispatch(loaded),

@@ -453,3 +453,47 @@ fn dates_before_a_referral_csv_formulas_and_json_controls() {
             .any(|c| c["name"] == "Del\u{7f} C1\u{9b} Zero\u{200b}")
     );
 }
+
+/// A referral recorded by mistake can be deleted (its thanks stay, unlinked), and a
+/// merge of a referrer with the person they referred says how to drop that referral.
+#[test]
+fn referral_delete_and_merge_across_a_referral() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    let r = env.json(&["refer", "Dana Hart", "--by", "Sam"]);
+    let id = r["id"].to_string();
+    env.ok(&["thank", &id]);
+    let e = env.fails(&["merge", "Sam Lee", "Dana Hart"], 2);
+    assert!(
+        e.contains("--drop-referrals") && e.contains(&format!("#{id}")),
+        "{e}"
+    );
+    let deleted = env.json(&["referral", "delete", &id]);
+    assert_eq!(deleted["id"].to_string(), id);
+    assert!(
+        env.json(&["referral", "list"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let timeline = env.json(&["show", "Sam Lee"])["timeline"].clone();
+    assert!(
+        timeline
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["kind"] == "thanks" && t["referral_id"].is_null()),
+        "{timeline}"
+    );
+    env.fails(&["referral", "delete", &id], 2);
+    let r = env.json(&["refer", "Dana Hart", "--by", "Sam"]);
+    env.ok(&["merge", "Sam Lee", "Dana Hart", "--drop-referrals"]);
+    assert!(
+        env.json(&["referral", "list"])
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{r}"
+    );
+    assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 1);
+}

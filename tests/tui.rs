@@ -731,3 +731,51 @@ fn writes_in_place_give_what_a_fresh_load_gives() {
     check(&mut s, "archive", &["2", "A", "y"]);
     check(&mut s, "ask", &["4", "enter"]);
 }
+
+/// A `ties restore` in another shell replaces the file the interface has open: its next
+/// write is refused (never written to the old file and lost), the new book is shown, and
+/// the write succeeds when made again. A tick notices too.
+#[test]
+fn a_restore_elsewhere_is_noticed_before_the_next_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ties.db");
+    let ties = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("ties")
+            .unwrap()
+            .env_clear()
+            .env("HOME", dir.path())
+            .env("TIES_DB", &db)
+            .env("TIES_TODAY", "2026-11-24")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ties(&["add", "Sam Lee"]);
+    let backup = dir.path().join("bk.db");
+    ties(&["backup", backup.to_str().unwrap()]);
+    ties(&["add", "Ana Park"]);
+    let mut s = session_on(Store::open(&db).unwrap());
+    assert_eq!(s.app.data.rows.len(), 2);
+    ties(&["restore", backup.to_str().unwrap()]);
+    keys(&mut s, &["2", "a", "'Bo Chen", "enter"]);
+    let m = s.app.message.clone().unwrap();
+    assert!(m.error && m.text.contains("replaced"), "{m:?}");
+    assert_eq!(s.app.data.rows.len(), 1, "the restored book is shown");
+    assert!(!ties(&["list"]).contains("Bo Chen"));
+    keys(&mut s, &["esc", "2", "a", "'Bo Chen", "enter"]);
+    assert!(
+        ties(&["list"]).contains("Bo Chen"),
+        "the second try is saved"
+    );
+    // A tick notices a replacement without a write.
+    ties(&["restore", backup.to_str().unwrap()]);
+    s.tick();
+    assert_eq!(s.app.data.rows.len(), 1);
+    assert!(s.app.message.as_ref().unwrap().text.contains("replaced"));
+}

@@ -53,7 +53,13 @@ pub enum Command {
     /// Bring an archived contact back
     Unarchive { contact: String },
     /// Merge OTHER into KEEP: every interaction, referral, field and tag moves to KEEP
-    Merge { keep: String, other: String },
+    Merge {
+        keep: String,
+        other: String,
+        /// Delete a referral between the two (one referred the other) instead of refusing
+        #[arg(long)]
+        drop_referrals: bool,
+    },
     /// Log an interaction: meeting, call, message, job, praise, gift, extra, thanks, update, ask, complaint
     Log(LogArgs),
     /// Record a referral: PERSON referred to you --by someone, or by you --to someone
@@ -255,6 +261,8 @@ pub enum ReferralCommand {
     },
     /// Move a referral along its pipeline
     Status(StatusArgs),
+    /// Delete a referral recorded by mistake (its thanks and updates stay, unlinked)
+    Delete { id: i64 },
 }
 
 impl Command {

@@ -252,7 +252,7 @@ pub fn archive(ctx: &mut Ctx, contact: &str, archive: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn merge(ctx: &mut Ctx, keep: &str, other: &str) -> Result<()> {
+pub fn merge(ctx: &mut Ctx, keep: &str, other: &str, drop_referrals: bool) -> Result<()> {
     let keep_id = ctx.resolve(keep)?;
     let other_id = ctx.resolve(other)?;
     let other_name = ctx
@@ -260,7 +260,8 @@ pub fn merge(ctx: &mut Ctx, keep: &str, other: &str) -> Result<()> {
         .contact(other_id)?
         .map(|c| c.name)
         .unwrap_or_default();
-    ctx.store.merge_contacts(keep_id, other_id)?;
+    ctx.store
+        .merge_contacts(keep_id, other_id, drop_referrals)?;
     if ctx.json {
         return print_json(&output::contact_json(ctx, keep_id)?);
     }

@@ -304,7 +304,11 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Show { contact } => contacts::show(ctx, &contact),
         Command::Archive { contact } => contacts::archive(ctx, &contact, true),
         Command::Unarchive { contact } => contacts::archive(ctx, &contact, false),
-        Command::Merge { keep, other } => contacts::merge(ctx, &keep, &other),
+        Command::Merge {
+            keep,
+            other,
+            drop_referrals,
+        } => contacts::merge(ctx, &keep, &other, drop_referrals),
         Command::Log(a) => contacts::log(ctx, a),
         Command::Refer(a) => referrals::refer(ctx, a),
         Command::Referral(r) => referrals::referral(ctx, r),

@@ -91,7 +91,21 @@ pub fn referral(ctx: &mut Ctx, cmd: ReferralCommand) -> Result<()> {
     match cmd {
         ReferralCommand::List { open } => list(ctx, open),
         ReferralCommand::Status(a) => status(ctx, a),
+        ReferralCommand::Delete { id } => delete(ctx, id),
     }
+}
+
+fn delete(ctx: &mut Ctx, id: i64) -> Result<()> {
+    let r = ctx.store.delete_referral(id)?;
+    if ctx.json {
+        return print_json(&serde_json::json!({"id": id, "deleted": referral_json(&r)}));
+    }
+    let names = output::names(ctx)?;
+    outln!(
+        "Deleted referral #{id} ({}); its thanks and updates stay on the timeline.",
+        sanitize(&output::describe_referral(&r, &names))
+    );
+    Ok(())
 }
 
 fn list(ctx: &mut Ctx, open: bool) -> Result<()> {

@@ -364,24 +364,38 @@ impl Store {
 
     /// Moves every interaction, referral, field and tag of `other` to `keep`, fills
     /// `keep`'s empty details from `other`, then deletes `other` — one transaction.
-    pub fn merge_contacts(&mut self, keep: i64, other: i64) -> Result<()> {
+    ///
+    /// A referral between the two (one referred the other) would make the merged contact
+    /// refer themselves: with `drop_between` it is deleted in the same transaction,
+    /// otherwise the merge is refused naming it.
+    pub fn merge_contacts(&mut self, keep: i64, other: i64, drop_between: bool) -> Result<()> {
         if keep == other {
             return Err(StoreError::Usage(
                 "cannot merge a contact with itself; name two different contacts".into(),
             ));
         }
         let tx = self.begin_write()?;
-        let self_referral: i64 = tx.query_row(
-            "SELECT count(*) FROM referrals
-             WHERE (person_id = ?1 AND (referrer_id = ?2 OR recipient_id = ?2))
-                OR (person_id = ?2 AND (referrer_id = ?1 OR recipient_id = ?1))",
-            params![keep, other],
-            |r| r.get(0),
-        )?;
-        if self_referral > 0 {
-            return Err(StoreError::Usage(format!(
-                "cannot merge #{other} into #{keep}: one referred the other, and a person cannot refer themselves; delete that referral first"
-            )));
+        const BETWEEN: &str = "(person_id = ?1 AND (referrer_id = ?2 OR recipient_id = ?2))
+                OR (person_id = ?2 AND (referrer_id = ?1 OR recipient_id = ?1))";
+        let between: Vec<i64> = tx
+            .prepare(&format!(
+                "SELECT id FROM referrals WHERE {BETWEEN} ORDER BY id"
+            ))?
+            .query_map(params![keep, other], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !between.is_empty() {
+            if !drop_between {
+                let list: Vec<String> = between.iter().map(|id| format!("#{id}")).collect();
+                return Err(StoreError::Usage(format!(
+                    "cannot merge #{other} into #{keep}: one referred the other (referral {}), and a person cannot refer themselves; add --drop-referrals to delete {} and merge",
+                    list.join(", "),
+                    if between.len() == 1 { "it" } else { "them" }
+                )));
+            }
+            tx.execute(
+                &format!("DELETE FROM referrals WHERE {BETWEEN}"),
+                params![keep, other],
+            )?;
         }
         tx.execute(
             "UPDATE interactions SET contact_id = ?1 WHERE contact_id = ?2",

@@ -148,6 +148,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Deletes a referral and its status history, in one transaction; the thanks and
+    /// updates linked to it stay as plain interactions. Returns the deleted referral.
+    pub fn delete_referral(&mut self, id: i64) -> Result<Referral> {
+        let Some(r) = self.referral(id)? else {
+            return Err(StoreError::Usage(format!(
+                "referral #{id} does not exist; see `ties referral list`"
+            )));
+        };
+        let tx = self.begin_write()?;
+        tx.execute(
+            "UPDATE interactions SET referral_id = NULL WHERE referral_id = ?1",
+            [id],
+        )?;
+        tx.execute("DELETE FROM referral_events WHERE referral_id = ?1", [id])?;
+        tx.execute("DELETE FROM referrals WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(r)
+    }
+
     /// Applies a validated status change and records it in the history, atomically.
     /// `won` stores the value; `lost` the reason; reopening clears both.
     pub fn change_status(&mut self, id: i64, c: &StatusChange) -> Result<()> {

@@ -2,8 +2,11 @@
 //!
 //! Module map (dependencies point inward; see DESIGN.md §4):
 //!
-//! - [`domain`]  pure types, validation and scoring; no I/O, no clock.
-//! - [`store`]   the only module that speaks SQL; returns domain types.
+//! - [`domain`]  pure types, validation and scoring; no I/O, no clock. Its heart is the
+//!   [`domain::book::Book`] (everything ties knows, in memory) and its one assessment,
+//!   [`domain::book::Assessed`], which every view reads.
+//! - [`store`]   the only module that speaks SQL; loads the book, or only the rows a
+//!   command needs (a search, one contact), and returns domain types.
 //! - [`demo`]    deterministic demo data from a seed (pure).
 //! - [`interop`] import/export formats (vCard, CSV, JSON): parse and format only.
 //! - [`config`]  the embedded default configuration overlaid by the user's file.
@@ -11,8 +14,12 @@
 //! - [`error`]   error types that decide exit codes.
 //! - [`app`]     the terminal interface as a pure state machine (App, Action, Effect, update).
 //! - [`ui`]      drawing the terminal interface from `&App`; read-only.
-//! - [`keymap`]  key bindings from the config's `[keys]` tables.
+//! - [`keymap`]  key bindings from the config's `[keys]` tables, generic over the app's
+//!   action vocabulary (so it never imports `app`).
 //! - [`runtime`] the one event loop; the one place the interface's effects touch the store.
+//!   A write reads back the rows it changed, which the app puts in place in its book.
+//!
+//! `tests/architecture.rs` parses every file and holds each layer to its allowlist.
 //! - [`cli`]     clap definitions and command handlers.
 #![forbid(unsafe_code)]
 

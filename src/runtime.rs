@@ -59,7 +59,11 @@ impl Session {
         let data = load(&store, &config, today)?;
         let version = store.data_version()?;
         let file = file_id(store.path());
-        let app = App::new(data, config, keymap, color);
+        let mut app = App::new(data, config, keymap, color);
+        app.read_only = store.is_read_only();
+        if app.read_only {
+            app.warn("This book is read-only (its file or folder is not writable): you can look, not change.");
+        }
         Ok(Session {
             app,
             store,
@@ -193,7 +197,8 @@ impl Session {
             .path()
             .map(std::path::Path::to_path_buf)
             .ok_or_else(|| anyhow::anyhow!("the book has no file"))?;
-        self.store = Store::open(&path)?;
+        self.store = Store::open_for_reading(&path)?;
+        self.app.read_only = self.store.is_read_only();
         self.file = file_id(Some(&path));
         self.reload()
     }

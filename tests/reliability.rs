@@ -473,3 +473,88 @@ fn full_disk_fails_cleanly() {
     );
     assert_eq!(contacts(&db), 1);
 }
+
+/// The interface on a read-only book opens (instead of refusing to start), says so in
+/// its tab bar, and a write fails with a message instead of being lost or crashing. The
+/// real binary in tmux, as an ordinary user.
+#[test]
+fn the_interface_opens_a_read_only_book_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is needed (CI installs it)"
+        );
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = ignores_permissions(tmp.path());
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = tmp.path().join("book");
+    std::fs::create_dir(&dir).unwrap();
+    if root {
+        std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
+    }
+    let db = dir.join("ro.db");
+    let out = ties_as_user(&db, root)
+        .args(["add", "Sam Lee"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let socket = format!("ties-ro-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let user = if root {
+        "setpriv --reuid=65534 --regid=65534 --clear-groups -- "
+    } else {
+        ""
+    };
+    let cmd = format!(
+        "env HOME={home} TIES_DB={db} TIES_TODAY={TODAY} {user}{bin}; sleep 5",
+        home = dir.display(),
+        db = db.display(),
+        bin = bin().display()
+    );
+    assert!(
+        tmux(&["new-session", "-d", "-x", "100", "-y", "30", &cmd])
+            .status
+            .success()
+    );
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    let wait = |text: &str| {
+        let start = Instant::now();
+        loop {
+            let s = screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "waiting for {text:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let s = wait("read-only");
+    assert!(s.lines().next().unwrap_or("").contains("read-only"), "{s}");
+    tmux(&["send-keys", "2"]);
+    wait("Sam Lee");
+    tmux(&["send-keys", "a", "B", "o", "Enter"]);
+    let s = wait("nothing was written");
+    assert!(s.contains("Sam Lee"), "{s}");
+    tmux(&["send-keys", "q"]);
+    let _ = tmux(&["kill-server"]);
+    let out = ties_as_user(&db, root).args(["list"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Bo"));
+}

@@ -124,6 +124,9 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub message: Option<Message>,
     pub quit: bool,
+    /// The book was opened read-only (its file or folder is not writable): shown in the
+    /// tab bar, and every write fails with a message saying so.
+    pub read_only: bool,
 }
 
 impl App {
@@ -141,6 +144,7 @@ impl App {
             overlay: None,
             message: None,
             quit: false,
+            read_only: false,
         };
         app.refilter(None);
         app
@@ -250,7 +254,7 @@ impl App {
         });
     }
 
-    fn warn(&mut self, text: impl Into<String>) {
+    pub fn warn(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             error: true,

@@ -286,7 +286,11 @@ fn tui(cli: &Cli, paths: &Paths, today: NaiveDate) -> Result<()> {
             store.fill_demo(&crate::demo::generate(300, 1, today), today, false)?;
             store
         }
-        None => Store::open(&paths.db)?,
+        // A read-only book opens read-only, with a banner, instead of refusing to start.
+        None => match Store::open(&paths.db) {
+            Err(crate::store::StoreError::ReadOnly { .. }) => Store::open_for_reading(&paths.db)?,
+            other => other?,
+        },
     };
     let mut session = crate::runtime::Session::new(store, config, keymap, color, today)?;
     let result = crate::runtime::run(&mut session);

@@ -89,7 +89,11 @@ fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             .count(),
         Pane::Ask => d.ask_now.len(),
     };
-    let date = d.today.format(&app.config.display.date_format).to_string();
+    let mut date = d.today.format(&app.config.display.date_format).to_string();
+    if app.read_only {
+        // Always said, even where the date does not fit: writes will fail.
+        date = format!("read-only · {date}");
+    }
     let label = |i: usize, p: Pane, counts: bool| {
         if counts {
             format!(" {} {} {} ", i + 1, p.title(), count(p))
@@ -120,7 +124,26 @@ fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         spans.push(Span::raw(
             " ".repeat(width - used - date.chars().count() - 1),
         ));
-        spans.push(Span::styled(date, theme.dim()));
+        let style = if app.read_only {
+            theme.error()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(date, style));
+    } else if app.read_only {
+        let tag = " read-only";
+        let n = tag.chars().count();
+        while spans.len() > 1
+            && spans
+                .iter()
+                .map(|s| s.content.chars().count())
+                .sum::<usize>()
+                + n
+                > width
+        {
+            spans.pop();
+        }
+        spans.push(Span::styled(tag, theme.error()));
     }
     frame.render_widget(Line::from(spans), area);
 }

@@ -310,3 +310,55 @@ fn hostile_import_files() {
         "a 50 MB line is kept whole"
     );
 }
+
+/// Every input kept under `tests/fixtures/fuzz/TARGET/` (interesting cases, and every
+/// crash or hang `scripts/fuzz.sh` ever finds, copied there from `fuzz/found/`) goes
+/// through the importer it was found against, as the fuzz target runs it: it must return
+/// (contacts, skips or an error), never panic.
+#[test]
+fn fuzz_finds_stay_fixed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let today = ties::domain::date::parse_date("2026-11-24").unwrap();
+    let mut replayed = 0;
+    for target in ["vcard", "google_csv", "linkedin_csv", "json"] {
+        let Ok(entries) = std::fs::read_dir(root.join(target)) else {
+            continue;
+        };
+        for e in entries {
+            let path = e.unwrap().path();
+            let data = std::fs::read(&path).unwrap();
+            let run = std::panic::catch_unwind(|| {
+                let _ = ties::interop::detect(&data);
+                match target {
+                    "vcard" => {
+                        if let Ok(text) = ties::interop::decode_text(&data) {
+                            let _ = ties::interop::vcard::parse(&text);
+                        }
+                    }
+                    "google_csv" => drop(ties::interop::google_csv::parse(&data)),
+                    "linkedin_csv" => drop(ties::interop::linkedin_csv::parse(&data)),
+                    _ => {
+                        if let Ok(text) = std::str::from_utf8(&data) {
+                            if let Ok(doc) = ties::interop::json::Document::parse(text) {
+                                let _ = doc.validate(today);
+                            }
+                        }
+                    }
+                }
+            });
+            assert!(
+                run.is_ok(),
+                "{} panics the {target} importer",
+                path.display()
+            );
+            replayed += 1;
+        }
+    }
+    assert!(
+        replayed >= 6,
+        "the fuzz fixtures are missing ({replayed} found)"
+    );
+    // The case that used to lose a card reads both.
+    let text = std::fs::read_to_string(root.join("vcard/soft-break-before-end.vcf")).unwrap();
+    assert_eq!(ties::interop::vcard::parse(&text).contacts.len(), 2);
+}

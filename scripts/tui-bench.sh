@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The real terminal interface, timed from outside (DESIGN.md §7): time to first frame
 # at 10k contacts and peak RSS at 100k contacts, with the release binary running in a
-# real terminal (tmux, via ../shared/tools/tui-drive or $TUI_DRIVE).
+# real terminal (tmux, via scripts/tui-drive).
 #
 #   scripts/tui-bench.sh [RUNS]        default: 5 runs of the first-frame timing
 #
@@ -14,8 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 today=2026-11-24
-drive=${TUI_DRIVE:-$PWD/../shared/tools/tui-drive}
-[ -x "$drive" ] || drive=/work/shared/tools/tui-drive
+drive=$PWD/scripts/tui-drive
 out=target/bench
 mkdir -p "$out"
 cargo build --release --quiet

@@ -93,14 +93,9 @@ fn bad_files_are_refused_whole() {
     env.fails(&["import", dir.join("missing.json").to_str().unwrap()], 1);
 }
 
+/// The real-world corpus, kept in the repository (origin and licence beside it).
 fn corpus_dir() -> std::path::PathBuf {
-    let beside =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/vcard-calcard");
-    if beside.is_dir() {
-        beside
-    } else {
-        std::path::PathBuf::from("/work/shared/fixtures/vcard-calcard")
-    }
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vcard-calcard")
 }
 
 /// Every file of the real-world corpus imports or is skipped with a reason, never a

@@ -1,22 +1,26 @@
-//! The real binary in a real terminal (tmux, through `shared/tools/tui-drive`):
+//! The real binary in a real terminal (tmux, through `scripts/tui-drive`):
 //! `ties --demo` starts, every pane draws, the filter and help work, and quitting
 //! leaves the terminal in its normal state. Skipped, with the reason printed, when
-//! tmux or the script is missing. Waits are for text to appear, never timings.
+//! tmux is missing (a failure under `CI=true`). Waits are for text to appear, never timings.
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
 use std::process::Command;
 
+/// The repository's own terminal driver, and whether tmux is there to run it. Under
+/// `CI=true` a missing tmux fails the test instead of skipping it.
 fn script() -> Option<PathBuf> {
-    [
-        PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/tools/tui-drive"
-        )),
-        PathBuf::from("/work/shared/tools/tui-drive"),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
+    let script = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/tui-drive"));
+    assert!(script.is_file(), "scripts/tui-drive is missing");
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is needed for the terminal tests (CI installs it)"
+        );
+        println!("skipped: tmux is not installed (apt-get install tmux)");
+        return None;
+    }
+    Some(script)
 }
 
 struct Drive {
@@ -94,13 +98,8 @@ impl Drop for Drive {
 #[test]
 fn demo_runs_in_a_real_terminal_and_restores_it() {
     let Some(script) = script() else {
-        println!("skipped: shared/tools/tui-drive not found beside the repository");
         return;
     };
-    if Command::new("tmux").arg("-V").output().is_err() {
-        println!("skipped: tmux is not installed");
-        return;
-    }
     let bin = env!("CARGO_BIN_EXE_ties");
     let d = Drive {
         script,
@@ -153,13 +152,8 @@ fn demo_runs_in_a_real_terminal_and_restores_it() {
 #[test]
 fn a_panic_restores_the_terminal() {
     let Some(script) = script() else {
-        println!("skipped: shared/tools/tui-drive not found beside the repository");
         return;
     };
-    if Command::new("tmux").arg("-V").output().is_err() {
-        println!("skipped: tmux is not installed");
-        return;
-    }
     let bin = env!("CARGO_BIN_EXE_ties");
     let d = Drive {
         script,

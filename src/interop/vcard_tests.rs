@@ -8,18 +8,9 @@ use crate::interop::{ImportedContact, decode_text};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-/// The corpus lives in shared/ beside the repository (as in CI); a checkout elsewhere
-/// falls back to the workplace copy.
+/// The real-world corpus, kept in the repository (origin and licence beside it).
 fn corpus() -> String {
-    let beside = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/vcard-calcard"
-    );
-    if std::path::Path::new(beside).is_dir() {
-        beside.to_string()
-    } else {
-        "/work/shared/fixtures/vcard-calcard".to_string()
-    }
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vcard-calcard").to_string()
 }
 
 fn one(text: &str) -> ImportedContact {

@@ -497,3 +497,27 @@ fn referral_delete_and_merge_across_a_referral() {
     );
     assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 1);
 }
+
+/// `ties check` on a damaged book says what is wrong and which backup to restore, and
+/// every database error names the file.
+#[test]
+fn check_on_a_damaged_book_names_the_backup_to_restore() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["backup"]);
+    let mut bytes = std::fs::read(env.db()).unwrap();
+    let n = bytes.len();
+    for b in &mut bytes[4096 * 3..(4096 * 3 + 3000).min(n)] {
+        *b = 0xff;
+    }
+    std::fs::write(env.db(), bytes).unwrap();
+    let e = env.fails(&["check"], 1);
+    assert!(
+        e.contains("ties restore")
+            && e.contains("backups/ties-")
+            && !e.contains("run `ties check`"),
+        "{e}"
+    );
+    let e = env.fails(&["list"], 1);
+    assert!(e.contains(env.db().to_str().unwrap()), "{e}");
+}

@@ -31,10 +31,8 @@ fn auto_backup_path(db: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Keeps the newest `keep` automatic backups (by their timestamped names); 0 keeps all.
-fn prune(db: &Path, keep: u32) -> Vec<PathBuf> {
-    if keep == 0 {
-        return Vec::new();
-    }
+/// Automatic backups beside `db`, oldest first.
+fn automatic_backups(db: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(backups_dir(db)) else {
         return Vec::new();
     };
@@ -58,6 +56,14 @@ fn prune(db: &Path, keep: u32) -> Vec<PathBuf> {
             p.clone(),
         )
     });
+    autos
+}
+
+fn prune(db: &Path, keep: u32) -> Vec<PathBuf> {
+    if keep == 0 {
+        return Vec::new();
+    }
+    let autos = automatic_backups(db);
     let excess = autos.len().saturating_sub(keep as usize);
     autos
         .into_iter()
@@ -181,8 +187,35 @@ pub fn restore(paths: &Paths, config: &Config, source: &Path, json: bool) -> Res
     Ok(())
 }
 
+/// `ties check` on a file SQLite cannot even open as a ties database: what is wrong, and
+/// the restore that fixes it (naming the newest automatic backup when there is one).
+pub fn check_unopenable(db: &Path, e: anyhow::Error) -> Result<()> {
+    let fix = match automatic_backups(db).last() {
+        Some(newest) => format!(
+            "restore the newest automatic backup with `ties restore {}`",
+            newest.display()
+        ),
+        None => {
+            "restore a backup with `ties restore PATH` (no automatic backup was found beside it)"
+                .to_string()
+        }
+    };
+    let what = match e.downcast_ref::<crate::store::StoreError>() {
+        Some(crate::store::StoreError::Sqlite(inner)) => format!("it is damaged ({inner})"),
+        _ => e.to_string(),
+    };
+    Err(anyhow!("{} cannot be checked: {what}; {fix}", db.display()))
+}
+
 pub fn check(ctx: &mut Ctx) -> Result<()> {
-    let r = ctx.store.check()?;
+    let r = match ctx.store.check() {
+        Ok(r) => r,
+        // So damaged that SQLite cannot even run its check.
+        Err(e) => {
+            let db = ctx.store.path().map(Path::to_path_buf).unwrap_or_default();
+            return check_unopenable(&db, e.into());
+        }
+    };
     if ctx.json {
         print_json(&json!({
             "ok": r.is_ok(),

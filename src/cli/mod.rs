@@ -256,9 +256,15 @@ fn run(cli: Cli) -> Result<()> {
         return data::restore(&paths, &config, path, cli.json);
     }
     let store = if command.only_reads() {
-        Store::open_for_reading(&paths.db)?
+        Store::open_for_reading(&paths.db)
     } else {
-        Store::open(&paths.db)?
+        Store::open(&paths.db)
+    };
+    let store = match store {
+        Err(e @ crate::store::StoreError::Sqlite(_)) if matches!(command, Command::Check) => {
+            return data::check_unopenable(&paths.db, e.into());
+        }
+        other => other?,
     };
     let mut ctx = Ctx {
         store,
@@ -266,7 +272,16 @@ fn run(cli: Cli) -> Result<()> {
         today,
         json: cli.json,
     };
-    dispatch(&mut ctx, command, paths.db)
+    let db = paths.db.clone();
+    dispatch(&mut ctx, command, paths.db).map_err(|e| name_the_book(e, &db))
+}
+
+/// A database error says which file it is about (the others already do).
+fn name_the_book(e: anyhow::Error, db: &std::path::Path) -> anyhow::Error {
+    match e.downcast_ref::<crate::store::StoreError>() {
+        Some(crate::store::StoreError::Sqlite(_)) => e.context(db.display().to_string()),
+        _ => e,
+    }
 }
 
 /// `ties` without a command: the terminal interface on the configured database, or

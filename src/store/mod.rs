@@ -352,7 +352,7 @@ fn sqlite_message(e: &rusqlite::Error) -> String {
             "the disk is full, so nothing was written; free some space and try again".into()
         }
         Some(C::DatabaseCorrupt) | Some(C::NotADatabase) => format!(
-            "the database file is damaged ({e}); `ties check` says what is damaged, and `ties restore BACKUP` brings back a backup"
+            "the database file is damaged ({e}); `ties check` reports what, and `ties restore BACKUP` brings back a backup"
         ),
         _ => format!("database error: {e}"),
     }

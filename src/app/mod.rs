@@ -2,30 +2,39 @@
 //! [`update`] applies an [`Action`] and returns [`Effect`]s as data for the runtime to
 //! perform. No store, no terminal, no clock: `today` arrives as an argument.
 //!
+//! One room per pane, mirroring `ui/`: [`today`], [`contacts`], [`referrals`] and [`ask`]
+//! each hold their pane's state and handle its keys; this file keeps [`App`], [`update`]
+//! and what is shared (overlays, forms, the data every pane reads).
+//!
 //! May import `domain`, `config`, `keymap`, `text`.
 
 mod action;
+mod ask;
+mod contacts;
 mod data;
 mod detail;
 mod effect;
 mod field;
 mod filter;
 mod form;
-mod panes;
+mod referrals;
+mod today;
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 pub use action::{Action, BINDABLE};
+pub use contacts::ContactsState;
 pub use data::{AskCard, COLUMNS, ChainLine, ContactRow, Data};
 pub use detail::Detail;
 pub use effect::{Effect, PersonRef, Write};
 pub use field::TextField;
-use filter::{Fuzzy, narrows};
+use filter::narrows;
 pub use filter::{Haystacks, filter};
 pub use form::{Form, FormField, FormKind, Input, Pick, Picked};
-pub use panes::selected_referral;
+pub use referrals::{ReferralsState, selected_referral};
+pub use today::TodayState;
 
 use crate::config::Config;
 use crate::keymap::{Bindable, Key, KeyCode, Keymap, Mode};
@@ -72,37 +81,6 @@ pub enum Overlay {
         id: i64,
         name: String,
     },
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TodayState {
-    pub selected: usize,
-    /// Review mode: the position in the queue.
-    pub review: Option<usize>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ContactsState {
-    pub filter: TextField,
-    /// The filter field has the keys.
-    pub filtering: bool,
-    /// Indices into `Data::rows` that pass the filter, best match first.
-    pub visible: Vec<usize>,
-    pub selected: usize,
-    pub detail: Option<Detail>,
-    /// How many of the newest timeline entries are scrolled past (0: newest on top).
-    pub timeline_offset: usize,
-    /// The matcher and its buffers, kept between keystrokes.
-    fuzzy: Fuzzy,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReferralsState {
-    /// Chain view instead of the pipeline.
-    pub chains: bool,
-    pub column: usize,
-    pub rows: [usize; 6],
-    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -291,7 +269,7 @@ fn data_changed(app: &mut App, keep: Option<i64>) {
             app.say("Review finished: nothing left in today's queue.");
         }
     }
-    panes::clamp_referrals(app);
+    referrals::clamp_referrals(app);
     app.ask = clamp(app.ask, app.data.ask_now.len());
 }
 
@@ -355,7 +333,7 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             app.today.review = None;
             Vec::new()
         }
-        other => panes::pane_action(app, other, today),
+        other => pane_action(app, other, today),
     }
 }
 
@@ -449,4 +427,19 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
             }
         },
     }
+}
+
+/// What a key does in the pane on screen: each room handles its own.
+pub(super) fn pane_action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
+    match app.pane {
+        Pane::Today => today::action(app, action, today),
+        Pane::Contacts => contacts::action(app, action, today),
+        Pane::Referrals => referrals::action(app, action, today),
+        Pane::Ask => ask::action(app, action, today),
+    }
+}
+
+/// A write, with the message the status bar shows once it is saved.
+pub(super) fn write(write: Write, done: String) -> Vec<Effect> {
+    vec![Effect::Write { write, done }]
 }

@@ -15,6 +15,7 @@ pub mod history;
 pub mod interaction;
 pub mod ledger;
 pub mod params;
+pub mod ranking;
 pub mod referral;
 pub mod strength;
 pub mod touch;

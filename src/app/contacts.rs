@@ -1,0 +1,79 @@
+//! The Contacts room: the list, its fuzzy filter, the selection and the detail, and
+//! what its keys do (filter, add, edit, log, record a referral, archive). Mirrors
+//! `ui/contacts.rs`.
+//!
+//! Pure: may import `domain` and the app's own modules.
+
+use chrono::NaiveDate;
+
+use super::effect::Effect;
+use super::filter::Fuzzy;
+use super::form::Form;
+use super::{Action, App, Overlay, step};
+use super::{Detail, TextField};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContactsState {
+    pub filter: TextField,
+    /// The filter field has the keys.
+    pub filtering: bool,
+    /// Indices into `Data::rows` that pass the filter, best match first.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    pub detail: Option<Detail>,
+    /// How many of the newest timeline entries are scrolled past (0: newest on top).
+    pub timeline_offset: usize,
+    /// The matcher and its buffers, kept between keystrokes.
+    pub(super) fuzzy: Fuzzy,
+}
+
+pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
+    let selected = app.selected_contact().map(|r| (r.id, r.name.clone()));
+    match action {
+        Action::Filter => app.contacts.filtering = true,
+        Action::ClearFilter => {
+            if !app.contacts.filter.value.is_empty() {
+                app.contacts.filter = super::TextField::default();
+                app.refilter(selected.map(|s| s.0));
+            }
+        }
+        Action::AddContact => app.overlay = Some(Overlay::Form(Form::add_contact())),
+        Action::EditContact => {
+            if let Some(c) = selected.and_then(|(id, _)| app.data.book.contact(id)) {
+                app.overlay = Some(Overlay::Form(Form::edit_contact(c)));
+            }
+        }
+        Action::LogInteraction => {
+            if let Some((id, name)) = selected {
+                app.overlay = Some(Overlay::Form(Form::log(id, &name, today)));
+            }
+        }
+        Action::RecordReferral => {
+            let form = Form::referral(&app.data, selected.map(|s| s.0), today);
+            app.overlay = Some(Overlay::Form(form));
+        }
+        Action::ArchiveContact => {
+            if let Some((id, name)) = selected {
+                app.overlay = Some(Overlay::ConfirmArchive { id, name });
+            }
+        }
+        Action::TimelineOlder => {
+            let len = app.contacts.detail.as_ref().map_or(0, |d| d.timeline.len());
+            app.contacts.timeline_offset =
+                (app.contacts.timeline_offset + 5).min(len.saturating_sub(1));
+        }
+        Action::TimelineNewer => {
+            app.contacts.timeline_offset = app.contacts.timeline_offset.saturating_sub(5);
+        }
+        other => {
+            if step(
+                &mut app.contacts.selected,
+                app.contacts.visible.len(),
+                &other,
+            ) {
+                app.refresh_detail(false);
+            }
+        }
+    }
+    Vec::new()
+}

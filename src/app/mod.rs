@@ -2,7 +2,7 @@
 //! [`update`] applies an [`Action`] and returns [`Effect`]s as data for the runtime to
 //! perform. No store, no terminal, no clock: `today` arrives as an argument.
 //!
-//! One room per pane, mirroring `ui/`: [`today`], [`contacts`], [`referrals`] and [`ask`]
+//! One room per pane, mirroring `ui/`: `today`, `contacts`, `referrals` and `ask`
 //! each hold their pane's state and handle its keys; this file keeps [`App`], [`update`]
 //! and what is shared (overlays, forms, the data every pane reads).
 //!

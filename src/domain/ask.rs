@@ -79,7 +79,7 @@ pub struct Assessment {
 }
 
 /// Scores one contact. `interactions` are this contact's; `referrals` those where it is
-/// referrer or recipient (see [`super::history::referrals_of`] / [`ReferralIndex`]);
+/// referrer or recipient (see [`super::history::referrals_of`] / [`super::history::ReferralIndex`]);
 /// `names` resolves the referred people for reasons; `buf` is reusable scratch space.
 pub fn assess(
     contact: &Contact,

@@ -54,7 +54,7 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// Worded by [`sqlite_message`], which already says what SQLite said: not a source,
+    /// Worded by `sqlite_message`, which already says what SQLite said: not a source,
     /// so the message is not repeated after it.
     #[error("{}", sqlite_message(.0))]
     Sqlite(rusqlite::Error),

@@ -240,18 +240,14 @@ pub fn contact_items(
         return items;
     }
     let age = |d: NaiveDate| days_between(d, today);
-    let mut push = |key: String,
-                    kind: AgendaKind,
-                    contact_id: i64,
-                    referral_id: Option<i64>,
-                    due: NaiveDate,
-                    reason: String| {
+    // Every item here is the contact's own, about no referral.
+    let mut push = |key: String, kind: AgendaKind, due: NaiveDate, reason: String| {
         items.push(AgendaItem {
             key,
             kind,
-            contact_id,
+            contact_id: c.id,
             contact: c.name.clone(),
-            referral_id,
+            referral_id: None,
             due,
             reason,
         });
@@ -288,8 +284,6 @@ pub fn contact_items(
         push(
             format!("over_deliver:i{}", job.id),
             AgendaKind::OverDeliver,
-            c.id,
-            None,
             job.occurred_on,
             reason,
         );
@@ -311,8 +305,6 @@ pub fn contact_items(
             push(
                 format!("give_back:c{}", c.id),
                 AgendaKind::GiveBack,
-                c.id,
-                None,
                 latest,
                 reason,
             );
@@ -337,8 +329,6 @@ pub fn contact_items(
             push(
                 format!("keep_in_touch:c{}", c.id),
                 AgendaKind::KeepInTouch,
-                c.id,
-                None,
                 base + Days::new(u64::from(cadence)),
                 reason,
             );

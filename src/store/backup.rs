@@ -115,8 +115,8 @@ pub fn validate_restore_source(path: &Path) -> Result<i64> {
         });
     }
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| super::classify_open_error(path, e))?;
-    let not_ties = |e: rusqlite::Error| super::classify_open_error(path, e);
+        .map_err(|e| super::open::classify_open_error(path, e))?;
+    let not_ties = |e: rusqlite::Error| super::open::classify_open_error(path, e);
     let app: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(not_ties)?;
@@ -190,14 +190,14 @@ pub fn replace_database(source: &Path, db: &Path) -> Result<Vec<(&'static str, i
 /// Runs `PRAGMA integrity_check` on a file through a fresh read-only connection.
 fn integrity_of(path: &Path) -> Result<Vec<String>> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| super::classify_open_error(path, e))?;
+        .map_err(|e| super::open::classify_open_error(path, e))?;
     let mut stmt = conn
         .prepare("PRAGMA integrity_check")
-        .map_err(|e| super::classify_open_error(path, e))?;
+        .map_err(|e| super::open::classify_open_error(path, e))?;
     let rows: Vec<String> = stmt
         .query_map([], |r| r.get(0))
         .and_then(|rows| rows.collect())
-        .map_err(|e| super::classify_open_error(path, e))?;
+        .map_err(|e| super::open::classify_open_error(path, e))?;
     Ok(rows)
 }
 

@@ -623,3 +623,35 @@ fn search_and_lookup_follow_every_write() {
     let archived = env.json(&["list", "--archived", "--search", "plumb"]);
     assert_eq!(archived.as_array().unwrap().len(), 1);
 }
+
+/// A snoozed item can be seen and brought back: `snoozes` lists it with its contact and
+/// date, `unsnooze` ends it, and it is in today's review again.
+#[test]
+fn snoozes_are_listed_and_can_be_ended() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["refer", "Dana Hart", "--by", "Sam"]);
+    let today = env.json(&["today"]);
+    let item = today
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "thank")
+        .unwrap()
+        .clone();
+    let key = item["key"].as_str().unwrap();
+    assert!(env.json(&["snoozes"]).as_array().unwrap().is_empty());
+    env.ok(&["snooze", key, "7"]);
+    let listed = env.json(&["snoozes"]);
+    assert_eq!(listed[0]["key"], key);
+    assert_eq!(listed[0]["contact"], "Sam Lee");
+    assert_eq!(listed[0]["until"], "2026-12-01");
+    assert!(env.ok(&["snoozes"]).contains("Sam Lee"));
+    assert!(!env.ok(&["today"]).contains(key));
+    let done = env.json(&["unsnooze", key]);
+    assert_eq!(done["unsnoozed"], true);
+    assert!(env.ok(&["today"]).contains(key));
+    assert!(env.json(&["snoozes"]).as_array().unwrap().is_empty());
+    let e = env.fails(&["unsnooze", key], 2);
+    assert!(e.contains("ties snoozes"), "{e}");
+}

@@ -83,6 +83,10 @@ pub enum Command {
     Today,
     /// Hide a review item for DAYS days (KEY as `ties today` shows it)
     Snooze { key: String, days: u32 },
+    /// The review items snoozed now: key, contact, until
+    Snoozes,
+    /// End a snooze: the item is back in today's review (if it is still due)
+    Unsnooze { key: String },
     /// The referral chain a contact belongs to, with first- and last-touch value
     Chain { contact: String },
     /// Import contacts (vCard, Google or LinkedIn CSV) or a ties JSON export
@@ -275,6 +279,7 @@ impl Command {
                 | Command::Score { .. }
                 | Command::Suggest { .. }
                 | Command::Today
+                | Command::Snoozes
                 | Command::Chain { .. }
                 | Command::Export { .. }
                 | Command::Check

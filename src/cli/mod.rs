@@ -349,6 +349,8 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Suggest { all } => scores::suggest(ctx, all),
         Command::Today => scores::today(ctx),
         Command::Snooze { key, days } => scores::snooze(ctx, &key, days),
+        Command::Snoozes => scores::snoozes(ctx),
+        Command::Unsnooze { key } => scores::unsnooze(ctx, &key),
         Command::Chain { contact } => scores::chain(ctx, &contact),
         Command::Demo(a) => data::demo(ctx, &db, a),
         Command::Paths | Command::Config { .. } | Command::Restore { .. } => Ok(()),

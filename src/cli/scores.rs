@@ -252,6 +252,70 @@ pub fn snooze(ctx: &mut Ctx, key: &str, days: u32) -> Result<()> {
     Ok(())
 }
 
+/// The snoozes in effect today, soonest back first, with the item each one hides.
+pub fn snoozes(ctx: &mut Ctx) -> Result<()> {
+    let (book, assessed) = assessed_book(ctx)?;
+    let items = book.agenda(&assessed, true);
+    let mut active: Vec<(&String, &chrono::NaiveDate)> = book
+        .snoozes
+        .iter()
+        .filter(|(_, until)| **until > ctx.today)
+        .collect();
+    active.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
+    let rows: Vec<serde_json::Value> = active
+        .iter()
+        .map(|(key, until)| {
+            let item = items.iter().find(|i| &i.key == *key);
+            json!({
+                "key": key,
+                "contact_id": item.map(|i| i.contact_id),
+                "contact": item.map(|i| i.contact.as_str()),
+                "until": until,
+                "reason": item.map(|i| i.reason.as_str()),
+            })
+        })
+        .collect();
+    if ctx.json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        outln!("Nothing is snoozed.");
+        return Ok(());
+    }
+    for r in &rows {
+        outln!(
+            "{}  until {}  {}  ({})",
+            sanitize(r["contact"].as_str().unwrap_or("(no longer due)")),
+            r["until"].as_str().unwrap_or(""),
+            sanitize(r["reason"].as_str().unwrap_or("")),
+            sanitize(r["key"].as_str().unwrap_or(""))
+        );
+    }
+    outln!("\nEnd one with `ties unsnooze KEY`.");
+    Ok(())
+}
+
+/// Ends a snooze now.
+pub fn unsnooze(ctx: &mut Ctx, key: &str) -> Result<()> {
+    let active = ctx
+        .store
+        .snoozes()?
+        .get(key)
+        .is_some_and(|until| *until > ctx.today);
+    if !active || !ctx.store.delete_snooze(key)? {
+        return Err(UsageError::new(format!(
+            "no review item is snoozed with the key \"{}\"; `ties snoozes` lists them",
+            sanitize(key)
+        ))
+        .into());
+    }
+    if ctx.json {
+        return print_json(&json!({"key": key, "unsnoozed": true}));
+    }
+    outln!("\"{}\" is back in the review.", sanitize(key));
+    Ok(())
+}
+
 pub fn chain(ctx: &mut Ctx, contact: &str) -> Result<()> {
     let id = ctx.resolve(contact)?;
     // Names and referrals are all a chain needs: no interaction is read.

@@ -157,6 +157,14 @@ impl Store {
         Ok(())
     }
 
+    /// Ends a snooze; false when there was none with that key.
+    pub fn delete_snooze(&mut self, key: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM snoozes WHERE key = ?1", [key])?
+            > 0)
+    }
+
     /// Every snooze: key → until.
     pub fn snoozes(&self) -> Result<std::collections::HashMap<String, chrono::NaiveDate>> {
         let mut stmt = self.conn.prepare_cached("SELECT key, until FROM snoozes")?;

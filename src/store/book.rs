@@ -9,7 +9,41 @@ use crate::domain::contact::Contact;
 impl Store {
     /// The whole book. `details` also loads tags, fields and the parts of interactions
     /// only a timeline shows (notes, channels, rewards, amounts).
+    ///
+    /// On a file, the contacts, referrals and snoozes are read on a second, read-only
+    /// connection while this one reads the interactions. The two reads are one consistent
+    /// book only if nobody committed meanwhile: `PRAGMA data_version` before and after
+    /// tells, and when it moved the book is read again on this connection alone.
     pub fn book(&self, details: bool) -> Result<Book> {
+        if let Some(path) = self.path.as_deref().filter(|_| !self.read_only) {
+            let before = self.data_version()?;
+            let side = std::thread::scope(|s| {
+                let other = s.spawn(|| -> Result<_> {
+                    let r = Store::open_read_only(path)?;
+                    Ok((r.all_contacts(details)?, r.referrals()?, r.snoozes()?))
+                });
+                let interactions = self.interactions_by_contact(!details);
+                let rest = other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (interactions, rest)
+            });
+            if let (Ok(interactions), Ok((contacts, referrals, snoozes))) = side {
+                if self.data_version()? == before {
+                    return Ok(Book {
+                        contacts,
+                        interactions,
+                        referrals,
+                        snoozes,
+                    });
+                }
+            }
+        }
+        self.book_alone(details)
+    }
+
+    /// [`Store::book`] on this connection only: one read after the other.
+    fn book_alone(&self, details: bool) -> Result<Book> {
         Ok(Book {
             contacts: self.all_contacts(details)?,
             interactions: self.interactions_by_contact(!details)?,

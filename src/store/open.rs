@@ -84,7 +84,7 @@ impl Store {
     /// A read-only connection to an existing, current ties database. In a folder where
     /// SQLite cannot create its shared-memory file, the file is opened as immutable
     /// (nobody can write it there either).
-    fn open_read_only(path: &Path) -> Result<Store> {
+    pub(super) fn open_read_only(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;

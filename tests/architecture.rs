@@ -165,6 +165,9 @@ const RULES: &[Rule] = &[
                 "crate::domain",
                 // Pure generated data, written by the bulk path.
                 "crate::demo",
+                // The book's second read connection.
+                "std::thread::scope",
+                "std::panic::resume_unwind",
             ],
         ],
         deny: &[],

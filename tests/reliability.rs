@@ -17,13 +17,8 @@ fn bin() -> PathBuf {
 }
 
 fn ties_at(db: &Path) -> Command {
-    let mut c = Command::new(bin());
-    c.env_clear()
-        .env("TIES_DB", db)
-        .env("TIES_TODAY", TODAY)
-        .env("HOME", db.parent().unwrap())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut c = ties_as_user(db, false);
+    c.stdout(Stdio::null());
     c
 }
 
@@ -292,6 +287,18 @@ fn ignores_permissions(dir: &Path) -> bool {
     root
 }
 
+/// A folder `book` inside `tmp` that the user of [`ties_as_user`] owns.
+fn folder_for_user(tmp: &Path, root: bool) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = tmp.join("book");
+    std::fs::create_dir(&dir).unwrap();
+    if root {
+        std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
+    }
+    dir
+}
+
 /// `ties` at `db` as a user that file permissions apply to: as root (as CI runs), through
 /// `setpriv` as nobody, so read-only cases are tested for real.
 fn ties_as_user(db: &Path, root: bool) -> Command {
@@ -328,13 +335,7 @@ fn read_only_file_and_folder() {
         eprintln!("skipped: running as root without setpriv (util-linux)");
         return;
     }
-    // A folder the unprivileged user owns.
-    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let dir = tmp.path().join("book");
-    std::fs::create_dir(&dir).unwrap();
-    if root {
-        std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
-    }
+    let dir = folder_for_user(tmp.path(), root);
     let db = dir.join("ro.db");
     let run = |args: &[&str]| ties_as_user(&db, root).args(args).output().unwrap();
     assert!(
@@ -490,12 +491,7 @@ fn the_interface_opens_a_read_only_book_read_only() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let root = ignores_permissions(tmp.path());
-    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let dir = tmp.path().join("book");
-    std::fs::create_dir(&dir).unwrap();
-    if root {
-        std::os::unix::fs::chown(&dir, Some(65534), Some(65534)).unwrap();
-    }
+    let dir = folder_for_user(tmp.path(), root);
     let db = dir.join("ro.db");
     let out = ties_as_user(&db, root)
         .args(["add", "Sam Lee"])

@@ -20,13 +20,7 @@ fn mode(p: &Path) -> u32 {
 }
 
 fn ties(env: &Env) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("ties"));
-    c.env_clear()
-        .env("HOME", env.home())
-        .env("TIES_DB", env.db())
-        .env("TIES_TODAY", TODAY)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    c
+    env.process()
 }
 
 #[test]

@@ -64,12 +64,7 @@ pub fn referral_json(r: &Referral) -> Value {
 
 /// Names of every contact, by id (for describing referrals).
 pub fn names(ctx: &Ctx) -> Result<HashMap<i64, String>> {
-    Ok(ctx
-        .store
-        .name_entries()?
-        .into_iter()
-        .map(|e| (e.id, e.name))
-        .collect())
+    Ok(ctx.store.names()?)
 }
 
 /// "Dana Hart, referred by Sam Lee" / "Dana Hart, referred to Lee Park".

@@ -30,7 +30,13 @@ impl Env {
 
     /// `ties` with this env's database and home, today fixed to [`TODAY`].
     pub fn ties(&self) -> Command {
-        let mut c = Command::cargo_bin("ties").expect("binary");
+        Command::from_std(self.process())
+    }
+
+    /// The same command as a plain `std::process::Command` (to spawn it, pipe to it,
+    /// or move it into a thread).
+    pub fn process(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("ties"));
         c.env_clear()
             .env("HOME", self.home())
             .env("TIES_DB", self.db())

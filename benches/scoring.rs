@@ -41,7 +41,7 @@ fn bench(c: &mut Criterion) {
         |b| b.iter(|| black_box(book.assess(p, &config.cadence, asks, today()))),
     );
     g.bench_function("agenda from the assessment (daily review)", |b| {
-        b.iter(|| black_box(book.agenda(&assessed, false)))
+        b.iter(|| black_box(book.agenda(&assessed, false, 3)))
     });
     g.finish();
 }

@@ -23,6 +23,7 @@ pub struct Config {
     pub scoring: ScoringParams,
     pub cadence: CadenceDefaults,
     pub ask: AskConfig,
+    pub review: ReviewConfig,
     pub backup: BackupConfig,
     pub import: ImportConfig,
     pub theme: ThemeConfig,
@@ -51,6 +52,30 @@ pub struct AskConfig {
     pub asks_per_day: u32,
     pub ideal_referral: String,
     pub script: String,
+    /// The script when they praised you recently (it opens with thanks for their words).
+    pub script_after_praise: String,
+}
+
+impl AskConfig {
+    /// The words the review cards and the Ask pane fill in; praise within
+    /// `praise_days` is "recent".
+    pub fn words(&self, praise_days: u32) -> crate::domain::review::Words<'_> {
+        crate::domain::review::Words {
+            ideal_referral: &self.ideal_referral,
+            script: &self.script,
+            script_after_praise: &self.script_after_praise,
+            praise_days,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// The day's review holds at most this many items; the rest wait.
+    pub items_per_day: u32,
+    /// A birthday shows this many days before the day.
+    pub occasion_lead_days: u32,
 }
 
 /// Colours of the terminal interface, as names, `#rrggbb` or 256-colour indices.
@@ -211,6 +236,12 @@ impl Config {
         }
         if self.ask.asks_per_day > 100 {
             return Err(bad("ask.asks_per_day", "must be between 0 and 100"));
+        }
+        if !(1..=500).contains(&self.review.items_per_day) {
+            return Err(bad("review.items_per_day", "must be between 1 and 500"));
+        }
+        if self.review.occasion_lead_days > 60 {
+            return Err(bad("review.occasion_lead_days", "must be between 0 and 60"));
         }
         for (key, value) in self.theme.entries() {
             if value.parse::<ratatui::style::Color>().is_err() {

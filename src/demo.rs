@@ -7,7 +7,7 @@
 //! qualities and statuses, some unthanked and some with updates owed, so every pane and
 //! every kind of review item has something to show.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::domain::contact::{Circle, Field, FieldKind, NewContact};
 use crate::domain::interaction::{Channel, Direction, InteractionKind, NewInteraction, Reward};
@@ -112,7 +112,180 @@ pub fn generate(n: usize, seed: u64, today: NaiveDate) -> DemoData {
         history(&mut g, &mut data, i, layers[i], jobs[i]);
     }
     referrals(&mut g, &mut data, &layers);
+    moments(&mut g, &mut data, &layers);
+    keep_up(&mut g, &mut data);
+    // Someone's birthday is coming up, so the review shows an occasion.
+    if let Some(c) = data.contacts.get_mut(3) {
+        let soon = g.today + chrono::Days::new(2);
+        c.fields.retain(|f| f.kind != FieldKind::Birthday);
+        c.fields.push(Field {
+            kind: FieldKind::Birthday,
+            label: None,
+            value: format!("{}-{:02}-{:02}", soon.year() - 41, soon.month(), soon.day()),
+        });
+    }
     data
+}
+
+/// Today's moments, so every kind of review item shows: a referrer who just sent
+/// someone (thank them, follow up), whose earlier referral was just won (thank again
+/// with a reward) and who has sent more than you gave back (give back); and one loop
+/// left open on a referral lost long ago (stale: let it go).
+fn moments(g: &mut Gen, data: &mut DemoData, layers: &[Layer]) {
+    let n = data.contacts.len();
+    let referred: Vec<bool> = (0..n)
+        .map(|i| data.referrals.iter().any(|r| r.person == i))
+        .collect();
+    let warm = (0..n).filter(|&i| layers[i] != Layer::Acquaintance && !referred[i]);
+    let free: Vec<usize> = (0..n)
+        .filter(|&i| !referred[i] && layers[i] == Layer::Acquaintance)
+        .collect();
+    let (Some(referrer), Some(other)) = (warm.clone().next(), warm.clone().nth(1)) else {
+        return;
+    };
+    let [won, fresh, lost] = match free.as_slice() {
+        [a, b, c, ..] => [*a, *b, *c],
+        _ => return,
+    };
+    let ev = |status, age: i64| StatusEvent {
+        status,
+        date: g.days_ago(age),
+    };
+    let add = |data: &mut DemoData, r: DemoReferral, thanked: Option<i64>, told: Option<i64>| {
+        let ri = data.referrals.len();
+        for e in &r.history {
+            if let Some((kind, direction)) = e.status.pipeline_touch() {
+                let mut x = NewInteraction::new(0, e.date, kind);
+                x.direction = direction;
+                data.interactions.push(DemoInteraction {
+                    contact: r.person,
+                    referral: Some(ri),
+                    interaction: x,
+                });
+            }
+        }
+        let by = r.referrer.unwrap_or(0);
+        for (age, kind) in [
+            (thanked, InteractionKind::Thanks),
+            (told, InteractionKind::Update),
+        ] {
+            if let Some(a) = age {
+                let mut x = NewInteraction::new(0, g.today - Duration::days(a), kind);
+                if kind == InteractionKind::Thanks {
+                    x.reward = Some(Reward::Note);
+                }
+                data.interactions.push(DemoInteraction {
+                    contact: by,
+                    referral: Some(ri),
+                    interaction: x,
+                });
+            }
+        }
+        data.referrals.push(r);
+    };
+    let base = |person: usize, by: usize, quality, history: Vec<StatusEvent>| DemoReferral {
+        referrer: Some(by),
+        person,
+        recipient: None,
+        quality,
+        referred_on: history[0].date,
+        history,
+        value: None,
+        reason: None,
+    };
+    let mut r = base(
+        won,
+        referrer,
+        Quality::WarmHandoff,
+        vec![
+            ev(Status::New, 45),
+            ev(Status::Contacted, 40),
+            ev(Status::Met, 30),
+            ev(Status::Won, 6),
+        ],
+    );
+    r.value = Some(8000.0);
+    add(data, r, Some(43), Some(5));
+    data.contacts[won].circle = Some(Circle::Client);
+    let r = base(
+        fresh,
+        referrer,
+        Quality::EmailIntro,
+        vec![ev(Status::New, 3)],
+    );
+    add(data, r, None, None);
+    let mut r = base(
+        lost,
+        other,
+        Quality::Permission,
+        vec![
+            ev(Status::New, 260),
+            ev(Status::Contacted, 250),
+            ev(Status::Lost, 240),
+        ],
+    );
+    r.reason = Some("project postponed".into());
+    add(data, r, Some(258), None);
+}
+
+/// The default keep-in-touch cadence of a circle (`[cadence]` in config.example.toml).
+fn default_cadence(c: Option<Circle>) -> Option<i64> {
+    match c? {
+        Circle::Client => Some(60),
+        Circle::Prospect => Some(14),
+        Circle::Partner | Circle::Friend | Circle::Family => Some(30),
+        Circle::Other => None,
+    }
+}
+
+/// The demo's user mostly keeps up: most contacts with a cadence were reached within
+/// it; a few are a little late, and a very few have slipped for a long time.
+fn keep_up(g: &mut Gen, data: &mut DemoData) {
+    let today = g.today;
+    let mut last_live: Vec<Option<NaiveDate>> = vec![None; data.contacts.len()];
+    for x in &data.interactions {
+        let i = &x.interaction;
+        let live = matches!(
+            i.kind,
+            InteractionKind::Meeting | InteractionKind::Call | InteractionKind::Message
+        );
+        if live && i.occurred_on <= today {
+            let slot = &mut last_live[x.contact];
+            *slot = (*slot).max(Some(i.occurred_on));
+        }
+    }
+    for (ci, last) in last_live.into_iter().enumerate() {
+        let c = &data.contacts[ci];
+        let Some(cadence) = c
+            .cadence_days
+            .map(i64::from)
+            .or_else(|| default_cadence(c.circle))
+        else {
+            continue;
+        };
+        let age = last.map_or(i64::MAX, |d| (today - d).num_days());
+        if age <= cadence {
+            continue;
+        }
+        let roll = g.rng.f64();
+        let ago = if roll < 0.85 {
+            g.rng.i64(0..cadence)
+        } else if roll < 0.97 {
+            cadence + g.rng.i64(1..cadence.max(2))
+        } else {
+            continue;
+        };
+        let kind = *g.pick(&[
+            InteractionKind::Call,
+            InteractionKind::Meeting,
+            InteractionKind::Message,
+        ]);
+        push(data, ci, g.days_ago(ago), kind, |x| {
+            if kind == InteractionKind::Message {
+                x.direction = Some(Direction::Both);
+            }
+        });
+    }
 }
 
 fn contact(g: &mut Gen, i: usize, layer: Layer) -> (NewContact, Option<&'static str>) {
@@ -156,6 +329,19 @@ fn contact(g: &mut Gen, i: usize, layer: Layer) -> (NewContact, Option<&'static 
             kind: FieldKind::Phone,
             label: Some("mobile".into()),
             value: format!("+1 555 {:04}", g.rng.u32(0..10_000)),
+        });
+    }
+    if g.chance(0.35) {
+        let (month, day) = (g.rng.u32(1..13), g.rng.u32(1..29));
+        let year = g.today.year() - g.rng.i32(22..70);
+        fields.push(Field {
+            kind: FieldKind::Birthday,
+            label: None,
+            value: if g.chance(0.7) {
+                format!("{year:04}-{month:02}-{day:02}")
+            } else {
+                format!("--{month:02}-{day:02}")
+            },
         });
     }
     let mut tags = vec![trade_tag.to_string()];
@@ -337,12 +523,28 @@ fn referrals(g: &mut Gen, data: &mut DemoData, layers: &[Layer]) {
             let today = g.today;
             let age_of = |d: NaiveDate| (today - d).num_days();
             let referred_age = age_of(r.referred_on);
+            // The pipeline is contact: each step is a touch with the person.
+            if !given {
+                for e in &r.history {
+                    if let Some((kind, direction)) = e.status.pipeline_touch() {
+                        data.interactions.push(DemoInteraction {
+                            contact: person,
+                            referral: Some(data.referrals.len()),
+                            interaction: {
+                                let mut x = NewInteraction::new(0, e.date, kind);
+                                x.direction = direction;
+                                x
+                            },
+                        });
+                    }
+                }
+            }
             data.referrals.push(r);
             let ri = data.referrals.len() - 1;
             made += 1;
             if !given {
                 // Thank most referrers promptly; leave some unthanked (the review shows them).
-                if g.chance(if referred_age < 10 { 0.3 } else { 0.85 }) {
+                if g.chance(if referred_age < 10 { 0.3 } else { 0.97 }) {
                     let a = (referred_age - g.rng.i64(0..3)).max(0);
                     let reward = *g.pick(&[Reward::Note, Reward::Call, Reward::Gift, Reward::Meal]);
                     data.interactions.push(DemoInteraction {
@@ -356,13 +558,24 @@ fn referrals(g: &mut Gen, data: &mut DemoData, layers: &[Layer]) {
                         },
                     });
                 }
-                // Keep most referrers informed; some updates stay owed.
-                if g.chance(0.6) {
+                // Keep referrers informed: after the last change, and within the month
+                // while it is open; a few updates stay owed (the review shows them).
+                let open = !data.referrals[ri]
+                    .history
+                    .last()
+                    .is_some_and(|e| e.status.is_closed() || e.status == Status::Dormant);
+                if g.chance(0.9) {
                     let last = data.referrals[ri]
                         .history
                         .last()
                         .map_or(g.today, |e| e.date);
-                    let a = (age_of(last) - g.rng.i64(0..5)).max(0);
+                    let after = age_of(last) - g.rng.i64(0..5);
+                    let a = if open {
+                        after.min(g.rng.i64(0..28))
+                    } else {
+                        after
+                    }
+                    .max(0);
                     data.interactions.push(DemoInteraction {
                         contact: referrer,
                         referral: Some(ri),
@@ -480,6 +693,17 @@ fn one_referral(g: &mut Gen, other: usize, person: usize, given: bool, age: i64)
             }
             _ => {}
         }
+    }
+    // Keeping up means closing what went quiet: an old open referral is dormant.
+    let open = history
+        .last()
+        .is_some_and(|e| !e.status.is_closed() && e.status != Status::Dormant);
+    if open && age > 300 {
+        let quiet = (day - g.rng.i64(60..120)).max(1);
+        history.push(StatusEvent {
+            status: Status::Dormant,
+            date: g.days_ago(quiet),
+        });
     }
     DemoReferral {
         referrer: (!given).then_some(other),

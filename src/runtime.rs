@@ -169,12 +169,34 @@ impl Session {
                 out
             }
             Write::ChangeStatus(id, change) => {
-                s.change_status(id, &change)?;
-                vec![referral(s, id)?]
+                let touched = s.change_status(id, &change)?;
+                let mut out = vec![referral(s, id)?];
+                if let Some(person) = touched {
+                    out.push(Change::Interactions(person, s.interactions_for(person)?));
+                }
+                out
             }
             Write::Snooze { key, until } => {
                 s.set_snooze(&key, until)?;
                 vec![Change::Snooze(key, until)]
+            }
+            Write::Done {
+                key,
+                interaction: i,
+            } => {
+                s.insert_done(&key, today, &i)?;
+                vec![
+                    Change::Interactions(i.contact_id, s.interactions_for(i.contact_id)?),
+                    Change::Done(key, today),
+                ]
+            }
+            Write::Unsnooze(key) => {
+                s.delete_snooze(&key)?;
+                vec![Change::Unsnooze(key)]
+            }
+            Write::LetGo { key, due } => {
+                s.set_let_go(&key, due)?;
+                vec![Change::Unsnooze(key.clone()), Change::LetGo(key, due)]
             }
         })
     }

@@ -655,3 +655,223 @@ fn snoozes_are_listed_and_can_be_ended() {
     let e = env.fails(&["unsnooze", key], 2);
     assert!(e.contains("ties snoozes"), "{e}");
 }
+
+/// `ties done KEY` records what the item asks for, with the choices that fit its kind;
+/// a choice that does not fit, an unknown key, a snoozed or finished item: exit 2 and
+/// nothing written.
+#[test]
+fn done_records_the_item_with_its_choices() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["refer", "Dana Hart", "--by", "Sam", "--on", "2026-11-20"]);
+    let items = env.json(&["today"]);
+    let keys: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        keys.contains(&"thank:r1") && keys.contains(&"follow_up:r1"),
+        "{keys:?}"
+    );
+    let thank = &items[0];
+    assert_eq!(thank["card"]["suggested_reward"], "note");
+    assert!(
+        thank["card"]["referral"]
+            .as_str()
+            .unwrap()
+            .contains("Dana Hart")
+    );
+    // A choice that does not fit: refused, nothing written.
+    let e = env.fails(&["done", "thank:r1", "--channel", "call"], 2);
+    assert!(e.contains("--channel does not fit a thank item"), "{e}");
+    let e = env.fails(&["done", "follow_up:r1", "--kind", "praise"], 2);
+    assert!(e.contains("call, meeting or message"), "{e}");
+    assert_eq!(
+        env.json(&["show", "Sam"])["timeline"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Done with a gift and its cost.
+    let done = env.json(&[
+        "done", "thank:r1", "--with", "gift", "--amount", "40", "--note", "wine",
+    ]);
+    assert_eq!(done["interaction"]["kind"], "thanks");
+    assert_eq!(done["interaction"]["reward"], "gift");
+    assert_eq!(done["interaction"]["amount"], 40.0);
+    assert_eq!(done["interaction"]["referral_id"], 1);
+    // Done again, or on a key that never was: exit 2.
+    let e = env.fails(&["done", "thank:r1"], 2);
+    assert!(e.contains("ties today --all"), "{e}");
+    env.fails(&["done", "nonsense"], 2);
+    // A follow-up done as a call is a call with the referred person.
+    env.ok(&["snooze", "follow_up:r1", "3"]);
+    let e = env.fails(&["done", "follow_up:r1"], 2);
+    assert!(e.contains("snoozed until") && e.contains("unsnooze"), "{e}");
+    env.ok(&["unsnooze", "follow_up:r1"]);
+    let done = env.json(&["done", "follow_up:r1", "--kind", "call"]);
+    assert_eq!(done["interaction"]["kind"], "call");
+    assert_eq!(done["interaction"]["contact_id"], 2);
+    assert!(env.ok(&["today", "--brief"]).starts_with("ties: "));
+}
+
+/// The day is bounded: `[review] items_per_day` items, obligations first, the rest
+/// waiting; `--all` shows everything, `--brief` one line.
+#[test]
+fn the_day_is_bounded_and_the_rest_waits() {
+    let env = Env::new();
+    let config = env.dir.path().join("bounded.toml");
+    std::fs::write(&config, "[review]\nitems_per_day = 2\n").unwrap();
+    let cfg = config.to_str().unwrap();
+    env.ok(&["add", "Sam Lee"]);
+    for name in ["Dana Hart", "Priya Shah", "Lee Park"] {
+        env.ok(&["refer", name, "--by", "Sam", "--on", "2026-11-20"]);
+    }
+    let day = env.json(&["--config", cfg, "today"]);
+    let day = day.as_array().unwrap();
+    assert_eq!(day.len(), 2);
+    assert!(
+        day.iter()
+            .all(|i| i["kind"] == "thank" && i["waiting"] == false)
+    );
+    let all = env.json(&["--config", cfg, "today", "--all"]);
+    let all = all.as_array().unwrap();
+    // Three thanks, three follow-ups, and giving back to Sam, who sent three.
+    assert_eq!(all.len(), 7, "{all:?}");
+    assert_eq!(all.iter().filter(|i| i["kind"] == "give_back").count(), 1);
+    assert_eq!(all.iter().filter(|i| i["waiting"] == true).count(), 5);
+    let text = env.ok(&["--config", cfg, "today"]);
+    assert!(text.contains("2 today · 5 waiting"), "{text}");
+    assert_eq!(
+        env.ok(&["--config", cfg, "today", "--brief"]).trim(),
+        "ties: 2 thanks"
+    );
+    assert_eq!(
+        env.ok(&["today", "--brief"]).trim(),
+        "ties: 3 thanks · 3 follow-ups · 1 more"
+    );
+    let e = env.fails(&["let-go", "follow_up:r1"], 2);
+    assert!(e.contains("not stale yet"), "{e}");
+    // Done on one of the day's items: the day does not refill.
+    env.ok(&["--config", cfg, "done", day[0]["key"].as_str().unwrap()]);
+    assert_eq!(
+        env.ok(&["--config", cfg, "today", "--brief"]).trim(),
+        "ties: 1 thanks"
+    );
+    let empty = Env::new();
+    empty.ok(&["add", "Sam Lee"]);
+    assert_eq!(empty.ok(&["today", "--brief"]).trim(), "ties: all clear");
+}
+
+/// A birthday is set with `--birthday`, shown in `show --json`, read from vCard and
+/// Google CSV, written back on export, and makes an occasion item before the day.
+#[test]
+fn birthdays_make_occasions_and_travel_through_vcard_and_csv() {
+    let env = Env::new();
+    // TODAY is 2026-11-24: a birthday on the 26th shows, one on the 30th does not yet.
+    env.ok(&["add", "Sam Lee", "--birthday", "1985-11-26"]);
+    env.ok(&["add", "Dana Hart", "--birthday", "11-30"]);
+    assert_eq!(env.json(&["show", "Sam"])["birthday"], "1985-11-26");
+    assert_eq!(env.json(&["show", "Dana"])["birthday"], "--11-30");
+    let items = env.json(&["today"]);
+    let occasions: Vec<&serde_json::Value> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "occasion")
+        .collect();
+    assert_eq!(occasions.len(), 1, "{items}");
+    assert_eq!(occasions[0]["contact"], "Sam Lee");
+    assert!(
+        occasions[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("turning 41")
+    );
+    let e = env.fails(&["add", "Lee Park", "--birthday", "11-31"], 2);
+    assert!(e.contains("MM-DD or YYYY-MM-DD"), "{e}");
+    env.ok(&["edit", "Dana", "--birthday", "none"]);
+    assert!(env.json(&["show", "Dana"])["birthday"].is_null());
+    env.ok(&["edit", "Dana", "--birthday", "1990-01-02"]);
+    env.ok(&["edit", "Dana", "--birthday", "1990-01-03"]);
+    assert_eq!(env.json(&["show", "Dana"])["birthday"], "1990-01-03");
+    // Out through vCard and Google CSV, and back in.
+    let vcf = env.ok(&["export", "--format", "vcard"]);
+    assert!(vcf.contains("BDAY:19851126"), "{vcf}");
+    let csv = env.ok(&["export", "--format", "csv"]);
+    assert!(csv.contains("1985-11-26"), "{csv}");
+    for (file, text) in [("b.vcf", vcf.as_str()), ("b.csv", csv.as_str())] {
+        let other = Env::new();
+        let path = other.dir.path().join(file);
+        std::fs::write(&path, text).unwrap();
+        other.ok(&["import", path.to_str().unwrap()]);
+        assert_eq!(
+            other.json(&["show", "Sam"])["birthday"],
+            "1985-11-26",
+            "{file}"
+        );
+    }
+    // Apple's year-less BDAY.
+    let other = Env::new();
+    let path = other.dir.path().join("apple.vcf");
+    std::fs::write(
+        &path,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Mia Wong\r\nBDAY:--1125\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    other.ok(&["import", path.to_str().unwrap()]);
+    assert_eq!(other.json(&["show", "Mia"])["birthday"], "--11-25");
+}
+
+/// Moving a received referral along is a touch with the person, so a won client has
+/// a history; a stale item can be let go and stays gone.
+#[test]
+fn the_pipeline_is_contact_and_stale_items_can_be_let_go() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["refer", "Dana Hart", "--by", "Sam", "--on", "2026-01-10"]);
+    env.ok(&["thank", "1", "--on", "2026-01-11"]);
+    let out = env.ok(&["referral", "status", "1", "met", "--on", "2026-01-20"]);
+    assert!(out.contains("Logged a meeting with Dana Hart"), "{out}");
+    env.ok(&[
+        "referral",
+        "status",
+        "1",
+        "won",
+        "--on",
+        "2026-02-01",
+        "--value",
+        "900",
+    ]);
+    let kinds: Vec<String> = env.json(&["show", "Dana"])["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] != "referral")
+        .map(|t| t["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds, ["job", "meeting"]);
+    assert!(env.json(&["list"])[0]["last_touch"].is_string());
+    // Sam was never told about the win, long ago: stale, with a way out.
+    let items = env.json(&["today", "--all"]);
+    let inform = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "inform:r1")
+        .unwrap()
+        .clone();
+    assert_eq!(inform["stale"], true);
+    assert_eq!(inform["card"]["ways_out"][0], "ties let-go inform:r1");
+    assert!(
+        inform["card"]["draft"]
+            .as_str()
+            .unwrap()
+            .contains("became a client")
+    );
+    env.ok(&["let-go", "inform:r1"]);
+    assert!(!env.ok(&["today", "--all"]).contains("inform:r1"));
+}

@@ -204,9 +204,9 @@ fn a_referral_won_with_a_value_raises_the_chain_total() {
             .sum()
     };
     let before = total(&s);
-    keys(&mut s, &["3", "right", "right", "right"]);
-    // Pick a received referral in the proposal column.
-    let col = &s.app.data.columns[3];
+    keys(&mut s, &["3", "right", "right"]);
+    // Pick a received referral in the met column and move it to proposal.
+    let col = &s.app.data.columns[2];
     let pos = col
         .iter()
         .position(|&i| s.app.data.book.referrals[i].referrer_id.is_some())
@@ -215,7 +215,11 @@ fn a_referral_won_with_a_value_raises_the_chain_total() {
         keys(&mut s, &["down"]);
     }
     let r = ties::app::selected_referral(&s.app).unwrap().clone();
-    assert_eq!(r.status, Status::Proposal);
+    assert_eq!(r.status, Status::Met);
+    keys(&mut s, &[">", "right"]);
+    while ties::app::selected_referral(&s.app).unwrap().id != r.id {
+        keys(&mut s, &["down"]);
+    }
     keys(&mut s, &[">"]);
     assert!(s.app.overlay.is_some(), "won asks for the value");
     keys(&mut s, &["'abc", "enter"]);
@@ -227,6 +231,21 @@ fn a_referral_won_with_a_value_raises_the_chain_total() {
     let now = s.store.referral(r.id).unwrap().unwrap();
     assert_eq!((now.status, now.value), (Status::Won, Some(5000.0)));
     assert_eq!(total(&s), before + 5000.0);
+    // The pipeline is contact: the win is a job with the person, so they have a history.
+    let jobs = s.store.interactions_for(r.person_id).unwrap();
+    assert!(
+        jobs.iter()
+            .any(|i| i.kind == InteractionKind::Job && i.referral_id == Some(r.id)),
+        "{jobs:?}"
+    );
+    assert!(
+        s.app
+            .data
+            .assessed
+            .summary(&s.app.data.book, r.person_id)
+            .last_touch
+            .is_some()
+    );
     keys(&mut s, &["c"]);
     let line = s
         .app
@@ -283,41 +302,104 @@ fn thank_and_inform_link_to_the_referral() {
 }
 
 #[test]
-fn done_removes_a_today_item_and_review_counts() {
+fn done_offers_its_choices_acts_by_key_and_the_day_does_not_refill() {
     let mut s = demo(300);
-    let first = s.app.data.agenda[0].clone();
+    let day = s.app.data.agenda_today;
+    assert!(day <= 12, "the day is bounded: {day}");
+    let items = s.app.today_items().to_vec();
+    // Obligations first: what is owed to a referrer.
+    let first = items[0].clone();
+    assert_eq!(first.kind, AgendaKind::Thank, "{items:#?}");
+    let suggested = s.app.data.card(&first, &s.app.config).suggested_reward;
     keys(&mut s, &["d"]);
-    // Done records the matching interaction (an ask, here) and the item leaves; the
-    // next ready contact may take its place among today's asks.
-    assert!(s.app.data.agenda.iter().all(|i| i.key != first.key));
-    let asked = s.store.interactions_for(first.contact_id).unwrap();
     assert!(
-        asked
-            .iter()
-            .any(|i| i.kind == InteractionKind::Ask && i.occurred_on == today())
+        matches!(s.app.overlay, Some(ties::app::Overlay::Done { .. })),
+        "d offers the ways to do it"
     );
-    let n = s.app.data.agenda.len();
-    keys(&mut s, &["r"]);
-    assert!(screen(&s, 80, 24).contains(&format!("1 of {n}")));
-    // Skip to the first item that is not an ask (asks refill up to the daily limit).
-    let pos = s
+    assert!(screen(&s, 80, 24).contains("(suggested)"));
+    keys(&mut s, &["enter"]);
+    let thanks = s
+        .store
+        .interactions_for(first.contact_id)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.kind == InteractionKind::Thanks && i.occurred_on == today())
+        .expect("a thanks was logged");
+    assert_eq!(
+        (thanks.referral_id, thanks.reward()),
+        (first.referral_id, suggested)
+    );
+    // The item left; nobody waiting took its place; the selection is on the item that
+    // was below it, one the user has seen.
+    assert!(s.app.data.agenda.iter().all(|i| i.key != first.key));
+    assert_eq!(s.app.data.agenda_today, day - 1);
+    assert_eq!(s.app.today_items()[0].key, items[1].key);
+
+    // An ask done by its second way (another channel); the other asks stay, none is added.
+    let asks = |s: &Session| -> Vec<String> {
+        s.app
+            .today_items()
+            .iter()
+            .filter(|i| i.kind == AgendaKind::Ask)
+            .map(|i| i.key.clone())
+            .collect()
+    };
+    let before = asks(&s);
+    assert!(!before.is_empty());
+    // Today's asks are the Ask pane's, in its order.
+    let pane: Vec<String> = s
         .app
         .data
-        .agenda
+        .ask_now
         .iter()
-        .position(|i| i.kind != AgendaKind::Ask)
+        .map(|c| format!("ask:c{}", s.app.data.assessed.ranking[c.suggestion].id))
+        .collect();
+    assert_eq!(before, pane);
+    let pos = s
+        .app
+        .today_items()
+        .iter()
+        .position(|i| i.key == before[0])
         .unwrap();
-    for _ in 0..pos {
-        keys(&mut s, &["n"]);
+    while s.app.today.selected < pos {
+        keys(&mut s, &["down"]);
     }
-    assert!(screen(&s, 80, 24).contains(&format!("{} of {n}", pos + 1)));
-    let item = s.app.data.agenda[pos].clone();
-    keys(&mut s, &["d"]);
-    assert!(s.app.data.agenda.iter().all(|i| i.key != item.key));
-    assert_eq!(s.app.data.agenda.len(), n - 1);
-    assert!(screen(&s, 80, 24).contains(&format!("{} of {}", pos + 1, n - 1)));
+    keys(&mut s, &["d", "2"]);
+    assert_eq!(asks(&s), before[1..].to_vec());
+    assert_eq!(s.app.data.ask_now.len(), before.len() - 1);
+    assert_eq!(s.app.data.agenda_today, day - 2);
+
+    // Review mode counts the day, and Esc leaves it.
+    let n = s.app.today_items().len();
+    keys(&mut s, &["g", "r"]);
+    assert!(screen(&s, 80, 24).contains(&format!("1 of {n}")));
+    keys(&mut s, &["n"]);
+    assert!(screen(&s, 80, 24).contains(&format!("2 of {n}")));
     keys(&mut s, &["esc"]);
     assert_eq!(s.app.today.review, None);
+    // w shows everything due, the waiting too.
+    keys(&mut s, &["w"]);
+    assert_eq!(s.app.today_items().len(), s.app.data.agenda.len());
+    assert!(s.app.today_items().iter().any(|i| i.waiting));
+}
+
+#[test]
+fn snoozed_items_can_be_seen_and_ended() {
+    let mut s = demo(300);
+    keys(&mut s, &["down"]);
+    let item = s.app.today_items()[1].clone();
+    keys(&mut s, &["s", "7"]);
+    assert!(s.app.data.agenda.iter().all(|i| i.key != item.key));
+    assert!(screen(&s, 120, 40).contains("1 snoozed"));
+    keys(&mut s, &["S"]);
+    let shown = screen(&s, 80, 24);
+    assert!(
+        shown.contains("1 snoozed") && shown.contains("until"),
+        "{shown}"
+    );
+    keys(&mut s, &["enter"]);
+    assert!(s.store.snoozes().unwrap().is_empty());
+    assert!(s.app.data.agenda.iter().any(|i| i.key == item.key));
 }
 
 #[test]
@@ -446,8 +528,24 @@ fn hostile_text_is_drawn_safely() {
 }
 
 #[test]
-fn an_empty_database_is_all_clear() {
+fn an_empty_book_opens_on_a_welcome_and_a_quiet_one_is_all_clear() {
     let s = session_on(Store::open_in_memory().unwrap());
+    let shown = screen(&s, 80, 24);
+    for part in [
+        "Welcome to ties",
+        "ties import",
+        "ties --demo",
+        "ideal referral",
+    ] {
+        assert!(shown.contains(part), "{part}: {shown}");
+    }
+    let mut store = Store::open_in_memory().unwrap();
+    let c = ties::domain::contact::NewContact {
+        name: "Sam Lee".into(),
+        ..Default::default()
+    };
+    store.insert_contact(&c, today()).unwrap();
+    let s = session_on(store);
     assert!(screen(&s, 80, 24).contains("All clear"));
 }
 

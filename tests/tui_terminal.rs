@@ -125,7 +125,7 @@ fn demo_runs_in_a_real_terminal_and_restores_it() {
     d.keys(&["4"]);
     d.wait("Waiting (");
     d.keys(&["Tab"]);
-    d.wait("done records:");
+    d.wait("d records ");
     d.keys(&["BTab", "BTab", "BTab", "/"]);
     let (ok, _) = d.run(&["type", "aisha"]);
     assert!(ok);

@@ -35,6 +35,12 @@ pub enum Action {
     Review,
     Skip,
     ExitReview,
+    /// Today: the day's bounded review, or everything due (the waiting too).
+    ShowAll,
+    /// Today: the snoozed items, to see and end them.
+    Snoozes,
+    /// Today: let a stale item go (it is not offered again until something new happens).
+    LetGo,
     Filter,
     ClearFilter,
     AddContact,
@@ -79,6 +85,9 @@ pub const BINDABLE: &[Action] = &[
     Action::Review,
     Action::Skip,
     Action::ExitReview,
+    Action::LetGo,
+    Action::ShowAll,
+    Action::Snoozes,
     Action::OpenContact,
     Action::Filter,
     Action::ClearFilter,
@@ -155,6 +164,9 @@ impl Action {
             Action::Review => "review",
             Action::Skip => "skip",
             Action::ExitReview => "leave review",
+            Action::ShowAll => "all / today",
+            Action::Snoozes => "snoozed",
+            Action::LetGo => "let go",
             Action::Filter => "filter",
             Action::ClearFilter => "clear filter",
             Action::AddContact => "add",

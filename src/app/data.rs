@@ -11,12 +11,13 @@ use chrono::NaiveDate;
 
 use super::filter::Haystacks;
 use crate::config::Config;
-use crate::domain::agenda::AgendaItem;
+use crate::domain::agenda::{AgendaItem, is_snoozed};
 use crate::domain::ask::{AskStatus, Suggestion};
 use crate::domain::book::{Assessed, Book, Change};
 use crate::domain::chain::{ChainTree, all_chains, render};
-use crate::domain::interaction::{Channel, InteractionKind};
+use crate::domain::interaction::Channel;
 use crate::domain::referral::{Referral, Status};
+use crate::domain::review::{Card, ask_words, fill_card, plan};
 use crate::domain::strength::Band;
 
 /// The pipeline columns, left to right (dormant referrals sit with lost ones).
@@ -72,7 +73,10 @@ pub struct Data {
     /// Each row's "name company tags", what the fuzzy filter matches against.
     pub haystacks: Haystacks,
     pub names: HashMap<i64, String>,
+    /// The day's review first (`agenda_today` items, bounded by `[review]
+    /// items_per_day`), then the items that wait (marked `waiting`).
     pub agenda: Vec<AgendaItem>,
+    pub agenda_today: usize,
     /// The first item of tomorrow's queue, shown when today's is empty.
     pub tomorrow: Option<AgendaItem>,
     pub ask_now: Vec<AskCard>,
@@ -118,6 +122,7 @@ impl Data {
             haystacks: Haystacks::default(),
             names: HashMap::new(),
             agenda: Vec::new(),
+            agenda_today: 0,
             tomorrow: None,
             ask_now: Vec::new(),
             waiting: Vec::new(),
@@ -236,7 +241,11 @@ impl Data {
     /// and who is waiting, all from the one ranking.
     fn build_review(&mut self, config: &Config) {
         let (book, assessed, today) = (&self.book, &self.assessed, self.today);
-        self.agenda = book.agenda(assessed, false);
+        let lead = config.review.occasion_lead_days;
+        let budget = (config.review.items_per_day as usize).saturating_sub(book.done_on(today));
+        let day = plan(book.agenda(assessed, false, lead), budget);
+        self.agenda_today = day.items.len();
+        self.agenda = day.all();
         self.tomorrow = if self.agenda.is_empty() {
             today.succ_opt().and_then(|t| {
                 let next = book.assess(
@@ -245,18 +254,20 @@ impl Data {
                     config.ask.asks_per_day as usize,
                     t,
                 );
-                book.agenda(&next, false).into_iter().next()
+                book.agenda(&next, false, lead).into_iter().next()
             })
         } else {
             None
         };
-        // Ask now: only today's offered asks (at most `asks_per_day`); ready people past
-        // that limit wait for another day, listed first among the waiting.
+        // Ask now: only today's offered asks (at most `asks_per_day`), less the snoozed
+        // ones, exactly as Today lists them; ready people past that limit wait for
+        // another day, listed first among the waiting.
         self.ask_now = assessed
             .ranking
             .iter()
             .enumerate()
             .filter(|(_, s)| s.status == AskStatus::AskNow && s.offered)
+            .filter(|(_, s)| !is_snoozed(&format!("ask:c{}", s.id), &book.snoozes, today))
             .map(|(i, s)| ask_card(book, config, today, i, s))
             .collect();
         self.waiting = assessed
@@ -291,45 +302,95 @@ impl Data {
 }
 
 fn ask_card(book: &Book, config: &Config, today: NaiveDate, i: usize, s: &Suggestion) -> AskCard {
-    let history = book.interactions_of(s.id);
-    let label = history
-        .iter()
-        .rev()
-        .filter(|x| x.occurred_on <= today)
-        .find(|x| {
-            matches!(x.kind, InteractionKind::Praise | InteractionKind::Job) && x.label.is_some()
-        })
-        .and_then(|x| x.label.as_deref())
-        .unwrap_or("project");
-    let first = s.name.split_whitespace().next().unwrap_or(&s.name);
-    let script = config
-        .ask
-        .script
-        .replace("{name}", first)
-        .replace("{label}", label)
-        .replace("{ideal_referral}", &config.ask.ideal_referral);
-    // In person beats a call: recommend it when you have met them in the last half year.
-    let met = history
-        .iter()
-        .rev()
-        .filter(|x| x.occurred_on <= today)
-        .find(|x| x.kind == InteractionKind::Meeting)
-        .map(|x| (today - x.occurred_on).num_days());
-    let (channel, channel_why) = match met {
-        Some(d) if d <= 180 => (
-            Channel::InPerson,
-            format!("in person: you met {d} days ago; ask face to face"),
-        ),
-        _ => (
-            Channel::Call,
-            "call: no recent meeting; a call beats a message".to_string(),
-        ),
-    };
+    let words = config.ask.words(praise_days(config));
+    let w = ask_words(book, s.id, &s.name, &words, today);
     AskCard {
         suggestion: i,
-        script,
-        channel,
-        channel_why,
+        script: w.script,
+        channel: w.channel,
+        channel_why: w.channel_why,
+    }
+}
+
+/// Praise this recent makes the ask open with thanks for it.
+fn praise_days(config: &Config) -> u32 {
+    config.scoring.ask.praise_window_days.clamp(0, 3650) as u32
+}
+
+/// A snoozed item as the snoozed list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnoozedRow {
+    pub key: String,
+    pub until: NaiveDate,
+    /// What it is and with whom, from its key ("thank Sam Lee (referral #7)").
+    pub what: String,
+}
+
+impl Data {
+    /// The snoozes in effect on `today`, soonest back first.
+    pub fn snoozed(&self, today: NaiveDate) -> Vec<SnoozedRow> {
+        let mut rows: Vec<SnoozedRow> = self
+            .book
+            .snoozes
+            .iter()
+            .filter(|(_, until)| **until > today)
+            .map(|(key, until)| SnoozedRow {
+                key: key.clone(),
+                until: *until,
+                what: self.describe_key(key),
+            })
+            .collect();
+        rows.sort_by(|a, b| a.until.cmp(&b.until).then_with(|| a.key.cmp(&b.key)));
+        rows
+    }
+
+    /// A review key in words: its kind and the contact it is about.
+    fn describe_key(&self, key: &str) -> String {
+        let (kind, rest) = key.split_once(':').unwrap_or((key, ""));
+        let id_after = |p: char| {
+            rest.strip_prefix(p)
+                .map(|r| r.split(':').next().unwrap_or(r))
+                .and_then(|r| r.parse::<i64>().ok())
+        };
+        let kind = kind.replace('_', " ");
+        if let Some(c) = id_after('c') {
+            return format!("{kind} {}", self.name(c));
+        }
+        if let Some(r) = id_after('r').and_then(|id| self.referral(id)) {
+            let who = match kind.as_str() {
+                "follow up" => r.recipient_id.unwrap_or(r.person_id),
+                _ => r.referrer_id.unwrap_or(r.person_id),
+            };
+            return format!("{kind} {} (referral #{})", self.name(who), r.id);
+        }
+        if let Some(i) = id_after('i') {
+            let who = self
+                .book
+                .interactions
+                .iter()
+                .find(|(_, ix)| ix.iter().any(|x| x.id == i))
+                .map(|(&c, _)| c);
+            if let Some(c) = who {
+                return format!("{kind} {}", self.name(c));
+            }
+        }
+        key.to_string()
+    }
+
+    /// What the review card of `item` shows: its referral, script, reward, draft, how
+    /// to reach them. Computed for the one item on screen.
+    pub fn card(&self, item: &AgendaItem, config: &Config) -> Card {
+        let mut it = item.clone();
+        let words = config.ask.words(praise_days(config));
+        fill_card(
+            &mut it,
+            &self.book,
+            self.book.contact(item.contact_id),
+            &words,
+            &config.display.currency,
+            self.today,
+        );
+        it.card
     }
 }
 

@@ -38,6 +38,18 @@ pub enum Write {
         key: String,
         until: NaiveDate,
     },
+    /// A review item done: its interaction (validated), counted in today's review.
+    Done {
+        key: String,
+        interaction: NewInteraction,
+    },
+    /// End a snooze now.
+    Unsnooze(String),
+    /// Let a stale review item go, with its due date now.
+    LetGo {
+        key: String,
+        due: NaiveDate,
+    },
 }
 
 /// The person of a new referral: an existing contact, or one to create with it.

@@ -26,7 +26,7 @@ use chrono::NaiveDate;
 
 pub use action::{Action, BINDABLE};
 pub use contacts::ContactsState;
-pub use data::{AskCard, COLUMNS, ChainLine, ContactRow, Data};
+pub use data::{AskCard, COLUMNS, ChainLine, ContactRow, Data, SnoozedRow};
 pub use detail::Detail;
 pub use effect::{Effect, PersonRef, Write};
 pub use field::TextField;
@@ -34,7 +34,7 @@ use filter::narrows;
 pub use filter::{Haystacks, filter};
 pub use form::{Form, FormField, FormKind, Input, Pick, Picked};
 pub use referrals::{ReferralsState, selected_referral};
-pub use today::TodayState;
+pub use today::{DoneOption, TodayState};
 
 use crate::config::Config;
 use crate::keymap::{Bindable, Key, KeyCode, Keymap, Mode};
@@ -74,6 +74,17 @@ pub enum Overlay {
     Snooze {
         key: String,
         label: String,
+        index: usize,
+    },
+    /// How to do a review item: the ways (the first on Enter), the highlighted one.
+    Done {
+        key: String,
+        label: String,
+        options: Vec<today::DoneOption>,
+        index: usize,
+    },
+    /// The snoozed items, soonest back first; Enter ends the highlighted snooze.
+    Snoozes {
         index: usize,
     },
     /// "Archive X?": no single-key destruction.
@@ -262,11 +273,19 @@ fn step(sel: &mut usize, len: usize, action: &Action) -> bool {
 /// After new data: the filter, the selections and review mode follow it.
 fn data_changed(app: &mut App, keep: Option<i64>) {
     app.refilter(keep);
-    app.today.selected = clamp(app.today.selected, app.data.agenda.len());
+    let len = app.today_items().len();
+    app.today.selected = clamp(app.today.selected, len);
     if let Some(pos) = app.today.review {
-        if pos >= app.data.agenda.len() {
+        if pos >= len {
             app.today.review = None;
-            app.say("Review finished: nothing left in today's queue.");
+            let waiting = app.data.agenda.len() - app.data.agenda_today;
+            if waiting > 0 && !app.today.all {
+                app.say(format!(
+                    "Review finished. {waiting} more wait for another day (w shows them)."
+                ));
+            } else {
+                app.say("Review finished: nothing left in today's queue.");
+            }
         }
     }
     referrals::clamp_referrals(app);
@@ -415,6 +434,63 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                     Vec::new()
                 }
             }
+        }
+        Overlay::Done {
+            key: item,
+            label,
+            options,
+            mut index,
+        } => {
+            let pick = match key.code {
+                KeyCode::Esc => {
+                    app.say("Not done: nothing was recorded.");
+                    return Vec::new();
+                }
+                KeyCode::Left | KeyCode::Up | KeyCode::BackTab => {
+                    index = index.saturating_sub(1);
+                    None
+                }
+                KeyCode::Right | KeyCode::Down | KeyCode::Tab => {
+                    index = (index + 1).min(options.len().saturating_sub(1));
+                    None
+                }
+                KeyCode::Enter => Some(index),
+                KeyCode::Char(c) => c
+                    .to_digit(10)
+                    .and_then(|d| (d as usize).checked_sub(1))
+                    .filter(|&d| d < options.len()),
+                _ => None,
+            };
+            match pick {
+                Some(i) => today::do_item(app, &item, &options[i].choices, today),
+                None => {
+                    app.overlay = Some(Overlay::Done {
+                        key: item,
+                        label,
+                        options,
+                        index,
+                    });
+                    Vec::new()
+                }
+            }
+        }
+        Overlay::Snoozes { mut index } => {
+            let rows = app.data.snoozed(today);
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => index = index.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => {
+                    index = (index + 1).min(rows.len().saturating_sub(1));
+                }
+                KeyCode::Enter | KeyCode::Char('u') => {
+                    if let Some(row) = rows.get(index) {
+                        let done = format!("{} is back in the review.", row.what);
+                        return write(Write::Unsnooze(row.key.clone()), done);
+                    }
+                }
+                _ => return Vec::new(),
+            }
+            app.overlay = Some(Overlay::Snoozes { index });
+            Vec::new()
         }
         Overlay::ConfirmArchive { id, name } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::Write {

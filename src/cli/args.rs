@@ -80,7 +80,18 @@ pub enum Command {
         all: bool,
     },
     /// The daily review: whom to thank, update, follow up, ask, and why
-    Today,
+    Today {
+        /// Every item due, not only the day's bounded review
+        #[arg(long, conflicts_with = "brief")]
+        all: bool,
+        /// One line for a shell prompt: "ties: 2 thanks · 1 ask · 3 more"
+        #[arg(long)]
+        brief: bool,
+    },
+    /// Record a review item as done (KEY as `ties today` shows it)
+    Done(DoneArgs),
+    /// Let a stale review item go: it is not offered again until something new happens
+    LetGo { key: String },
     /// Hide a review item for DAYS days (KEY as `ties today` shows it)
     Snooze { key: String, days: u32 },
     /// The review items snoozed now: key, contact, until
@@ -160,6 +171,9 @@ pub struct ContactFlags {
     /// Keep-in-touch cadence in days (edit: 0 clears it)
     #[arg(long, value_name = "DAYS")]
     pub cadence: Option<u32>,
+    /// MM-DD or YYYY-MM-DD (edit: replaces the birthday; "none" removes it)
+    #[arg(long, value_name = "DATE")]
+    pub birthday: Option<String>,
     /// Your sense of closeness, 1 (distant) to 5 (closest) (edit: 0 clears it)
     #[arg(long, value_name = "N")]
     pub closeness: Option<u8>,
@@ -278,7 +292,7 @@ impl Command {
                 | Command::Show { .. }
                 | Command::Score { .. }
                 | Command::Suggest { .. }
-                | Command::Today
+                | Command::Today { .. }
                 | Command::Snoozes
                 | Command::Chain { .. }
                 | Command::Export { .. }
@@ -317,6 +331,28 @@ pub struct ThankArgs {
     pub amount: Option<f64>,
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    pub key: String,
+    /// When it was done [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// A thank: note, call, gift, meal, fee or referral_back
+    #[arg(long = "with", value_name = "W")]
+    pub reward: Option<Reward>,
+    /// A thank: what the gift, meal or fee cost
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub amount: Option<f64>,
+    /// An ask: in_person, call, video or message [default: in_person]
+    #[arg(long, value_name = "C")]
+    pub channel: Option<Channel>,
+    /// Keep in touch, follow up, occasion: call, meeting or message [default: call; a message for a follow-up]
+    #[arg(long, value_name = "K")]
+    pub kind: Option<InteractionKind>,
 }
 
 #[derive(Debug, Args)]

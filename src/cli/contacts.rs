@@ -7,8 +7,8 @@ use super::args::{AddArgs, ContactFlags, EditArgs, ListArgs, LogArgs};
 use super::output::{self, print_json};
 use super::{Ctx, scores};
 use crate::domain::contact::{
-    ContactPatch, Field, FieldKind, NewContact, normalize_tag, optional_text, validate_cadence,
-    validate_closeness, validate_email, validate_name, validate_phone,
+    ContactPatch, Field, FieldKind, NewContact, normalize_tag, optional_text, validate_birthday,
+    validate_cadence, validate_closeness, validate_email, validate_name, validate_phone,
 };
 use crate::domain::interaction::NewInteraction;
 use crate::error::UsageError;
@@ -49,7 +49,19 @@ fn fields_from(flags: &ContactFlags) -> Result<Vec<Field>> {
             });
         }
     }
+    if let Some(b) = flags.birthday.as_deref().filter(|b| !is_none(b)) {
+        fields.push(Field {
+            kind: FieldKind::Birthday,
+            label: None,
+            value: validate_birthday(b).map_err(UsageError::from)?,
+        });
+    }
     Ok(fields)
+}
+
+/// `--birthday none` (edit) removes the birthday.
+fn is_none(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case("none")
 }
 
 fn tags_from(tags: &[String]) -> Result<Vec<String>> {
@@ -62,6 +74,11 @@ fn tags_from(tags: &[String]) -> Result<Vec<String>> {
 
 pub fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
     let f = &a.flags;
+    if f.birthday.as_deref().is_some_and(is_none) {
+        return Err(
+            UsageError::new("--birthday none only applies to edit; leave the flag out").into(),
+        );
+    }
     let new = NewContact {
         uid: None,
         name: validate_name(&a.name).map_err(UsageError::from)?,
@@ -134,6 +151,16 @@ pub fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
             .map(|v| v.trim().to_string())
             .collect(),
     };
+    let mut patch = patch;
+    if f.birthday.is_some() {
+        // A new birthday replaces the old one.
+        let old = ctx.store.contact(id)?.map(|c| c.fields).unwrap_or_default();
+        patch.remove_fields.extend(
+            old.into_iter()
+                .filter(|x| x.kind == FieldKind::Birthday)
+                .map(|x| x.value),
+        );
+    }
     if patch == ContactPatch::default() {
         return Err(UsageError::new("nothing to change; give at least one flag, e.g. --company or --tag (see `ties edit --help`)").into());
     }

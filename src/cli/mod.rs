@@ -26,6 +26,7 @@ mod data;
 mod output;
 mod portability;
 mod referrals;
+mod review;
 mod scores;
 
 use std::io::Write;
@@ -347,10 +348,12 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         } => portability::export(ctx, format, output, force),
         Command::Score { contact } => scores::score(ctx, &contact),
         Command::Suggest { all } => scores::suggest(ctx, all),
-        Command::Today => scores::today(ctx),
-        Command::Snooze { key, days } => scores::snooze(ctx, &key, days),
-        Command::Snoozes => scores::snoozes(ctx),
-        Command::Unsnooze { key } => scores::unsnooze(ctx, &key),
+        Command::Today { all, brief } => review::today(ctx, all, brief),
+        Command::Done(a) => review::done(ctx, a),
+        Command::LetGo { key } => review::let_go(ctx, &key),
+        Command::Snooze { key, days } => review::snooze(ctx, &key, days),
+        Command::Snoozes => review::snoozes(ctx),
+        Command::Unsnooze { key } => review::unsnooze(ctx, &key),
         Command::Chain { contact } => scores::chain(ctx, &contact),
         Command::Demo(a) => data::demo(ctx, &db, a),
         Command::Paths | Command::Config { .. } | Command::Restore { .. } => Ok(()),

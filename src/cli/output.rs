@@ -134,6 +134,7 @@ pub fn contact_doc(ctx: &Ctx, id: i64, names: &HashMap<i64, String>) -> Result<V
         "how_met": c.how_met,
         "notes": c.notes,
         "cadence_days": c.cadence_days,
+        "birthday": c.birthday().map(|b| b.text()),
         "do_not_ask": c.do_not_ask,
         "closeness": c.closeness,
         "archived_on": c.archived_on,

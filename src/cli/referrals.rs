@@ -166,7 +166,7 @@ fn status(ctx: &mut Ctx, a: StatusArgs) -> Result<()> {
         reopen: a.reopen,
     };
     validate_change(&r, &change, ctx.today).map_err(UsageError::from)?;
-    ctx.store.change_status(a.id, &change)?;
+    let touched = ctx.store.change_status(a.id, &change)?;
     let r = load(ctx, a.id)?;
     if ctx.json {
         return print_json(&referral_json(&r));
@@ -179,6 +179,13 @@ fn status(ctx: &mut Ctx, a: StatusArgs) -> Result<()> {
         r.status,
         change.on
     );
+    if let (Some(person), Some((kind, _))) = (touched, change.to.pipeline_touch()) {
+        outln!(
+            "Logged a {kind} with {} on {}.",
+            sanitize(names.get(&person).map_or("them", String::as_str)),
+            change.on
+        );
+    }
     if let Side::ReceivedFrom(_) = r.side() {
         outln!(
             "Close the loop: `ties inform {}` once you have told the referrer.",

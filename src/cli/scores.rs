@@ -1,14 +1,12 @@
-//! Scoring commands (score, suggest, today, snooze, chain) and the strength columns
+//! Scoring commands (score, suggest, chain) and the strength columns
 //! of list and show, all read from one assessment of the [`Book`].
 
 use std::collections::HashMap;
 
 use anyhow::Result;
-use serde_json::json;
 
 use super::Ctx;
 use super::output::print_json;
-use crate::domain::agenda::{AgendaItem, AgendaKind, snooze_until};
 use crate::domain::ask::{AskStatus, ScoreReport};
 pub use crate::domain::book::Summary;
 use crate::domain::book::{Assessed, Book};
@@ -17,7 +15,7 @@ use crate::error::UsageError;
 use crate::text::sanitize;
 
 /// The whole book (lean: no timeline details) and its one assessment as of today.
-fn assessed_book(ctx: &Ctx) -> Result<(Book, Assessed)> {
+pub(super) fn assessed_book(ctx: &Ctx) -> Result<(Book, Assessed)> {
     let book = ctx.store.book(false)?;
     let assessed = book.assess(
         &ctx.config.scoring,
@@ -26,12 +24,6 @@ fn assessed_book(ctx: &Ctx) -> Result<(Book, Assessed)> {
         ctx.today,
     );
     Ok((book, assessed))
-}
-
-/// The review queue as of today; with `ignore_snoozes`, snoozed items too.
-fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<Vec<AgendaItem>> {
-    let (book, assessed) = assessed_book(ctx)?;
-    Ok(book.agenda(&assessed, ignore_snoozes))
 }
 
 /// Strength of the listed contacts (for `list`). A short list (a search, a tag) loads
@@ -177,143 +169,6 @@ fn status_heading(s: AskStatus) -> &'static str {
         AskStatus::NotYet => "Not yet (build rapport)",
         AskStatus::NotSuitable => "Not suitable",
     }
-}
-
-fn kind_heading(k: AgendaKind) -> &'static str {
-    match k {
-        AgendaKind::Ask => "Ask for an introduction",
-        AgendaKind::Thank => "Thank",
-        AgendaKind::Inform => "Close the loop",
-        AgendaKind::FollowUp => "Follow up",
-        AgendaKind::OverDeliver => "Over-deliver",
-        AgendaKind::GiveBack => "Give back",
-        AgendaKind::KeepInTouch => "Keep in touch",
-    }
-}
-
-pub fn today(ctx: &mut Ctx) -> Result<()> {
-    let items = agenda(ctx, false)?;
-    if ctx.json {
-        return print_json(&items);
-    }
-    if items.is_empty() {
-        outln!(
-            "All clear for {}. Nothing is owed to anyone today.",
-            ctx.today
-        );
-        return Ok(());
-    }
-    outln!(
-        "Review for {}: {} item{}",
-        ctx.today,
-        items.len(),
-        if items.len() == 1 { "" } else { "s" }
-    );
-    let mut last = None;
-    for it in &items {
-        if last != Some(it.kind) {
-            outln!("\n{}", kind_heading(it.kind));
-            last = Some(it.kind);
-        }
-        outln!(
-            "  [ ] {}  {}   ({}, due {})",
-            sanitize(&it.contact),
-            sanitize(&it.reason),
-            it.key,
-            it.due
-        );
-    }
-    outln!("\nSnooze an item with `ties snooze KEY DAYS`.");
-    Ok(())
-}
-
-pub fn snooze(ctx: &mut Ctx, key: &str, days: u32) -> Result<()> {
-    if !(1..=365).contains(&days) {
-        return Err(UsageError::new("snooze for 1 to 365 days").into());
-    }
-    let items = agenda(ctx, true)?;
-    let Some(item) = items.iter().find(|i| i.key == key) else {
-        return Err(UsageError::new(format!(
-            "no review item has the key \"{}\" today; `ties today` lists the keys",
-            sanitize(key)
-        ))
-        .into());
-    };
-    let until = snooze_until(ctx.today, days);
-    ctx.store.set_snooze(key, until)?;
-    if ctx.json {
-        return print_json(&json!({"key": key, "until": until}));
-    }
-    outln!(
-        "Snoozed \"{}\" ({}) until {until}.",
-        sanitize(&item.reason),
-        sanitize(&item.contact)
-    );
-    Ok(())
-}
-
-/// The snoozes in effect today, soonest back first, with the item each one hides.
-pub fn snoozes(ctx: &mut Ctx) -> Result<()> {
-    let (book, assessed) = assessed_book(ctx)?;
-    let items = book.agenda(&assessed, true);
-    let mut active: Vec<(&String, &chrono::NaiveDate)> = book
-        .snoozes
-        .iter()
-        .filter(|(_, until)| **until > ctx.today)
-        .collect();
-    active.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
-    let rows: Vec<serde_json::Value> = active
-        .iter()
-        .map(|(key, until)| {
-            let item = items.iter().find(|i| &i.key == *key);
-            json!({
-                "key": key,
-                "contact_id": item.map(|i| i.contact_id),
-                "contact": item.map(|i| i.contact.as_str()),
-                "until": until,
-                "reason": item.map(|i| i.reason.as_str()),
-            })
-        })
-        .collect();
-    if ctx.json {
-        return print_json(&rows);
-    }
-    if rows.is_empty() {
-        outln!("Nothing is snoozed.");
-        return Ok(());
-    }
-    for r in &rows {
-        outln!(
-            "{}  until {}  {}  ({})",
-            sanitize(r["contact"].as_str().unwrap_or("(no longer due)")),
-            r["until"].as_str().unwrap_or(""),
-            sanitize(r["reason"].as_str().unwrap_or("")),
-            sanitize(r["key"].as_str().unwrap_or(""))
-        );
-    }
-    outln!("\nEnd one with `ties unsnooze KEY`.");
-    Ok(())
-}
-
-/// Ends a snooze now.
-pub fn unsnooze(ctx: &mut Ctx, key: &str) -> Result<()> {
-    let active = ctx
-        .store
-        .snoozes()?
-        .get(key)
-        .is_some_and(|until| *until > ctx.today);
-    if !active || !ctx.store.delete_snooze(key)? {
-        return Err(UsageError::new(format!(
-            "no review item is snoozed with the key \"{}\"; `ties snoozes` lists them",
-            sanitize(key)
-        ))
-        .into());
-    }
-    if ctx.json {
-        return print_json(&json!({"key": key, "unsnoozed": true}));
-    }
-    outln!("\"{}\" is back in the review.", sanitize(key));
-    Ok(())
 }
 
 pub fn chain(ctx: &mut Ctx, contact: &str) -> Result<()> {

@@ -36,12 +36,13 @@ use super::vocabulary;
 vocabulary! {
     /// What an agenda item asks you to do, in priority order.
     AgendaKind, "agenda item kind" {
-        Ask => "ask",
         Thank => "thank",
         Inform => "inform",
         FollowUp => "follow_up",
+        Ask => "ask",
         OverDeliver => "over_deliver",
         GiveBack => "give_back",
+        Occasion => "occasion",
         KeepInTouch => "keep_in_touch",
     }
 }
@@ -55,15 +56,35 @@ pub const INFORM_DAYS: i64 = 30;
 /// A job this recent with nothing extra since asks for over-delivery.
 pub const OVER_DELIVER_DAYS: i64 = 30;
 
+/// An item this many days past due is stale: offered with a way out (let it go).
+pub const STALE_DAYS: i64 = 90;
+/// A keep-in-touch missed this many cadences running is stale.
+pub const STALE_CADENCES: i64 = 3;
+
 impl AgendaKind {
     /// 0 = first in the queue.
     pub fn priority(self) -> u8 {
         self as u8
     }
 
+    /// The review's heading for items of this kind.
+    pub fn heading(self) -> &'static str {
+        match self {
+            AgendaKind::Ask => "Ask for an introduction",
+            AgendaKind::Thank => "Thank",
+            AgendaKind::Inform => "Close the loop",
+            AgendaKind::FollowUp => "Follow up",
+            AgendaKind::OverDeliver => "Over-deliver",
+            AgendaKind::GiveBack => "Give back",
+            AgendaKind::Occasion => "Occasions",
+            AgendaKind::KeepInTouch => "Keep in touch",
+        }
+    }
+
     /// The interaction "done" records: ask → `ask`, thank → `thanks`, inform → `update`,
     /// follow_up → an outgoing `message`, over_deliver → `extra`, give_back → `gift`,
-    /// keep_in_touch → `call` (a live touch, so the item clears).
+    /// occasion → an outgoing `message`, keep_in_touch → `call` (a live touch, so the
+    /// item clears).
     pub fn done_interaction(self) -> (InteractionKind, Option<Direction>) {
         match self {
             AgendaKind::Ask => (InteractionKind::Ask, None),
@@ -72,6 +93,7 @@ impl AgendaKind {
             AgendaKind::FollowUp => (InteractionKind::Message, Some(Direction::Out)),
             AgendaKind::OverDeliver => (InteractionKind::Extra, None),
             AgendaKind::GiveBack => (InteractionKind::Gift, None),
+            AgendaKind::Occasion => (InteractionKind::Message, Some(Direction::Out)),
             AgendaKind::KeepInTouch => (InteractionKind::Call, None),
         }
     }
@@ -87,9 +109,49 @@ pub struct AgendaItem {
     pub referral_id: Option<i64>,
     pub due: NaiveDate,
     pub reason: String,
+    /// Long overdue: offered with a way out (let it go; for keep in touch, a
+    /// lower or no cadence). See [`STALE_DAYS`], [`STALE_CADENCES`].
+    pub stale: bool,
+    /// Not in today's bounded day: it waits (`ties today --all` shows it).
+    pub waiting: bool,
+    /// What the review card shows to act with (filled for the day's items).
+    pub card: super::review::Card,
+    /// Its weight within its group of the day: higher first (a referral's value, a
+    /// contact's strength, an ask's rank).
+    #[serde(skip)]
+    pub weight: f64,
 }
 
 impl AgendaItem {
+    /// An item as the agenda finds it: not stale, not waiting, no card yet.
+    pub fn new(
+        key: String,
+        kind: AgendaKind,
+        contact: (i64, &str),
+        referral_id: Option<i64>,
+        due: NaiveDate,
+        reason: String,
+    ) -> Self {
+        AgendaItem {
+            key,
+            kind,
+            contact_id: contact.0,
+            contact: contact.1.to_string(),
+            referral_id,
+            due,
+            reason,
+            stale: false,
+            waiting: false,
+            card: super::review::Card::default(),
+            weight: 0.0,
+        }
+    }
+
+    /// Days past due as of `today` (negative when it is not due yet).
+    pub fn late(&self, today: NaiveDate) -> i64 {
+        days_between(self.due, today)
+    }
+
     /// The interaction that completes this item, dated `on`: on the item's contact and,
     /// for thank / inform / follow_up, linked to the item's referral.
     pub fn done_interaction(&self, on: NaiveDate) -> NewInteraction {
@@ -128,6 +190,10 @@ pub struct AgendaInput<'a> {
     pub referrals: &'a [Referral],
     /// Item key → the day the snooze ends.
     pub snoozes: &'a HashMap<String, NaiveDate>,
+    /// Item key → its due date when the user let it go.
+    pub let_go: &'a HashMap<String, NaiveDate>,
+    /// Days before a birthday its occasion item appears.
+    pub occasion_lead_days: u32,
     pub today: NaiveDate,
 }
 
@@ -190,11 +256,28 @@ struct Builder<'a> {
     today: NaiveDate,
     contacts: ById<'a>,
     snoozes: &'a HashMap<String, NaiveDate>,
+    let_go: &'a HashMap<String, NaiveDate>,
     items: Vec<AgendaItem>,
 }
 
+/// Hidden after the user let it go, until something new moves its due date past
+/// the due date it had then (`let_go` holds that date by key).
+pub fn is_let_go(item: &AgendaItem, let_go: &HashMap<String, NaiveDate>) -> bool {
+    let_go.get(&item.key).is_some_and(|&due| item.due <= due)
+}
+
+/// Stale when long overdue; keep in touch has its own measure (missed cadences), and
+/// an ask or an occasion is never stale.
+fn stale_by_age(kind: AgendaKind, late: i64) -> bool {
+    !matches!(
+        kind,
+        AgendaKind::Ask | AgendaKind::Occasion | AgendaKind::KeepInTouch
+    ) && late >= STALE_DAYS
+}
+
 impl Builder<'_> {
-    /// Adds an item unless its contact is unknown or archived, or it is snoozed.
+    /// Adds an item unless its contact is unknown or archived, or it is snoozed or let go.
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         key: String,
@@ -203,6 +286,7 @@ impl Builder<'_> {
         referral_id: Option<i64>,
         due: NaiveDate,
         reason: String,
+        weight: f64,
     ) {
         let Some(c) = self.contacts.get(contact_id) else {
             return;
@@ -210,15 +294,12 @@ impl Builder<'_> {
         if c.archived_on.is_some() || is_snoozed(&key, self.snoozes, self.today) {
             return;
         }
-        self.items.push(AgendaItem {
-            key,
-            kind,
-            contact_id,
-            contact: c.name.clone(),
-            referral_id,
-            due,
-            reason,
-        });
+        let mut item = AgendaItem::new(key, kind, (c.id, &c.name), referral_id, due, reason);
+        item.weight = weight;
+        item.stale = stale_by_age(kind, item.late(self.today));
+        if !is_let_go(&item, self.let_go) {
+            self.items.push(item);
+        }
     }
 }
 
@@ -241,16 +322,11 @@ pub fn contact_items(
     }
     let age = |d: NaiveDate| days_between(d, today);
     // Every item here is the contact's own, about no referral.
-    let mut push = |key: String, kind: AgendaKind, due: NaiveDate, reason: String| {
-        items.push(AgendaItem {
-            key,
-            kind,
-            contact_id: c.id,
-            contact: c.name.clone(),
-            referral_id: None,
-            due,
-            reason,
-        });
+    let mut push = |key: String, kind: AgendaKind, due: NaiveDate, reason: String, weight: f64| {
+        let mut item = AgendaItem::new(key, kind, (c.id, &c.name), None, due, reason);
+        item.weight = weight;
+        item.stale = stale_by_age(kind, item.late(today));
+        items.push(item);
     };
     let gives = ix
         .iter()
@@ -286,6 +362,7 @@ pub fn contact_items(
             AgendaKind::OverDeliver,
             job.occurred_on,
             reason,
+            0.0,
         );
     }
     // give_back: a lifetime deficit, and nothing given since their latest referral.
@@ -307,6 +384,7 @@ pub fn contact_items(
                 AgendaKind::GiveBack,
                 latest,
                 reason,
+                a.ledger.deficit as f64,
             );
         }
     }
@@ -331,7 +409,11 @@ pub fn contact_items(
                 AgendaKind::KeepInTouch,
                 base + Days::new(u64::from(cadence)),
                 reason,
+                f64::from(a.strength.score),
             );
+            if let Some(item) = items.last_mut() {
+                item.stale = age(base) > STALE_CADENCES * i64::from(cadence);
+            }
         }
     }
     items
@@ -349,19 +431,54 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
         today,
         contacts: ById(input.contacts),
         snoozes: input.snoozes,
+        let_go: input.let_go,
         items: Vec::new(),
     };
 
     // Per contact: over-delivery, giving back, keeping in touch, as each contact's
     // assessment found them.
     for item in input.contact_items.iter().flatten() {
-        if !is_snoozed(&item.key, input.snoozes, today) {
+        if !is_snoozed(&item.key, input.snoozes, today) && !is_let_go(item, input.let_go) {
             b.items.push(item.clone());
         }
     }
 
-    // Asks: the ranking's offered ask_now suggestions.
-    for s in input.ranking.iter().filter(|s| s.offered) {
+    // Occasions: a birthday on the day, and the lead days before it.
+    for c in input.contacts {
+        if let Some((on, years)) = c.birthday().and_then(|b| b.next_on_or_after(today)) {
+            let until = days_between(today, on);
+            if until > i64::from(input.occasion_lead_days) {
+                continue;
+            }
+            let since = on - Days::new(u64::from(input.occasion_lead_days));
+            let greeted = interactions_of(input.interactions, c.id)
+                .iter()
+                .any(|i| i.occurred_on >= since && i.occurred_on <= today);
+            if greeted {
+                continue;
+            }
+            let when = match until {
+                0 => "today".to_string(),
+                1 => "tomorrow".to_string(),
+                n => format!("in {n} days ({})", on.format("%b %-d")),
+            };
+            let turns = years.map(|y| format!(", turning {y}")).unwrap_or_default();
+            let reason = format!("{}'s birthday is {when}{turns}: send a note", c.name);
+            b.push(
+                format!("occasion:c{}:{on}", c.id),
+                AgendaKind::Occasion,
+                c.id,
+                None,
+                on,
+                reason,
+                0.0,
+            );
+        }
+    }
+
+    // Asks: the ranking's offered ask_now suggestions, weighted by rank.
+    let offered = input.ranking.iter().filter(|s| s.offered);
+    for (n, s) in offered.enumerate() {
         let why = s.reasons.first().map_or("Ready to ask", String::as_str);
         let reason = format!("{why}; readiness {}", s.readiness);
         b.push(
@@ -371,11 +488,13 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
             None,
             today,
             reason,
+            -(n as f64),
         );
     }
 
     // Per referral: thank, inform, follow up.
     for r in input.referrals.iter().filter(|r| r.referred_on <= today) {
+        let worth = r.value.unwrap_or(0.0);
         let person = names.name_or_id(r.person_id);
         if let Some(by) = r.referrer_id {
             let referrer = names.name_or_id(by);
@@ -396,6 +515,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                     Some(r.id),
                     w,
                     reason,
+                    worth,
                 );
             } else if thanks.is_none() {
                 let reason = format!(
@@ -409,6 +529,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                     Some(r.id),
                     r.referred_on,
                     reason,
+                    worth,
                 );
             }
             let change =
@@ -430,8 +551,9 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                     Some(r.id),
                     d,
                     format!("{what}; tell {referrer}"),
+                    worth,
                 );
-            } else if !r.status.is_closed() {
+            } else if !r.status.is_closed() && r.status != Status::Dormant {
                 let base = update.map_or(r.referred_on, |u| u.max(r.referred_on));
                 if age(base) >= INFORM_DAYS {
                     let reason = match update {
@@ -451,6 +573,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                         Some(r.id),
                         base + Days::new(INFORM_DAYS as u64),
                         reason,
+                        worth,
                     );
                 }
             }
@@ -475,6 +598,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                             Some(r.id),
                             due,
                             reason,
+                            worth,
                         );
                     }
                 } else {
@@ -496,6 +620,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                             Some(r.id),
                             base + Days::new(FOLLOW_UP_DAYS as u64),
                             reason,
+                            worth,
                         );
                     }
                 }
@@ -520,21 +645,35 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                     Some(r.id),
                     base + Days::new(FOLLOW_UP_DAYS as u64),
                     reason,
+                    worth,
                 );
             }
         }
     }
 
     let mut items = b.items;
-    items.sort_by(|x, y| {
-        x.kind
-            .priority()
-            .cmp(&y.kind.priority())
-            .then(x.due.cmp(&y.due))
-            .then_with(|| x.contact.cmp(&y.contact))
-            .then_with(|| x.key.cmp(&y.key))
-    });
+    items.sort_by(display_order);
     items
+}
+
+/// The review's order: by kind, then fresh before stale, heavier first, older due
+/// first, then contact name and key (a total order).
+pub fn display_order(x: &AgendaItem, y: &AgendaItem) -> std::cmp::Ordering {
+    x.kind
+        .priority()
+        .cmp(&y.kind.priority())
+        .then_with(|| within_group(x, y))
+}
+
+/// Within a kind or a group of the day: fresh before stale, heavier first, older due
+/// first, then contact name and key.
+pub fn within_group(x: &AgendaItem, y: &AgendaItem) -> std::cmp::Ordering {
+    x.stale
+        .cmp(&y.stale)
+        .then_with(|| y.weight.total_cmp(&x.weight))
+        .then(x.due.cmp(&y.due))
+        .then_with(|| x.contact.cmp(&y.contact))
+        .then_with(|| x.key.cmp(&y.key))
 }
 
 #[cfg(test)]
@@ -591,9 +730,10 @@ mod tests {
                 interactions: self.ix.clone(),
                 referrals: self.refs.clone(),
                 snoozes: self.snoozes.clone(),
+                ..Default::default()
             };
             let assessed = book.assess(&params, &cadence, 3, today);
-            book.agenda(&assessed, false)
+            book.agenda(&assessed, false, 3)
         }
         fn find(&self, key: &str, today: NaiveDate) -> Option<AgendaItem> {
             self.items(today).into_iter().find(|i| i.key == key)
@@ -906,16 +1046,117 @@ mod tests {
         assert_eq!(
             k,
             [
+                "card",
                 "contact",
                 "contact_id",
                 "due",
                 "key",
                 "kind",
                 "reason",
-                "referral_id"
+                "referral_id",
+                "stale",
+                "waiting",
             ]
         );
         assert_eq!(json["kind"], "thank");
         assert_eq!(json["due"], ago(3).to_string());
+    }
+
+    #[test]
+    fn an_ask_done_never_promotes_another_the_same_day() {
+        let mut w = World::new();
+        for id in 10..16 {
+            w.contacts.push(contact(id, &format!("Client {id}")));
+            w.contacts.last_mut().unwrap().circle = Circle::Other;
+            w = w.with(kitchen(id));
+        }
+        let asks = |w: &World| -> Vec<String> {
+            w.items(today())
+                .into_iter()
+                .filter(|i| i.kind == AgendaKind::Ask)
+                .map(|i| i.key)
+                .collect()
+        };
+        let first = asks(&w);
+        assert_eq!(first.len(), 3);
+        let item = w.find(&first[0], today()).unwrap();
+        w.record(&item, today());
+        // The other two stay, in the same order; nobody new is offered today.
+        assert_eq!(asks(&w), first[1..].to_vec());
+        // Tomorrow the day has three again.
+        assert_eq!(asks_on(&w, ago(-1)), 3);
+    }
+
+    fn asks_on(w: &World, day: NaiveDate) -> usize {
+        w.items(day)
+            .iter()
+            .filter(|i| i.kind == AgendaKind::Ask)
+            .count()
+    }
+
+    #[test]
+    fn a_let_go_item_stays_gone_until_something_new_happens() {
+        let mut w = World::new().with(Hist::new(SAM).linked(K::Thanks, 199, 7));
+        w.refs
+            .push(change(received(7, SAM, DANA, 200), Status::Lost, 180, None));
+        let item = w.find("inform:r7", today()).unwrap();
+        assert!(item.stale, "{item:?}");
+        let mut let_go = HashMap::new();
+        let_go.insert("inform:r7".to_string(), item.due);
+        let (cadence, params) = (default_cadence(), default_params());
+        let book = |w: &World, let_go: &HashMap<String, NaiveDate>| {
+            let mut contacts = w.contacts.clone();
+            contacts.sort_by_key(|c| c.id);
+            crate::domain::book::Book {
+                contacts,
+                interactions: w.ix.clone(),
+                referrals: w.refs.clone(),
+                let_go: let_go.clone(),
+                ..Default::default()
+            }
+        };
+        let b = book(&w, &let_go);
+        let a = b.assess(&params, &cadence, 3, today());
+        assert!(b.agenda(&a, true, 3).iter().all(|i| i.key != "inform:r7"));
+        // Reopened and moved on: a new change to tell Sam about.
+        w.refs[0] = change(w.refs[0].clone(), Status::Met, 0, None);
+        let b = book(&w, &let_go);
+        let a = b.assess(&params, &cadence, 3, today());
+        let back = b.agenda(&a, true, 3);
+        let item = back.iter().find(|i| i.key == "inform:r7").unwrap();
+        assert!(!item.stale);
+    }
+
+    #[test]
+    fn a_keep_in_touch_missed_three_cadences_is_stale() {
+        let w = World::new().with(Hist::new(LEE).add(K::Call, &[100]));
+        let mut w = w;
+        w.contacts[1].cadence_days = Some(30);
+        assert!(w.find("keep_in_touch:c2", today()).unwrap().stale);
+        w.contacts[1].cadence_days = Some(40);
+        assert!(!w.find("keep_in_touch:c2", today()).unwrap().stale);
+    }
+
+    #[test]
+    fn a_birthday_is_an_occasion_on_the_day_and_the_lead_days_before() {
+        use crate::domain::contact::{Field, FieldKind};
+        let mut w = World::new();
+        let on = ago(-2);
+        w.contacts[2].fields.push(Field {
+            kind: FieldKind::Birthday,
+            label: None,
+            value: format!("1980-{}", on.format("%m-%d")),
+        });
+        let key = format!("occasion:c{DANA}:{on}");
+        assert!(w.find(&key, ago(2)).is_none(), "not 4 days before");
+        let item = w.find(&key, today()).unwrap();
+        assert_eq!(item.kind, AgendaKind::Occasion);
+        assert_eq!(item.due, on);
+        assert!(item.reason.contains("in 2 days"), "{}", item.reason);
+        assert!(w.find(&key, on).unwrap().reason.contains("today"));
+        assert!(w.find(&key, ago(-3)).is_none(), "gone the day after");
+        let mut done = w;
+        done.record(&item, today());
+        assert!(done.find(&key, today()).is_none(), "a note sent clears it");
     }
 }

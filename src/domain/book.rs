@@ -7,7 +7,7 @@
 //! Pure: std (scoped threads included: a deterministic fan-out), chrono and the domain
 //! types only. The store loads a `Book`; `today` arrives as an argument.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
@@ -15,7 +15,7 @@ use super::agenda::{AgendaInput, AgendaItem, agenda, contact_items};
 use super::ask::{Assessment, Suggestion, assess, rank};
 use super::contact::Contact;
 use super::history::{NameLookup, ReferralIndex, interactions_of, name_index};
-use super::interaction::Interaction;
+use super::interaction::{Interaction, InteractionKind};
 use super::params::{CadenceDefaults, ScoringParams};
 use super::referral::Referral;
 use super::strength::Band;
@@ -34,6 +34,11 @@ pub struct Book {
     pub referrals: Vec<Referral>,
     /// Review item key → the day its snooze ends.
     pub snoozes: HashMap<String, NaiveDate>,
+    /// Review item key → its due date when the user let it go (see
+    /// [`super::agenda::is_let_go`]).
+    pub let_go: HashMap<String, NaiveDate>,
+    /// Review items done: (key, the day of the review), oldest first.
+    pub done: Vec<(String, NaiveDate)>,
 }
 
 /// A contact's strength in a list: score, band, and the date of the last touch.
@@ -64,6 +69,12 @@ pub enum Change {
     Referral(Referral),
     /// A review item hidden until the date.
     Snooze(String, NaiveDate),
+    /// A snooze ended.
+    Unsnooze(String),
+    /// A review item let go, with its due date then.
+    LetGo(String, NaiveDate),
+    /// A review item done in the review of the date.
+    Done(String, NaiveDate),
 }
 
 /// The book scored as of one day: one [`Assessment`] per contact and the ranking.
@@ -78,9 +89,24 @@ pub struct Assessed {
     /// Every contact ranked (SCORING.md §4), today's offered asks marked. Today's asks
     /// and the Ask pane both read this one list.
     pub ranking: Vec<Suggestion>,
+    /// Contacts asked for an introduction today: each uses one of the day's asks, so
+    /// doing an ask never promotes another the same day.
+    pub asked_today: BTreeSet<i64>,
+}
+
+/// Whether the contact's history has an ask dated `today`.
+fn asked_on(ix: &[Interaction], today: NaiveDate) -> bool {
+    ix.iter()
+        .rev()
+        .any(|i| i.kind == InteractionKind::Ask && i.occurred_on == today)
 }
 
 impl Book {
+    /// How many review items were done in the review of `day`: they use the day's budget.
+    pub fn done_on(&self, day: NaiveDate) -> usize {
+        self.done.iter().filter(|(_, d)| *d == day).count()
+    }
+
     /// The contact with this id.
     pub fn contact(&self, id: i64) -> Option<&Contact> {
         self.position(id).map(|i| &self.contacts[i])
@@ -140,6 +166,12 @@ impl Book {
                 })
                 .collect()
         };
+        let asked_today: BTreeSet<i64> = self
+            .interactions
+            .iter()
+            .filter(|(_, ix)| asked_on(ix, today))
+            .map(|(&id, _)| id)
+            .collect();
         // A large book is scored in two halves side by side (the result does not depend
         // on the split: each contact is scored on its own).
         let both: Vec<(Assessment, Vec<AgendaItem>)> = if self.contacts.len() >= PARALLEL_FROM {
@@ -163,18 +195,25 @@ impl Book {
             .zip(&contacts)
             .map(|(c, a)| Suggestion::new(c, &a.strength, &a.readiness))
             .collect();
-        rank(&mut ranking, asks_per_day);
+        rank(&mut ranking, asks_per_day, asked_today.len());
         Assessed {
             today,
             contacts,
             items,
             ranking,
+            asked_today,
         }
     }
 
     /// The daily review queue from an assessment of this book; with `ignore_snoozes`,
     /// snoozed items are included.
-    pub fn agenda(&self, assessed: &Assessed, ignore_snoozes: bool) -> Vec<AgendaItem> {
+    /// Birthdays make an occasion item `occasion_lead_days` before the day.
+    pub fn agenda(
+        &self,
+        assessed: &Assessed,
+        ignore_snoozes: bool,
+        occasion_lead_days: u32,
+    ) -> Vec<AgendaItem> {
         let none = HashMap::new();
         agenda(&AgendaInput {
             contacts: &self.contacts,
@@ -183,6 +222,8 @@ impl Book {
             interactions: &self.interactions,
             referrals: &self.referrals,
             snoozes: if ignore_snoozes { &none } else { &self.snoozes },
+            let_go: &self.let_go,
+            occasion_lead_days,
             today: assessed.today,
         })
     }
@@ -256,6 +297,18 @@ impl Book {
                 self.snoozes.insert(key, until);
                 Vec::new()
             }
+            Change::Unsnooze(key) => {
+                self.snoozes.remove(&key);
+                Vec::new()
+            }
+            Change::LetGo(key, on) => {
+                self.let_go.insert(key, on);
+                Vec::new()
+            }
+            Change::Done(key, on) => {
+                self.done.push((key, on));
+                Vec::new()
+            }
         }
     }
 }
@@ -307,6 +360,11 @@ impl Assessed {
             );
             let s = Suggestion::new(c, &a.strength, &a.readiness);
             let ix = book.interactions_of(id);
+            if asked_on(ix, self.today) {
+                self.asked_today.insert(id);
+            } else {
+                self.asked_today.remove(&id);
+            }
             let items = contact_items(c, &a, ix, &theirs, cadence, p, self.today);
             if self.contacts.len() < book.contacts.len() && !known.contains(&id) {
                 self.contacts.insert(i, a);
@@ -321,7 +379,7 @@ impl Assessed {
                 }
             }
         }
-        rank(&mut self.ranking, asks_per_day);
+        rank(&mut self.ranking, asks_per_day, self.asked_today.len());
     }
 
     /// The assessment of the contact with this id.

@@ -100,6 +100,96 @@ pub struct ContactPatch {
     pub remove_fields: Vec<String>,
 }
 
+/// A birthday: month and day, and the year when it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Birthday {
+    pub year: Option<i32>,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Birthday {
+    /// Reads `YYYY-MM-DD`, `YYYYMMDD`, `--MM-DD`, `--MMDD` or `MM-DD` (what vCard `BDAY`,
+    /// Google's Birthday column and `--birthday` hold). `None` for anything else,
+    /// or a day no calendar has (02-30).
+    pub fn parse(text: &str) -> Option<Birthday> {
+        let t = text.trim();
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let (year, md) = if let Some(rest) = t.strip_prefix("--") {
+            (None, rest.to_string())
+        } else if t.len() == 10 && t.as_bytes()[4] == b'-' {
+            (Some(&t[..4]), t[5..].to_string())
+        } else if t.len() == 8 && digits(t) {
+            (Some(&t[..4]), t[4..].to_string())
+        } else {
+            (None, t.to_string())
+        };
+        let md = md.replace('-', "");
+        if md.len() != 4 || !digits(&md) || year.is_some_and(|y| !digits(y)) {
+            return None;
+        }
+        let month: u32 = md[..2].parse().ok()?;
+        let day: u32 = md[2..].parse().ok()?;
+        let year: Option<i32> = match year {
+            Some(y) => Some(y.parse().ok()?),
+            None => None,
+        };
+        // A leap year checks the day exists at all (Feb 29 included); the year given
+        // must have it too.
+        NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, day)?;
+        Some(Birthday { year, month, day })
+    }
+
+    /// `YYYY-MM-DD`, or `--MM-DD` when the year is unknown.
+    pub fn text(&self) -> String {
+        match self.year {
+            Some(y) => format!("{y:04}-{:02}-{:02}", self.month, self.day),
+            None => format!("--{:02}-{:02}", self.month, self.day),
+        }
+    }
+
+    /// The next birthday on or after `today`, and the age it marks when the year is
+    /// known. A Feb 29 birthday falls on Feb 28 in other years.
+    pub fn next_on_or_after(&self, today: NaiveDate) -> Option<(NaiveDate, Option<i32>)> {
+        use chrono::Datelike;
+        let on = |y: i32| {
+            NaiveDate::from_ymd_opt(y, self.month, self.day)
+                .or_else(|| NaiveDate::from_ymd_opt(y, self.month, self.day - 1))
+        };
+        let this = on(today.year())?;
+        let date = if this >= today {
+            this
+        } else {
+            on(today.year() + 1)?
+        };
+        let age = self
+            .year
+            .map(|y| date.year() - y)
+            .filter(|&a| (1..150).contains(&a));
+        Some((date, age))
+    }
+}
+
+impl Contact {
+    /// The first birthday field that reads as a date.
+    pub fn birthday(&self) -> Option<Birthday> {
+        self.fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::Birthday)
+            .find_map(|f| Birthday::parse(&f.value))
+    }
+}
+
+/// A `--birthday` value: `MM-DD` or `YYYY-MM-DD`, stored as `--MM-DD` or `YYYY-MM-DD`.
+pub fn validate_birthday(text: &str) -> Result<String, DomainError> {
+    Birthday::parse(text).map(|b| b.text()).ok_or_else(|| {
+        DomainError::invalid(format!(
+            "\"{}\" is not a birthday; give MM-DD or YYYY-MM-DD",
+            text.trim()
+        ))
+    })
+}
+
 /// A name is required and must contain something besides whitespace.
 pub fn validate_name(name: &str) -> Result<String, DomainError> {
     let t = name.trim();
@@ -308,5 +398,46 @@ mod tests {
         assert_eq!(validate_name("  Ana ").unwrap(), "Ana");
         assert!(validate_email("nope").is_err());
         assert!(validate_closeness(6).is_err());
+    }
+
+    #[test]
+    fn birthdays_read_every_form_and_find_the_next_one() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        for (text, want) in [
+            ("1985-04-12", Some((Some(1985), 4, 12))),
+            ("19850412", Some((Some(1985), 4, 12))),
+            ("--04-12", Some((None, 4, 12))),
+            ("--0412", Some((None, 4, 12))),
+            ("04-12", Some((None, 4, 12))),
+            ("02-29", Some((None, 2, 29))),
+            ("1985-02-29", None),
+            ("02-30", None),
+            ("13-01", None),
+            ("April 12", None),
+            ("", None),
+        ] {
+            let got = Birthday::parse(text).map(|b| (b.year, b.month, b.day));
+            assert_eq!(got, want, "{text}");
+        }
+        let b = Birthday::parse("1985-04-12").unwrap();
+        assert_eq!(
+            b.next_on_or_after(d(2026, 4, 12)),
+            Some((d(2026, 4, 12), Some(41)))
+        );
+        assert_eq!(
+            b.next_on_or_after(d(2026, 4, 13)),
+            Some((d(2027, 4, 12), Some(42)))
+        );
+        let leap = Birthday::parse("--02-29").unwrap();
+        assert_eq!(
+            leap.next_on_or_after(d(2026, 2, 1)),
+            Some((d(2026, 2, 28), None))
+        );
+        assert_eq!(
+            leap.next_on_or_after(d(2028, 2, 1)),
+            Some((d(2028, 2, 29), None))
+        );
+        assert!(validate_birthday("4-12").is_err());
+        assert_eq!(validate_birthday("04-12").unwrap(), "--04-12");
     }
 }

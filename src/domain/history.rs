@@ -93,6 +93,15 @@ pub fn days_ago(days: i64) -> String {
     }
 }
 
+/// The word with its article: "a call", "an ask", "an update".
+pub fn with_article(word: &str) -> String {
+    let vowel = word
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
 /// "1 referral", "2 referrals".
 pub fn plural(n: u32, one: &str, many: &str) -> String {
     if n == 1 {

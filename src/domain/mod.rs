@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod params;
 pub mod ranking;
 pub mod referral;
+pub mod review;
 pub mod strength;
 pub mod touch;
 

@@ -85,14 +85,15 @@ pub fn compare(a: &Suggestion, b: &Suggestion) -> Ordering {
         .then_with(|| a.id.cmp(&b.id))
 }
 
-/// Sorts by [`compare`] and offers the first `asks_per_day` `ask_now`. The surplus keep
-/// status `ask_now` (they are ready) but are not offered, and say so in a last reason.
-/// Ranking again after some suggestions changed gives the same result as ranking fresh
-/// ones: the surplus reason is added once.
-pub fn rank(suggestions: &mut [Suggestion], asks_per_day: usize) {
+/// Sorts by [`compare`] and offers the first `asks_per_day` `ask_now`, less the
+/// `asked_today` asks already made today (an ask done never promotes another the same
+/// day). The surplus keep status `ask_now` (they are ready) but are not offered, and
+/// say so in a last reason. Ranking again after some suggestions changed gives the
+/// same result as ranking fresh ones: the surplus reason is added once.
+pub fn rank(suggestions: &mut [Suggestion], asks_per_day: usize, asked_today: usize) {
     suggestions.sort_by(compare);
     let surplus = format!("Today's {asks_per_day} asks are already offered: ask another day");
-    let mut offered = 0;
+    let mut offered = asked_today;
     for s in suggestions
         .iter_mut()
         .filter(|s| s.status == AskStatus::AskNow)

@@ -145,6 +145,26 @@ impl NewReferral {
     }
 }
 
+impl Status {
+    /// The touch with the referred person that moving a received referral to this
+    /// status is: contacted → an outgoing message, met → a meeting, won → a job.
+    /// The pipeline is contact, so a won client has a history and a strength.
+    pub fn pipeline_touch(
+        self,
+    ) -> Option<(
+        super::interaction::InteractionKind,
+        Option<super::interaction::Direction>,
+    )> {
+        use super::interaction::{Direction, InteractionKind as K};
+        match self {
+            Status::Contacted => Some((K::Message, Some(Direction::Out))),
+            Status::Met => Some((K::Meeting, None)),
+            Status::Won => Some((K::Job, None)),
+            _ => None,
+        }
+    }
+}
+
 /// A requested status change, checked against the current state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusChange {

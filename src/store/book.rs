@@ -20,7 +20,13 @@ impl Store {
             let side = std::thread::scope(|s| {
                 let other = s.spawn(|| -> Result<_> {
                     let r = Store::open_read_only(path)?;
-                    Ok((r.all_contacts(details)?, r.referrals()?, r.snoozes()?))
+                    Ok((
+                        r.all_contacts(details)?,
+                        r.referrals()?,
+                        r.snoozes()?,
+                        r.let_go()?,
+                        r.review_done()?,
+                    ))
                 });
                 let interactions = self.interactions_by_contact(!details);
                 let rest = other
@@ -28,13 +34,15 @@ impl Store {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 (interactions, rest)
             });
-            if let (Ok(interactions), Ok((contacts, referrals, snoozes))) = side {
+            if let (Ok(interactions), Ok((contacts, referrals, snoozes, let_go, done))) = side {
                 if self.data_version()? == before {
                     return Ok(Book {
                         contacts,
                         interactions,
                         referrals,
                         snoozes,
+                        let_go,
+                        done,
                     });
                 }
             }
@@ -49,6 +57,8 @@ impl Store {
             interactions: self.interactions_by_contact(!details)?,
             referrals: self.referrals()?,
             snoozes: self.snoozes()?,
+            let_go: self.let_go()?,
+            done: self.review_done()?,
         })
     }
 
@@ -63,6 +73,8 @@ impl Store {
             contacts,
             referrals: self.referrals_of_contacts(&ids)?,
             snoozes: HashMap::new(),
+            let_go: HashMap::new(),
+            done: Vec::new(),
         })
     }
 }

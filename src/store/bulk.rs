@@ -20,7 +20,7 @@ impl Store {
         let tx = self.begin_write()?;
         if replace {
             tx.execute_batch(
-                "DELETE FROM snoozes; DELETE FROM interactions; DELETE FROM referral_events;
+                "DELETE FROM snoozes; DELETE FROM let_go; DELETE FROM review_done; DELETE FROM interactions; DELETE FROM referral_events;
                  DELETE FROM referrals; DELETE FROM tags; DELETE FROM contact_fields; DELETE FROM contacts;",
             )?;
         }

@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, day, opt_day, word};
-use crate::domain::contact::{Circle, Contact, ContactPatch, Field, NameEntry, NewContact};
+use crate::domain::contact::{
+    Circle, Contact, ContactPatch, Field, FieldKind, NameEntry, NewContact,
+};
 
 /// Which contacts `contacts()` returns.
 #[derive(Debug, Clone, Default)]
@@ -226,8 +228,36 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         if details {
             self.attach_tags_and_fields(&mut out)?;
+        } else {
+            self.attach_birthdays(&mut out)?;
         }
         Ok(out)
+    }
+
+    /// A lean contact still carries its birthday fields: the review's occasions need them.
+    fn attach_birthdays(&self, contacts: &mut [Contact]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT contact_id, label, value FROM contact_fields
+             WHERE kind = 'birthday' ORDER BY contact_id, position, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, label, value) = row?;
+            if let Ok(i) = contacts.binary_search_by_key(&id, |c| c.id) {
+                contacts[i].fields.push(Field {
+                    kind: FieldKind::Birthday,
+                    label,
+                    value,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The contacts a typed reference (`#12`, a name, a fragment) could resolve to: the

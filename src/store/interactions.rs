@@ -62,6 +62,34 @@ impl Store {
         insert_interaction_on(&self.conn, i)
     }
 
+    /// Records a review item as done on `review_day`: its interaction and the mark the
+    /// day's budget counts, in one transaction. Returns the interaction's id.
+    pub fn insert_done(
+        &mut self,
+        key: &str,
+        review_day: chrono::NaiveDate,
+        i: &NewInteraction,
+    ) -> Result<i64> {
+        let tx = self.begin_write()?;
+        let id = insert_interaction_on(&tx, i)?;
+        tx.execute(
+            "INSERT INTO review_done (key, on_date, interaction_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key, on_date) DO UPDATE SET interaction_id = excluded.interaction_id",
+            rusqlite::params![key, review_day, id],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Every review item done: (key, the review day).
+    pub fn review_done(&self) -> Result<Vec<(String, chrono::NaiveDate)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, on_date FROM review_done ORDER BY on_date, key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn interaction(&self, id: i64) -> Result<Option<Interaction>> {
         let mut stmt = self
             .conn

@@ -127,7 +127,7 @@ impl Store {
 
     /// Row counts of every user table, in a fixed order (check, backup, tests).
     pub fn row_counts(&self) -> Result<Vec<(&'static str, i64)>> {
-        const TABLES: [&str; 7] = [
+        const TABLES: [&str; 9] = [
             "contacts",
             "contact_fields",
             "tags",
@@ -135,6 +135,8 @@ impl Store {
             "referrals",
             "referral_events",
             "snoozes",
+            "let_go",
+            "review_done",
         ];
         TABLES
             .iter()
@@ -163,6 +165,27 @@ impl Store {
             .conn
             .execute("DELETE FROM snoozes WHERE key = ?1", [key])?
             > 0)
+    }
+
+    /// Lets a review item go: hidden until something moves its due date past `due`
+    /// (the one it has now). A snooze of the item ends with it (one transaction).
+    pub fn set_let_go(&mut self, key: &str, due: chrono::NaiveDate) -> Result<()> {
+        let tx = self.begin_write()?;
+        tx.execute(
+            "INSERT INTO let_go (key, due) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET due = excluded.due",
+            rusqlite::params![key, due],
+        )?;
+        tx.execute("DELETE FROM snoozes WHERE key = ?1", [key])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every item let go: key → its due date then.
+    pub fn let_go(&self) -> Result<std::collections::HashMap<String, chrono::NaiveDate>> {
+        let mut stmt = self.conn.prepare_cached("SELECT key, due FROM let_go")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every snooze: key → until.

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, day, word};
 use crate::domain::contact::NewContact;
+use crate::domain::interaction::NewInteraction;
 use crate::domain::referral::{NewReferral, Referral, Side, Status, StatusChange, StatusEvent};
 
 const COLUMNS: &str =
@@ -169,7 +170,9 @@ impl Store {
 
     /// Applies a validated status change and records it in the history, atomically.
     /// `won` stores the value; `lost` the reason; reopening clears both.
-    pub fn change_status(&mut self, id: i64, c: &StatusChange) -> Result<()> {
+    /// Moves a referral along its pipeline. Returns the referred person when the move
+    /// also logged a touch with them ([`Status::pipeline_touch`]).
+    pub fn change_status(&mut self, id: i64, c: &StatusChange) -> Result<Option<i64>> {
         let tx = self.begin_write()?;
         let (value, reason) = match c.to {
             Status::Won => (c.value, None),
@@ -189,7 +192,30 @@ impl Store {
             "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, ?2, ?3)",
             params![id, c.to.as_str(), c.on],
         )?;
+        // A received referral's pipeline is contact with the person: the touch is
+        // recorded with it, unless one of that kind is already logged that day.
+        let (received, person): (bool, i64) = tx.query_row(
+            "SELECT referrer_id IS NOT NULL, person_id FROM referrals WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut touched = None;
+        if let Some((kind, direction)) = c.to.pipeline_touch().filter(|_| received) {
+            let logged: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM interactions
+                 WHERE contact_id = ?1 AND occurred_on = ?2 AND kind = ?3)",
+                params![person, c.on, kind.as_str()],
+                |r| r.get(0),
+            )?;
+            if !logged {
+                let mut i = NewInteraction::new(person, c.on, kind);
+                i.direction = direction;
+                i.referral_id = Some(id);
+                super::interactions::insert_interaction_on(&tx, &i)?;
+                touched = Some(person);
+            }
+        }
         tx.commit()?;
-        Ok(())
+        Ok(touched)
     }
 }

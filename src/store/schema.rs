@@ -7,6 +7,7 @@ use rusqlite_migration::{M, Migrations};
 const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/001_initial.sql")),
     M::up(include_str!("migrations/002_contact_search.sql")),
+    M::up(include_str!("migrations/003_review.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);

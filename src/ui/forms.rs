@@ -1,6 +1,6 @@
 //! Overlays that take typed input: the forms (one line per field, its error below it,
-//! typeahead matches under a person field), the snooze picker and the archive
-//! confirmation.
+//! typeahead matches under a person field), the snooze picker, the ways to do a
+//! review item, the snoozed list and the archive confirmation.
 //!
 //! May import `app`, `ratatui`.
 
@@ -10,8 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::Theme;
-use super::text::{centered, safe};
-use crate::app::{Form, Input, Picked, SNOOZE_DAYS, TextField};
+use super::text::{centered, fit, safe, window};
+use crate::app::{DoneOption, Form, Input, Picked, SNOOZE_DAYS, SnoozedRow, TextField};
 
 const LABEL: usize = 15;
 
@@ -118,6 +118,80 @@ pub fn snooze(frame: &mut Frame<'_>, area: Rect, label: &str, index: usize, them
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Snooze for ")),
+        r,
+    );
+}
+
+/// The ways to do a review item, numbered; Enter takes the highlighted one.
+pub fn done(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    label: &str,
+    options: &[DoneOption],
+    index: usize,
+    theme: Theme,
+) {
+    let width = area.width.saturating_sub(4).min(70);
+    let mut lines = vec![
+        Line::raw(fit(&safe(label), usize::from(width.saturating_sub(2)))),
+        Line::raw(""),
+    ];
+    for (i, o) in options.iter().enumerate() {
+        let default = if i == 0 { "  (suggested)" } else { "" };
+        let text = format!(" {} {}{default} ", i + 1, o.label);
+        lines.push(Line::styled(
+            text,
+            if i == index {
+                theme.selected()
+            } else {
+                theme.plain()
+            },
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Enter records the highlighted one · 1-9 picks · Esc cancels",
+        theme.dim(),
+    ));
+    let r = centered(area, width, (lines.len() + 2) as u16);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Done — record ")),
+        r,
+    );
+}
+
+/// The snoozed items, soonest back first.
+pub fn snoozes(frame: &mut Frame<'_>, area: Rect, rows: &[SnoozedRow], index: usize, theme: Theme) {
+    let width = area.width.saturating_sub(4).min(80);
+    let inner = usize::from(width.saturating_sub(2));
+    let room = usize::from(area.height.saturating_sub(6)).max(1);
+    let mut lines = Vec::new();
+    for (i, row) in rows
+        .iter()
+        .enumerate()
+        .skip(window(index, rows.len(), room).start)
+        .take(room)
+    {
+        let text = fit(&format!(" until {}  {}", row.until, safe(&row.what)), inner);
+        lines.push(Line::styled(
+            text,
+            if i == index {
+                theme.selected()
+            } else {
+                theme.plain()
+            },
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Enter ends the snooze (back in the review) · Esc closes",
+        theme.dim(),
+    ));
+    let r = centered(area, width, (lines.len() + 2) as u16);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(format!(" {} snoozed ", rows.len()))),
         r,
     );
 }

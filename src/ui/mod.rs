@@ -55,6 +55,21 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         Some(Overlay::Snooze { label, index, .. }) => {
             forms::snooze(frame, body, label, *index, theme);
         }
+        Some(Overlay::Done {
+            label,
+            options,
+            index,
+            ..
+        }) => forms::done(frame, body, label, options, *index, theme),
+        Some(Overlay::Snoozes { index }) => {
+            forms::snoozes(
+                frame,
+                body,
+                &app.data.snoozed(app.data.today),
+                *index,
+                theme,
+            );
+        }
         Some(Overlay::ConfirmArchive { name, .. }) => forms::confirm(frame, body, name, theme),
     }
 }
@@ -79,7 +94,7 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, theme: Theme) {
 fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let d = &app.data;
     let count = |p: Pane| match p {
-        Pane::Today => d.agenda.len(),
+        Pane::Today => app.today_items().len(),
         Pane::Contacts => d.rows.len(),
         Pane::Referrals => d
             .book
@@ -208,6 +223,13 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             ),
             Some(Overlay::Snooze { .. }) => Line::styled(
                 "1 / 3 / 7 / m(30) days · ←→ Enter · Esc cancel",
+                theme.dim(),
+            ),
+            Some(Overlay::Done { .. }) => {
+                Line::styled("1-9 pick · ↑↓ Enter record · Esc cancel", theme.dim())
+            }
+            Some(Overlay::Snoozes { .. }) => Line::styled(
+                "↑↓ choose · Enter end the snooze · any other key closes",
                 theme.dim(),
             ),
             Some(Overlay::ConfirmArchive { .. }) => {

@@ -1,5 +1,7 @@
-//! The Today pane: the review queue grouped by kind with each item's reason, the
-//! review mode (one item at a time, "3 of 12"), and a calm "all clear".
+//! The Today pane: the day's bounded review grouped by kind with each item's reason
+//! ("12 today · 31 waiting · 2 snoozed"), everything due with `w`, the review mode
+//! (one card at a time, "3 of 12", with what you need to act), a calm "all clear",
+//! and the welcome of an empty book.
 //!
 //! May import `app`, `ratatui`, domain types.
 
@@ -12,40 +14,44 @@ use super::text::{centered, fit, safe, window};
 use super::{Theme, hints};
 use crate::app::App;
 use crate::domain::agenda::{AgendaItem, AgendaKind};
+use crate::domain::review::Card;
 use crate::keymap::Mode;
-
-pub fn heading(k: AgendaKind) -> &'static str {
-    match k {
-        AgendaKind::Ask => "Ask for an introduction",
-        AgendaKind::Thank => "Thank",
-        AgendaKind::Inform => "Close the loop",
-        AgendaKind::FollowUp => "Follow up",
-        AgendaKind::OverDeliver => "Over-deliver",
-        AgendaKind::GiveBack => "Give back",
-        AgendaKind::KeepInTouch => "Keep in touch",
-    }
-}
 
 /// What "done" will record, in words.
 fn done_words(it: &AgendaItem) -> String {
     let (kind, _) = it.kind.done_interaction();
     match it.referral_id {
-        Some(r) => format!(
-            "done records: {kind} with {} (referral #{r})",
-            safe(&it.contact)
-        ),
-        None => format!("done records: {kind} with {}", safe(&it.contact)),
+        Some(r) => format!("d records {kind} with {} (#{r})", safe(&it.contact)),
+        None => format!("d records {kind} with {}", safe(&it.contact)),
     }
+}
+
+/// "12 today · 31 waiting · 2 snoozed": the size of the day, and what is set aside.
+fn counts(app: &App) -> String {
+    let d = &app.data;
+    let waiting = d.agenda.len() - d.agenda_today;
+    let snoozed = d.book.snoozes.values().filter(|u| **u > d.today).count();
+    let mut parts = vec![format!("{} today", d.agenda_today)];
+    if waiting > 0 {
+        parts.push(format!("{waiting} waiting"));
+    }
+    if snoozed > 0 {
+        parts.push(format!("{snoozed} snoozed"));
+    }
+    parts.join(" · ")
 }
 
 /// A row of the grouped list: a heading or an item.
 enum Row {
-    Heading(AgendaKind, usize),
+    Heading(AgendaKind, bool, usize),
     Item(usize),
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
-    let items = &app.data.agenda;
+    let items = app.today_items();
+    if app.data.book.contacts.is_empty() {
+        return welcome(frame, area, app, theme);
+    }
     if let Some(pos) = app.today.review {
         return review(frame, area, app, pos, theme);
     }
@@ -57,9 +63,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let mut rows: Vec<Row> = Vec::with_capacity(items.len() + 8);
     let mut selected_row = 0;
     for (i, it) in items.iter().enumerate() {
-        if i == 0 || items[i - 1].kind != it.kind {
-            let n = items[i..].iter().take_while(|x| x.kind == it.kind).count();
-            rows.push(Row::Heading(it.kind, n));
+        let group = |x: &AgendaItem| (x.waiting, x.kind);
+        if i == 0 || group(&items[i - 1]) != group(it) {
+            let n = items[i..]
+                .iter()
+                .take_while(|x| group(x) == group(it))
+                .count();
+            rows.push(Row::Heading(it.kind, it.waiting, n));
         }
         if i == app.today.selected {
             selected_row = rows.len();
@@ -71,7 +81,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let lines: Vec<Line<'_>> = rows[window(selected_row, rows.len(), usize::from(list.height))]
         .iter()
         .map(|row| match row {
-            Row::Heading(k, n) => Line::styled(format!("{} ({n})", heading(*k)), theme.heading()),
+            Row::Heading(k, waiting, n) => {
+                let later = if *waiting { ", waiting" } else { "" };
+                Line::styled(format!("{} ({n}{later})", k.heading()), theme.heading())
+            }
             Row::Item(i) => {
                 let it = &items[*i];
                 let due = if width >= 100 {
@@ -79,15 +92,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 } else {
                     String::new()
                 };
-                let rest = width.saturating_sub(name_w + 4 + due.len());
+                let stale = if it.stale { " stale" } else { "" };
+                let rest = width.saturating_sub(name_w + 4 + due.len() + stale.len());
                 let text = format!(
-                    "  {} {}{}",
+                    "  {} {}{stale}{due}",
                     fit(&safe(&it.contact), name_w),
                     fit(&safe(&it.reason), rest),
-                    due
                 );
                 if *i == app.today.selected {
                     Line::styled(text, theme.selected())
+                } else if it.waiting {
+                    Line::styled(text, theme.dim())
                 } else {
                     Line::raw(text)
                 }
@@ -96,28 +111,95 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
     if let Some(it) = items.get(app.today.selected) {
+        let what = if it.stale {
+            "stale: x lets it go, or d / s".to_string()
+        } else {
+            done_words(it)
+        };
+        let head = format!(
+            "{} of {} · {} · ",
+            app.today.selected + 1,
+            items.len(),
+            counts(app)
+        );
+        let key = format!(" · key {}", safe(&it.key));
+        // The key only where it fits whole; what done records is cut last.
+        let key = if head.chars().count() + what.chars().count() + key.chars().count() <= width {
+            key
+        } else {
+            String::new()
+        };
+        let room = width.saturating_sub(head.chars().count() + key.chars().count());
+        let what = if what.chars().count() > room {
+            fit(&what, room)
+        } else {
+            what
+        };
         let foot_lines = vec![
             Line::styled("─".repeat(width), theme.dim()),
             Line::from(vec![
-                Span::styled(
-                    format!("{} of {} · ", app.today.selected + 1, items.len()),
-                    theme.dim(),
-                ),
-                Span::raw(done_words(it)),
-                Span::styled(format!(" · key {}", safe(&it.key)), theme.dim()),
+                Span::styled(head, theme.dim()),
+                Span::raw(what),
+                Span::styled(key, theme.dim()),
             ]),
         ];
         frame.render_widget(Paragraph::new(foot_lines), foot);
     }
 }
 
+fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let ideal = safe(&app.config.ask.ideal_referral);
+    let lines = vec![
+        Line::styled("Welcome to ties.", theme.ok()),
+        Line::raw(""),
+        Line::raw("Your book is empty. Three ways in:"),
+        Line::raw(""),
+        Line::raw("  Import your contacts:  ties import contacts.vcf"),
+        Line::styled(
+            "                         (vCard, a Google or a LinkedIn CSV)",
+            theme.dim(),
+        ),
+        Line::raw("  Add one here:          press 2, then a"),
+        Line::raw("  Look around first:     ties --demo"),
+        Line::raw(""),
+        Line::raw("Who is your ideal referral? In your own words:"),
+        Line::styled(
+            format!("  “do you know anyone who {ideal}?”"),
+            theme.accent(),
+        ),
+        Line::styled(
+            "Say it your way in ideal_referral under [ask] (`ties paths` shows the file).",
+            theme.dim(),
+        ),
+    ];
+    let r = centered(
+        area,
+        area.width.saturating_sub(4).min(78),
+        lines.len() as u16,
+    );
+    frame.render_widget(Paragraph::new(lines), r);
+}
+
 fn all_clear(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    let d = &app.data;
+    let waiting = d.agenda.len() - d.agenda_today;
     let mut lines = vec![
         Line::styled("All clear.", theme.ok()),
         Line::raw(""),
-        Line::raw("Nothing is owed to anyone today."),
+        Line::raw(if d.agenda.is_empty() {
+            "Nothing is owed to anyone today."
+        } else {
+            "Today's review is done."
+        }),
     ];
-    if let Some(t) = &app.data.tomorrow {
+    if waiting > 0 && !app.today.all {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("{waiting} more wait for another day: w shows them."),
+            theme.dim(),
+        ));
+    }
+    if let Some(t) = &d.tomorrow {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             format!("Tomorrow: {} — {}", safe(&t.contact), safe(&t.reason)),
@@ -128,8 +210,73 @@ fn all_clear(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(Paragraph::new(lines).centered(), r);
 }
 
+/// The card's lines: what you need to act, a labelled line per part.
+fn card_lines(it: &AgendaItem, c: &Card, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let mut line = |label: &str, text: String| {
+        out.push(Line::from(vec![
+            Span::styled(format!("{label:<9}"), theme.dim()),
+            Span::raw(safe(&text)),
+        ]));
+    };
+    if let Some(r) = &c.referral {
+        line("referral", r.clone());
+    }
+    if let Some(i) = &c.ideal_referral {
+        line("ideal", format!("someone who {i}"));
+    }
+    if let Some(s) = &c.script {
+        line("say", format!("“{s}”"));
+    }
+    if let Some(w) = &c.channel_why {
+        line("how", w.clone());
+    }
+    if let Some(w) = &c.reward_why {
+        line("thank", format!("with {w}"));
+    }
+    if !c.history.is_empty() {
+        let h: Vec<String> = c
+            .history
+            .iter()
+            .map(|e| format!("{} {}", e.status.as_str(), e.date))
+            .collect();
+        line("history", h.join(" → "));
+    }
+    if let Some(d) = &c.draft {
+        line("draft", d.clone());
+    }
+    if let Some(p) = &c.phone {
+        line("phone", p.clone());
+    }
+    if let Some(e) = &c.email {
+        line("email", e.clone());
+    }
+    if matches!(it.kind, AgendaKind::FollowUp | AgendaKind::Occasion) {
+        line(
+            "last",
+            c.last_touch
+                .map_or("no touch yet".to_string(), |d| format!("touch {d}")),
+        );
+    }
+    if let Some(l) = &c.last_conversation {
+        line("last", l.clone());
+    }
+    if it.stale {
+        line(
+            "stale",
+            match it.kind {
+                AgendaKind::KeepInTouch => {
+                    "x lets it go; or e on the contact sets a slower cadence".to_string()
+                }
+                _ => "long overdue: x lets it go".to_string(),
+            },
+        );
+    }
+    out
+}
+
 fn review(frame: &mut Frame<'_>, area: Rect, app: &App, pos: usize, theme: Theme) {
-    let items = &app.data.agenda;
+    let items = app.today_items();
     let Some(it) = items.get(pos) else {
         return;
     };
@@ -139,27 +286,33 @@ fn review(frame: &mut Frame<'_>, area: Rect, app: &App, pos: usize, theme: Theme
         n if n > 0 => format!("due {} ({n} days ago)", it.due),
         _ => format!("due {}", it.due),
     };
-    let box_w = area.width.saturating_sub(4).min(90);
-    let lines = vec![
+    let box_w = area.width.saturating_sub(4).min(96);
+    let card = app.data.card(it, &app.config);
+    let mut lines = vec![
         Line::styled(format!("{} of {}", pos + 1, items.len()), theme.dim()),
         Line::raw(""),
-        Line::styled(heading(it.kind), theme.heading()),
+        Line::styled(it.kind.heading(), theme.heading()),
         Line::raw(""),
         Line::styled(safe(&it.contact), theme.bold()),
         Line::raw(safe(&it.reason)),
         Line::styled(due, theme.dim()),
         Line::raw(""),
-        Line::raw(done_words(it)),
-        Line::raw(""),
-        Line::from(hints(
-            app,
-            Mode::Review,
-            usize::from(box_w.saturating_sub(2)),
-            theme,
-        )),
     ];
+    lines.extend(card_lines(it, &card, theme));
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(done_words(it)));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(hints(
+        app,
+        Mode::Review,
+        usize::from(box_w.saturating_sub(2)),
+        theme,
+    )));
+    // Wrapped lines take more rows than there are lines: leave room for them.
+    let inner = usize::from(box_w.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
     let block = Block::bordered().title(" Review ");
-    let r = centered(area, box_w, (lines.len() + 2) as u16);
+    let r = centered(area, box_w, (rows + 2) as u16);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -1,0 +1,712 @@
+//! The day's review (`ties today`): the agenda bounded to `[review] items_per_day`
+//! items chosen by priority, the rest waiting; the card each item shows to act with;
+//! the one-line glance (`ties today --brief`); and what "done" records, with the
+//! choices it takes. Pure: std, chrono, serde and the domain types only.
+//!
+//! Priority groups, first to last: what you owe referrers (thank, close the loop),
+//! open referrals (follow up), the day's asks (already capped by the ranking), then
+//! relationship care (over-deliver, give back, occasions, keep in touch). Within a
+//! group: fresh before stale, heavier first (a referral's value, an ask's rank, a
+//! contact's strength), older due first.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::agenda::{AgendaItem, AgendaKind, display_order, within_group};
+use super::book::Book;
+use super::contact::{Contact, FieldKind};
+use super::date::days_between;
+use super::history::{days_ago, with_article};
+use super::interaction::{Channel, Direction, InteractionKind, NewInteraction, Reward};
+use super::referral::{Quality, Referral, Status, StatusEvent};
+
+/// The day's items (at most the budget) and those that wait, each in display order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Day {
+    pub items: Vec<AgendaItem>,
+    pub waiting: Vec<AgendaItem>,
+}
+
+/// The priority group of a kind: 0 owed to referrers, 1 open referrals, 2 asks,
+/// 3 relationship care.
+pub fn group(kind: AgendaKind) -> u8 {
+    match kind {
+        AgendaKind::Thank | AgendaKind::Inform => 0,
+        AgendaKind::FollowUp => 1,
+        AgendaKind::Ask => 2,
+        AgendaKind::OverDeliver
+        | AgendaKind::GiveBack
+        | AgendaKind::Occasion
+        | AgendaKind::KeepInTouch => 3,
+    }
+}
+
+/// Bounds the agenda to `per_day` items chosen by priority; the rest wait (marked
+/// `waiting`). Obligations are never crowded out by care: a group is only reached
+/// when every group before it fits. The day's asks (at most `asks_per_day`, chosen by
+/// the ranking) always hold their place, so Today and the Ask pane list the same asks.
+///
+/// Stale items take at most a quarter of the day (at least one slot), so a backlog is
+/// let go a few at a time while fresh work still flows; they come first in that
+/// share, by group.
+pub fn plan(mut all: Vec<AgendaItem>, per_day: usize) -> Day {
+    all.sort_by(|x, y| {
+        group(x.kind)
+            .cmp(&group(y.kind))
+            .then_with(|| within_group(x, y))
+    });
+    let mut picked = vec![false; all.len()];
+    // The day's asks are the Ask pane's (already capped by `asks_per_day`): they are
+    // always in the day, so the two panes agree; they use the day's slots first.
+    let mut left = per_day;
+    for (i, it) in all.iter().enumerate() {
+        if it.kind == AgendaKind::Ask && left > 0 {
+            picked[i] = true;
+            left -= 1;
+        }
+    }
+    let stale_share = (per_day / 4).max(1).min(left);
+    let mut stale_left = stale_share;
+    for (i, it) in all.iter().enumerate() {
+        if it.stale && !picked[i] && stale_left > 0 {
+            picked[i] = true;
+            stale_left -= 1;
+        }
+    }
+    left -= stale_share - stale_left;
+    for (i, it) in all.iter().enumerate() {
+        if !it.stale && !picked[i] && left > 0 {
+            picked[i] = true;
+            left -= 1;
+        }
+    }
+    // Room no fresh item took goes to more stale ones.
+    for (i, it) in all.iter().enumerate() {
+        if it.stale && !picked[i] && left > 0 {
+            picked[i] = true;
+            left -= 1;
+        }
+    }
+    let (mut items, mut waiting) = (Vec::new(), Vec::new());
+    for (mut it, p) in all.into_iter().zip(picked) {
+        if p {
+            items.push(it);
+        } else {
+            it.waiting = true;
+            waiting.push(it);
+        }
+    }
+    items.sort_by(display_order);
+    waiting.sort_by(display_order);
+    Day { items, waiting }
+}
+
+impl Day {
+    /// Every item: the day's first, then those waiting.
+    pub fn all(self) -> Vec<AgendaItem> {
+        let mut v = self.items;
+        v.extend(self.waiting);
+        v
+    }
+
+    /// One line for a shell prompt: "ties: 2 thanks · 1 update · 1 ask · 3 more"
+    /// (the day's referral work and asks by kind, the rest of the day as "more"),
+    /// or "ties: all clear".
+    pub fn brief(&self) -> String {
+        if self.items.is_empty() {
+            return "ties: all clear".to_string();
+        }
+        let count = |k: AgendaKind| self.items.iter().filter(|i| i.kind == k).count();
+        let mut parts: Vec<String> = Vec::new();
+        let named = [
+            (AgendaKind::Thank, "thanks", "thanks"),
+            (AgendaKind::Inform, "update", "updates"),
+            (AgendaKind::FollowUp, "follow-up", "follow-ups"),
+            (AgendaKind::Ask, "ask", "asks"),
+        ];
+        let mut shown = 0;
+        for (k, one, many) in named {
+            let n = count(k);
+            if n > 0 {
+                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+                shown += n;
+            }
+        }
+        let more = self.items.len() - shown;
+        if more > 0 {
+            parts.push(if shown == 0 {
+                format!("{more} to do")
+            } else {
+                format!("{more} more")
+            });
+        }
+        format!("ties: {}", parts.join(" · "))
+    }
+}
+
+/// What the card of an item shows to act with. Empty parts are left out of the JSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Card {
+    /// Ask: the ideal referral, in your words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ideal_referral: Option<String>,
+    /// Ask: the words to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Ask: how to ask, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_why: Option<String>,
+    /// Thank, close the loop, follow up: the referral in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality: Option<Quality>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// Thank: a thank-you that fits what the referral was worth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_reward: Option<Reward>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reward_why: Option<String>,
+    /// Close the loop: the referral's status history, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<StatusEvent>,
+    /// Close the loop: a one-line draft of the update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<String>,
+    /// How to reach them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The newest touch of any kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_touch: Option<NaiveDate>,
+    /// Keep in touch: the last real conversation, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_conversation: Option<String>,
+    /// A stale item's ways out, as commands.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ways_out: Vec<String>,
+}
+
+/// The user's words the cards use (`[ask]` of the config).
+#[derive(Debug, Clone, Copy)]
+pub struct Words<'a> {
+    pub ideal_referral: &'a str,
+    /// The ask script; `{name}`, `{label}`, `{ideal_referral}` are filled in.
+    pub script: &'a str,
+    /// The ask script after recent praise (it opens with thanks for their words).
+    pub script_after_praise: &'a str,
+    /// Praise this recent is "recent".
+    pub praise_days: u32,
+}
+
+/// The ask's script and channel for a contact, as the Ask pane and the review card
+/// show them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskWords {
+    pub script: String,
+    pub channel: Channel,
+    pub channel_why: String,
+}
+
+/// The script (after recent praise, the praise script), filled in, and the channel:
+/// in person when you met in the last half year, else a call.
+pub fn ask_words(
+    book: &Book,
+    id: i64,
+    name: &str,
+    words: &Words<'_>,
+    today: NaiveDate,
+) -> AskWords {
+    let history = book.interactions_of(id);
+    let past = || history.iter().rev().filter(|x| x.occurred_on <= today);
+    let label = past()
+        .find(|x| {
+            matches!(x.kind, InteractionKind::Praise | InteractionKind::Job) && x.label.is_some()
+        })
+        .and_then(|x| x.label.as_deref())
+        .unwrap_or("project");
+    let praised = past().any(|x| {
+        x.kind == InteractionKind::Praise
+            && days_between(x.occurred_on, today) <= i64::from(words.praise_days)
+    });
+    let template = if praised {
+        words.script_after_praise
+    } else {
+        words.script
+    };
+    let first = name.split_whitespace().next().unwrap_or(name);
+    let script = template
+        .replace("{name}", first)
+        .replace("{label}", label)
+        .replace("{ideal_referral}", words.ideal_referral);
+    let met = past()
+        .find(|x| x.kind == InteractionKind::Meeting)
+        .map(|x| days_between(x.occurred_on, today));
+    let (channel, channel_why) = match met {
+        Some(d) if d <= 180 => (
+            Channel::InPerson,
+            format!("in person: you met {d} days ago; ask face to face"),
+        ),
+        _ => (
+            Channel::Call,
+            "call: no recent meeting; a call beats a message".to_string(),
+        ),
+    };
+    AskWords {
+        script,
+        channel,
+        channel_why,
+    }
+}
+
+/// The thank-you a referral's worth suggests, and why: a won referral worth 5,000 or
+/// more earns a gift, a won one a meal; a warm introduction a call; a name a note.
+pub fn suggested_reward(r: &Referral, currency: &str) -> (Reward, String) {
+    let worth = r.value.unwrap_or(0.0);
+    if r.status == Status::Won && worth >= 5000.0 {
+        (
+            Reward::Gift,
+            format!("a gift: it became work worth {currency}{worth:.0}"),
+        )
+    } else if r.status == Status::Won {
+        (Reward::Meal, "a meal: it became a client".to_string())
+    } else {
+        match r.quality {
+            Quality::NameOnly | Quality::Permission => (
+                Reward::Note,
+                format!(
+                    "a note: a {} referral",
+                    r.quality.as_str().replace('_', " ")
+                ),
+            ),
+            _ => (
+                Reward::Call,
+                format!("a call: a {}", r.quality.as_str().replace('_', " ")),
+            ),
+        }
+    }
+}
+
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+/// A one-line update to the referrer, by where the referral stands.
+pub fn draft_update(r: &Referral, referrer: &str, person: &str) -> String {
+    let (to, who) = (first_name(referrer), person);
+    let since = r.last_change();
+    match r.status {
+        Status::Won => format!(
+            "Hi {to}, good news: {who} became a client on {since}. Thank you again for the introduction!"
+        ),
+        Status::Lost => match r.reason.as_deref() {
+            Some(why) => format!(
+                "Hi {to}, a quick update: {who} decided not to go ahead ({why}). Thank you for thinking of me."
+            ),
+            None => format!(
+                "Hi {to}, a quick update: {who} decided not to go ahead. Thank you for thinking of me."
+            ),
+        },
+        Status::Dormant => format!(
+            "Hi {to}, a quick update: {who} has gone quiet for now; I'll tell you if that changes."
+        ),
+        Status::New => format!(
+            "Hi {to}, a quick update: I haven't reached {who} yet, but I will this week. Thanks again!"
+        ),
+        Status::Contacted => format!(
+            "Hi {to}, a quick update: {who} and I are in touch now. I'll keep you posted. Thanks again!"
+        ),
+        Status::Met => {
+            format!("Hi {to}, a quick update: {who} and I met. I'll keep you posted. Thanks again!")
+        }
+        Status::Proposal => format!(
+            "Hi {to}, a quick update: I've sent {who} a proposal. I'll keep you posted. Thanks again!"
+        ),
+    }
+}
+
+/// Fills an item's card. `contact` is the item's contact with its fields (the book may
+/// hold contacts without them); `currency` prefixes amounts.
+pub fn fill_card(
+    item: &mut AgendaItem,
+    book: &Book,
+    contact: Option<&Contact>,
+    words: &Words<'_>,
+    currency: &str,
+    today: NaiveDate,
+) {
+    let mut card = Card::default();
+    let field = |k: FieldKind| {
+        contact.and_then(|c| {
+            c.fields
+                .iter()
+                .find(|f| f.kind == k)
+                .map(|f| f.value.clone())
+        })
+    };
+    let history = book.interactions_of(item.contact_id);
+    let past = || history.iter().rev().filter(|x| x.occurred_on <= today);
+    card.last_touch = past().next().map(|x| x.occurred_on);
+    let referral = item
+        .referral_id
+        .and_then(|id| book.referrals.iter().find(|r| r.id == id));
+    let name = |id: i64| book.contact(id).map_or("someone", |c| c.name.as_str());
+    if let Some(r) = referral {
+        let line = match (r.referrer_id, r.recipient_id) {
+            (Some(by), _) => format!(
+                "{} referred by {} on {} ({}, {})",
+                name(r.person_id),
+                name(by),
+                r.referred_on,
+                r.quality.as_str().replace('_', " "),
+                r.status.as_str()
+            ),
+            (None, Some(to)) => format!(
+                "{} referred to {} on {} ({})",
+                name(r.person_id),
+                name(to),
+                r.referred_on,
+                r.status.as_str()
+            ),
+            (None, None) => name(r.person_id).to_string(),
+        };
+        card.referral = Some(line);
+        card.quality = Some(r.quality);
+        card.value = r.value;
+    }
+    match item.kind {
+        AgendaKind::Ask => {
+            let w = ask_words(book, item.contact_id, &item.contact, words, today);
+            card.ideal_referral = Some(words.ideal_referral.to_string());
+            card.script = Some(w.script);
+            card.channel = Some(w.channel);
+            card.channel_why = Some(w.channel_why);
+        }
+        AgendaKind::Thank => {
+            if let Some(r) = referral {
+                let (reward, why) = suggested_reward(r, currency);
+                card.suggested_reward = Some(reward);
+                card.reward_why = Some(why);
+            }
+        }
+        AgendaKind::Inform => {
+            if let Some(r) = referral {
+                card.history = r.history.clone();
+                card.draft = Some(draft_update(r, &item.contact, name(r.person_id)));
+            }
+        }
+        AgendaKind::KeepInTouch => {
+            // A real conversation, as keep-in-touch counts it (SCORING.md §1): a
+            // meeting, a call, a job, praise, or a message they wrote or answered.
+            card.last_conversation = past()
+                .find(|x| match x.kind {
+                    InteractionKind::Meeting
+                    | InteractionKind::Call
+                    | InteractionKind::Job
+                    | InteractionKind::Praise => true,
+                    InteractionKind::Message => x.direction != Some(Direction::Out),
+                    _ => false,
+                })
+                .map(|x| {
+                    let what = x
+                        .label
+                        .as_deref()
+                        .or(x.note())
+                        .map_or(String::new(), |l| format!(": {l}"));
+                    format!(
+                        "{} {}{what}",
+                        x.kind,
+                        days_ago(days_between(x.occurred_on, today))
+                    )
+                });
+        }
+        AgendaKind::FollowUp
+        | AgendaKind::OverDeliver
+        | AgendaKind::GiveBack
+        | AgendaKind::Occasion => {}
+    }
+    if matches!(
+        item.kind,
+        AgendaKind::FollowUp | AgendaKind::KeepInTouch | AgendaKind::Occasion | AgendaKind::Ask
+    ) {
+        card.phone = field(FieldKind::Phone);
+        card.email = field(FieldKind::Email);
+    }
+    if item.stale {
+        card.ways_out.push(format!("ties let-go {}", item.key));
+        if item.kind == AgendaKind::KeepInTouch {
+            let now = contact.and_then(|c| c.cadence_days);
+            let slower = now.map_or(180, |d| (d * 3).min(3650));
+            card.ways_out
+                .push(format!("ties edit #{} --cadence {slower}", item.contact_id));
+            card.ways_out
+                .push(format!("ties edit #{} --cadence 0", item.contact_id));
+        }
+    }
+    item.card = card;
+}
+
+/// The choices `done` takes beyond the date (`--note`, `--with`, `--amount`,
+/// `--channel`, `--kind`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DoneChoices {
+    pub note: Option<String>,
+    pub reward: Option<Reward>,
+    pub amount: Option<f64>,
+    pub channel: Option<Channel>,
+    pub kind: Option<InteractionKind>,
+}
+
+/// Why a choice does not fit the item's kind: one sentence naming what does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoesNotFit(pub String);
+
+/// The kinds a keep-in-touch (or a follow-up) can be done with: live touches.
+pub const TOUCH_KINDS: [InteractionKind; 3] = [
+    InteractionKind::Call,
+    InteractionKind::Meeting,
+    InteractionKind::Message,
+];
+
+/// The interaction that completes `item` on `on`, with the user's choices: thank →
+/// `thanks` with reward and amount; ask → `ask` with channel; inform → `update` with
+/// note; follow up → an outgoing message (or the live kind given); keep in touch →
+/// the kind given (a call by default). A choice that does not fit the kind is refused.
+pub fn done_interaction(
+    item: &AgendaItem,
+    on: NaiveDate,
+    choices: &DoneChoices,
+) -> Result<NewInteraction, DoesNotFit> {
+    let kind_word = with_article(item.kind.as_str());
+    let refuse = |flag: &str, fits: &str| {
+        Err(DoesNotFit(format!(
+            "{flag} does not fit {kind_word} item; it fits {fits}"
+        )))
+    };
+    if choices.reward.is_some() && item.kind != AgendaKind::Thank {
+        return refuse("--with", "a thank");
+    }
+    if choices.amount.is_some() && item.kind != AgendaKind::Thank {
+        return refuse("--amount", "a thank (with --with gift, meal or fee)");
+    }
+    if choices.channel.is_some() && item.kind != AgendaKind::Ask {
+        return refuse("--channel", "an ask");
+    }
+    let touch = matches!(
+        item.kind,
+        AgendaKind::KeepInTouch | AgendaKind::FollowUp | AgendaKind::Occasion
+    );
+    if let Some(k) = choices.kind
+        && (!touch || !TOUCH_KINDS.contains(&k))
+    {
+        return if touch {
+            Err(DoesNotFit(format!(
+                "--kind {k} does not fit {kind_word} item; give call, meeting or message"
+            )))
+        } else {
+            refuse("--kind", "keep_in_touch, follow_up and occasion items")
+        };
+    }
+    let mut i = item.done_interaction(on);
+    if let Some(k) = choices.kind {
+        i.kind = k;
+        i.direction = match k {
+            InteractionKind::Message => Some(Direction::Out),
+            _ => None,
+        };
+    }
+    i.note = choices.note.clone();
+    i.reward = choices.reward;
+    i.amount = choices.amount;
+    i.channel = match item.kind {
+        AgendaKind::Ask => Some(choices.channel.unwrap_or(Channel::InPerson)),
+        _ => None,
+    };
+    if item.kind == AgendaKind::Occasion && i.label.is_none() {
+        i.label = Some("birthday".to_string());
+    }
+    Ok(i)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn item(key: &str, kind: AgendaKind, due: NaiveDate, weight: f64) -> AgendaItem {
+        let mut i = AgendaItem::new(key.into(), kind, (1, "Sam"), None, due, "why".into());
+        i.weight = weight;
+        i
+    }
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+    }
+
+    fn keys(v: &[AgendaItem]) -> Vec<&str> {
+        v.iter().map(|i| i.key.as_str()).collect()
+    }
+
+    #[test]
+    fn obligations_come_first_and_care_waits() {
+        let mut all = Vec::new();
+        for n in 0..10 {
+            all.push(item(
+                &format!("kit{n}"),
+                AgendaKind::KeepInTouch,
+                d(1),
+                90.0,
+            ));
+        }
+        all.push(item("ask1", AgendaKind::Ask, d(20), 0.0));
+        all.push(item("fu", AgendaKind::FollowUp, d(10), 0.0));
+        all.push(item("inform", AgendaKind::Inform, d(12), 0.0));
+        all.push(item("thank", AgendaKind::Thank, d(15), 0.0));
+        let day = plan(all.clone(), 5);
+        // Thank and inform (owed), the follow-up, the ask, then one keep-in-touch.
+        assert_eq!(keys(&day.items), ["thank", "inform", "fu", "ask1", "kit0"]);
+        assert_eq!(day.waiting.len(), 9);
+        // A day too small for every obligation still holds the day's ask.
+        let day = plan(all, 2);
+        assert_eq!(keys(&day.items), ["inform", "ask1"]);
+        assert!(day.waiting.iter().all(|i| i.waiting));
+        assert!(day.items.iter().all(|i| !i.waiting));
+    }
+
+    #[test]
+    fn a_budget_of_obligations_leaves_no_room_for_care() {
+        let mut all = vec![item("kit", AgendaKind::KeepInTouch, d(1), 100.0)];
+        for n in 0..4 {
+            all.push(item(&format!("t{n}"), AgendaKind::Thank, d(n + 1), 0.0));
+        }
+        let day = plan(all, 3);
+        assert_eq!(keys(&day.items), ["t0", "t1", "t2"]);
+        assert_eq!(keys(&day.waiting), ["t3", "kit"]);
+    }
+
+    #[test]
+    fn within_a_group_heavier_then_older_and_stale_last() {
+        let mut stale = item("stale", AgendaKind::Thank, d(1), 9000.0);
+        stale.stale = true;
+        let all = vec![
+            stale,
+            item("small-old", AgendaKind::Thank, d(1), 100.0),
+            item("small-new", AgendaKind::Thank, d(9), 100.0),
+            item("big", AgendaKind::Thank, d(20), 5000.0),
+        ];
+        let day = plan(all.clone(), 3);
+        // One slot of three may go to a stale item; fresh ones fill the rest.
+        assert_eq!(keys(&day.items), ["big", "small-old", "stale"]);
+        assert_eq!(keys(&day.waiting), ["small-new"]);
+        let day = plan(all, 8);
+        assert_eq!(keys(&day.items), ["big", "small-old", "small-new", "stale"]);
+    }
+
+    #[test]
+    fn stale_items_take_a_quarter_of_the_day_and_fresh_work_still_flows() {
+        let mut all = Vec::new();
+        for n in 0..20 {
+            let mut t = item(&format!("old{n:02}"), AgendaKind::Thank, d(1), 0.0);
+            t.stale = true;
+            all.push(t);
+        }
+        for n in 0..20 {
+            all.push(item(
+                &format!("kit{n:02}"),
+                AgendaKind::KeepInTouch,
+                d(2),
+                0.0,
+            ));
+        }
+        let day = plan(all, 12);
+        let stale = day.items.iter().filter(|i| i.stale).count();
+        assert_eq!((day.items.len(), stale), (12, 3));
+        assert_eq!(day.waiting.len(), 28);
+    }
+
+    #[test]
+    fn the_brief_line_counts_the_day() {
+        let mut all = vec![
+            item("t1", AgendaKind::Thank, d(1), 0.0),
+            item("t2", AgendaKind::Thank, d(1), 0.0),
+            item("i", AgendaKind::Inform, d(1), 0.0),
+            item("a", AgendaKind::Ask, d(1), 0.0),
+        ];
+        for n in 0..5 {
+            all.push(item(&format!("k{n}"), AgendaKind::KeepInTouch, d(1), 0.0));
+        }
+        assert_eq!(
+            plan(all.clone(), 7).brief(),
+            "ties: 2 thanks · 1 update · 1 ask · 3 more"
+        );
+        assert_eq!(plan(vec![], 7).brief(), "ties: all clear");
+        assert_eq!(plan(all.split_off(4), 2).brief(), "ties: 2 to do");
+    }
+
+    #[test]
+    fn done_records_the_choices_that_fit_and_refuses_the_rest() {
+        let on = d(30);
+        let mut thank = item("thank:r7", AgendaKind::Thank, d(1), 0.0);
+        thank.referral_id = Some(7);
+        let c = DoneChoices {
+            reward: Some(Reward::Gift),
+            amount: Some(80.0),
+            note: Some("wine".into()),
+            ..DoneChoices::default()
+        };
+        let i = done_interaction(&thank, on, &c).unwrap();
+        assert_eq!(
+            (i.kind, i.reward, i.amount, i.referral_id, i.note.as_deref()),
+            (
+                InteractionKind::Thanks,
+                Some(Reward::Gift),
+                Some(80.0),
+                Some(7),
+                Some("wine")
+            )
+        );
+        let ask = item("ask:c1", AgendaKind::Ask, d(1), 0.0);
+        let i = done_interaction(&ask, on, &DoneChoices::default()).unwrap();
+        assert_eq!(
+            (i.kind, i.channel),
+            (InteractionKind::Ask, Some(Channel::InPerson))
+        );
+        let video = DoneChoices {
+            channel: Some(Channel::Video),
+            ..DoneChoices::default()
+        };
+        assert_eq!(
+            done_interaction(&ask, on, &video).unwrap().channel,
+            Some(Channel::Video)
+        );
+        assert!(done_interaction(&thank, on, &video).is_err());
+        let kit = item("keep_in_touch:c1", AgendaKind::KeepInTouch, d(1), 0.0);
+        let meet = DoneChoices {
+            kind: Some(InteractionKind::Meeting),
+            ..DoneChoices::default()
+        };
+        assert_eq!(
+            done_interaction(&kit, on, &meet).unwrap().kind,
+            InteractionKind::Meeting
+        );
+        assert_eq!(
+            done_interaction(&kit, on, &DoneChoices::default())
+                .unwrap()
+                .kind,
+            InteractionKind::Call
+        );
+        let praise = DoneChoices {
+            kind: Some(InteractionKind::Praise),
+            ..DoneChoices::default()
+        };
+        let e = done_interaction(&kit, on, &praise).unwrap_err();
+        assert!(e.0.contains("call, meeting or message"), "{}", e.0);
+        assert!(done_interaction(&ask, on, &meet).is_err());
+        assert!(done_interaction(&kit, on, &c).is_err());
+    }
+}

@@ -264,6 +264,73 @@ impl Config {
     }
 }
 
+/// Your ideal referral in your own words, cleaned for the script: trimmed, one line,
+/// without a leading "do you know anyone who" or a trailing "?". `None` when nothing
+/// is left, or it is too long to say in one breath (over 200 characters).
+pub fn clean_ideal_referral(text: &str) -> Option<String> {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut t = one_line.split_whitespace().collect::<Vec<_>>().join(" ");
+    for lead in ["do you know anyone who ", "anyone who ", "someone who "] {
+        if t.to_lowercase().starts_with(lead) {
+            t = t[lead.len()..].to_string();
+        }
+    }
+    let t = t.trim_end_matches(['?', '.', ' ']).to_string();
+    (!t.is_empty() && t.chars().count() <= 200).then_some(t)
+}
+
+/// Writes `[section] key = "value"` into the config file at `path`, keeping every
+/// other line and comment as it was; creates the file (private, in a private folder)
+/// when it is missing. The new text replaces the file in one rename.
+pub fn save_value(path: &Path, section: &str, key: &str, value: &str) -> Result<(), ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let mut doc: toml_edit::DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| ConfigError::Parse {
+                path: path.to_path_buf(),
+                message: e.message().to_string(),
+            })?;
+    if !doc.contains_key(section) {
+        doc[section] = toml_edit::table();
+    }
+    let Some(table) = doc[section].as_table_like_mut() else {
+        return Err(ConfigError::BadValue {
+            path: path.to_path_buf(),
+            key: section.to_string(),
+            message: "is not a table; fix the file by hand".to_string(),
+        });
+    };
+    table.insert(key, toml_edit::value(value));
+    let write = |e: std::io::Error| ConfigError::Read {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir).map_err(write)?;
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".config.")
+        .tempfile_in(dir.unwrap_or(Path::new(".")))
+        .map_err(write)?;
+    std::io::Write::write_all(&mut tmp, doc.to_string().as_bytes()).map_err(write)?;
+    tmp.as_file().sync_all().map_err(write)?;
+    tmp.persist(path).map_err(|e| write(e.error))?;
+    Ok(())
+}
+
 fn type_name(v: &Value) -> &'static str {
     match v {
         Value::String(_) => "a string",

@@ -31,6 +31,8 @@ pub struct Session {
     /// The database file the store has open (device and inode): a `ties restore` in
     /// another shell replaces the file, and a write to the old one would be lost.
     file: Option<(u64, u64)>,
+    /// The config file the interface saves to (the ideal referral), when there is one.
+    config_path: Option<std::path::PathBuf>,
 }
 
 /// The identity of the file at `path` (device, inode), where the platform has one.
@@ -70,7 +72,14 @@ impl Session {
             today,
             version,
             file,
+            config_path: None,
         })
+    }
+
+    /// Where the interface saves what the user says of themselves (the ideal referral).
+    pub fn with_config_path(mut self, path: std::path::PathBuf) -> Session {
+        self.config_path = Some(path);
+        self
     }
 
     /// A key press, through the same path the terminal loop uses.
@@ -99,6 +108,17 @@ impl Session {
     fn perform(&mut self, effect: Effect) -> Vec<Action> {
         match effect {
             Effect::Quit => Vec::new(),
+            Effect::SaveIdealReferral(text) => match &self.config_path {
+                Some(path) => {
+                    match crate::config::save_value(path, "ask", "ideal_referral", &text) {
+                        Ok(()) => vec![Action::IdealReferralSaved(text)],
+                        Err(e) => vec![Action::Failed(format!("not saved: {e}"))],
+                    }
+                }
+                None => vec![Action::Failed(
+                    "not saved: this session has no config file; set ideal_referral under [ask] in config.toml".into(),
+                )],
+            },
             Effect::Write { .. } if self.replaced() => match self.reopen() {
                 Ok(loaded) => vec![
                     loaded,

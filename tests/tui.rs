@@ -877,3 +877,88 @@ fn a_restore_elsewhere_is_noticed_before_the_next_write() {
     assert_eq!(s.app.data.rows.len(), 1);
     assert!(s.app.message.as_ref().unwrap().text.contains("replaced"));
 }
+
+/// The first run: the welcome names the ways in, and `i` saves the ideal referral in
+/// the user's words to their config file (created when missing), comments kept.
+#[test]
+fn the_first_run_asks_for_the_ideal_referral_and_saves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("conf").join("config.toml");
+    let mut s = session_on(Store::open_in_memory().unwrap()).with_config_path(path.clone());
+    keys(&mut s, &["2"]);
+    assert!(screen(&s, 80, 24).contains("No contacts yet"));
+    keys(&mut s, &["1", "i"]);
+    assert!(screen(&s, 80, 24).contains("Your ideal referral"));
+    keys(
+        &mut s,
+        &[
+            "ctrl-u",
+            "'  Do you know anyone who is opening a café?  ",
+            "enter",
+        ],
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let saved: toml::Table = text.parse().unwrap();
+    assert_eq!(
+        saved["ask"]["ideal_referral"].as_str(),
+        Some("is opening a café")
+    );
+    assert_eq!(s.app.config.ask.ideal_referral, "is opening a café");
+    assert!(screen(&s, 80, 24).contains("is opening a café"));
+    // An existing file keeps its other keys and comments.
+    std::fs::write(&path, "# mine\n[ask]\nasks_per_day = 2 # two\n").unwrap();
+    keys(&mut s, &["i", "ctrl-u", "'is buying a first home", "enter"]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("# mine") && text.contains("asks_per_day = 2 # two"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ideal_referral = \"is buying a first home\""),
+        "{text}"
+    );
+    Config::load(&path, true).unwrap();
+    // Nothing said: not saved.
+    keys(&mut s, &["i", "ctrl-u", "enter"]);
+    assert!(s.app.message.as_ref().is_some_and(|m| m.error));
+    keys(&mut s, &["esc"]);
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("first home")
+    );
+}
+
+/// The review card of every kind of item, at both sizes: what you need to act.
+#[test]
+fn every_card_kind_at_80x24_and_120x40() {
+    let mut s = demo(300);
+    keys(&mut s, &["w"]);
+    let kinds = [
+        AgendaKind::Thank,
+        AgendaKind::Inform,
+        AgendaKind::FollowUp,
+        AgendaKind::Ask,
+        AgendaKind::OverDeliver,
+        AgendaKind::GiveBack,
+        AgendaKind::Occasion,
+        AgendaKind::KeepInTouch,
+    ];
+    for kind in kinds {
+        let pos = s
+            .app
+            .today_items()
+            .iter()
+            .position(|i| i.kind == kind)
+            .unwrap_or_else(|| panic!("the demo has no {kind} item"));
+        keys(&mut s, &["g"]);
+        while s.app.today.selected < pos {
+            keys(&mut s, &["down"]);
+        }
+        keys(&mut s, &["r"]);
+        for (w, h) in [(80, 24), (120, 40)] {
+            insta::assert_snapshot!(format!("card_{kind}_{w}x{h}"), screen(&s, w, h));
+        }
+        keys(&mut s, &["esc"]);
+    }
+}

@@ -41,6 +41,8 @@ pub enum Action {
     Snoozes,
     /// Today: let a stale item go (it is not offered again until something new happens).
     LetGo,
+    /// Say your ideal referral in your own words (saved to the config file).
+    IdealReferral,
     Filter,
     ClearFilter,
     AddContact,
@@ -76,6 +78,9 @@ pub enum Action {
     /// An effect failed; the message goes to the status bar.
     #[serde(skip)]
     Failed(String),
+    /// The ideal referral was saved to the config file.
+    #[serde(skip)]
+    IdealReferralSaved(String),
 }
 
 /// Every bindable action, in the order help and hints list them.
@@ -88,6 +93,7 @@ pub const BINDABLE: &[Action] = &[
     Action::LetGo,
     Action::ShowAll,
     Action::Snoozes,
+    Action::IdealReferral,
     Action::OpenContact,
     Action::Filter,
     Action::ClearFilter,
@@ -134,6 +140,7 @@ impl crate::keymap::Bindable for Action {
                 | Action::Changed(_)
                 | Action::Saved(_)
                 | Action::Failed(_)
+                | Action::IdealReferralSaved(_)
         )
     }
 }
@@ -167,6 +174,7 @@ impl Action {
             Action::ShowAll => "all / today",
             Action::Snoozes => "snoozed",
             Action::LetGo => "let go",
+            Action::IdealReferral => "ideal referral",
             Action::Filter => "filter",
             Action::ClearFilter => "clear filter",
             Action::AddContact => "add",
@@ -188,7 +196,8 @@ impl Action {
             | Action::Loaded(_)
             | Action::Changed(_)
             | Action::Saved(_)
-            | Action::Failed(_) => "",
+            | Action::Failed(_)
+            | Action::IdealReferralSaved(_) => "",
         }
     }
 

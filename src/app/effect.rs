@@ -18,6 +18,9 @@ pub enum Effect {
         write: Write,
         done: String,
     },
+    /// Save the ideal referral (already cleaned) to `[ask] ideal_referral` in the
+    /// config file, creating the file when it is missing.
+    SaveIdealReferral(String),
     Quit,
 }
 

@@ -83,6 +83,8 @@ pub enum Overlay {
         options: Vec<today::DoneOption>,
         index: usize,
     },
+    /// Your ideal referral, in your own words.
+    IdealReferral(TextField),
     /// The snoozed items, soonest back first; Enter ends the highlighted snooze.
     Snoozes {
         index: usize,
@@ -325,6 +327,19 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             app.warn(text);
             Vec::new()
         }
+        Action::IdealReferralSaved(text) => {
+            app.config.ask.ideal_referral = text;
+            // The scripts say it: the ask cards are built again.
+            Arc::make_mut(&mut app.data).update(Vec::new(), &app.config);
+            app.say("Saved your ideal referral to your config file.");
+            Vec::new()
+        }
+        Action::IdealReferral => {
+            app.overlay = Some(Overlay::IdealReferral(TextField::new(
+                app.config.ask.ideal_referral.clone(),
+            )));
+            Vec::new()
+        }
         Action::Input(key) => input(app, key, today),
         Action::Help => {
             app.overlay = Some(Overlay::Help);
@@ -474,6 +489,27 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                 }
             }
         }
+        Overlay::IdealReferral(mut field) => match key.code {
+            KeyCode::Esc => {
+                app.say("Not saved.");
+                Vec::new()
+            }
+            KeyCode::Enter => match crate::config::clean_ideal_referral(&field.value) {
+                Some(text) => vec![Effect::SaveIdealReferral(text)],
+                None => {
+                    app.warn(
+                        "Say who you would like to meet in a few words (up to 200 characters).",
+                    );
+                    app.overlay = Some(Overlay::IdealReferral(field));
+                    Vec::new()
+                }
+            },
+            _ => {
+                field.edit(key);
+                app.overlay = Some(Overlay::IdealReferral(field));
+                Vec::new()
+            }
+        },
         Overlay::Snoozes { mut index } => {
             let rows = app.data.snoozed(today);
             match key.code {

@@ -308,7 +308,8 @@ fn tui(cli: &Cli, paths: &Paths, today: NaiveDate) -> Result<()> {
             other => other?,
         },
     };
-    let mut session = crate::runtime::Session::new(store, config, keymap, color, today)?;
+    let mut session = crate::runtime::Session::new(store, config, keymap, color, today)?
+        .with_config_path(paths.config.clone());
     let result = crate::runtime::run(&mut session);
     // Close the database before its folder goes away.
     drop(session);

@@ -187,6 +187,9 @@ pub struct Card {
     /// Keep in touch: the last real conversation, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_conversation: Option<String>,
+    /// Over-deliver, give back: a way to do it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idea: Option<String>,
     /// A stale item's ways out, as commands.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ways_out: Vec<String>,
@@ -425,10 +428,18 @@ pub fn fill_card(
                     )
                 });
         }
-        AgendaKind::FollowUp
-        | AgendaKind::OverDeliver
-        | AgendaKind::GiveBack
-        | AgendaKind::Occasion => {}
+        AgendaKind::OverDeliver => {
+            card.idea = Some(
+                "something they did not pay for: a check-in on how it works, a tip, a useful introduction"
+                    .to_string(),
+            );
+        }
+        AgendaKind::GiveBack => {
+            card.idea = Some(
+                "refer someone to them, or send a gift; a referral back counts most".to_string(),
+            );
+        }
+        AgendaKind::FollowUp | AgendaKind::Occasion => {}
     }
     if matches!(
         item.kind,

@@ -63,8 +63,15 @@ fn list(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     };
     frame.render_widget(filter_line, top);
     if c.visible.is_empty() {
+        let text = if app.data.rows.is_empty() {
+            "No contacts yet: a adds one; `ties import FILE` brings in a vCard, Google or LinkedIn CSV."
+        } else {
+            "No contact matches."
+        };
         frame.render_widget(
-            Paragraph::new("No contact matches.").style(theme.dim()),
+            Paragraph::new(text)
+                .style(theme.dim())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
             rows_area,
         );
         return;

@@ -161,6 +161,31 @@ pub fn done(
     );
 }
 
+/// Your ideal referral, in your own words: the line every ask script says.
+pub fn ideal_referral(frame: &mut Frame<'_>, area: Rect, field: &TextField, theme: Theme) {
+    let width = area.width.saturating_sub(4).min(78);
+    let mut line = vec![Span::raw("Do you know anyone who ")];
+    line.extend(text_spans(field, true, theme));
+    line.push(Span::raw("?"));
+    let lines = vec![
+        Line::raw("Who is the person you would most like to be introduced to?"),
+        Line::styled(
+            "Finish the sentence you will say when you ask:",
+            theme.dim(),
+        ),
+        Line::raw(""),
+        Line::from(line),
+    ];
+    let r = centered(area, width, (lines.len() + 4) as u16);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(Block::bordered().title(" Your ideal referral ")),
+        r,
+    );
+}
+
 /// The snoozed items, soonest back first.
 pub fn snoozes(frame: &mut Frame<'_>, area: Rect, rows: &[SnoozedRow], index: usize, theme: Theme) {
     let width = area.width.saturating_sub(4).min(80);

@@ -61,6 +61,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
             index,
             ..
         }) => forms::done(frame, body, label, options, *index, theme),
+        Some(Overlay::IdealReferral(field)) => forms::ideal_referral(frame, body, field, theme),
         Some(Overlay::Snoozes { index }) => {
             forms::snoozes(
                 frame,
@@ -228,6 +229,10 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             Some(Overlay::Done { .. }) => {
                 Line::styled("1-9 pick · ↑↓ Enter record · Esc cancel", theme.dim())
             }
+            Some(Overlay::IdealReferral(_)) => Line::styled(
+                "type your words · Enter save to your config file · Esc cancel",
+                theme.dim(),
+            ),
             Some(Overlay::Snoozes { .. }) => Line::styled(
                 "↑↓ choose · Enter end the snooze · any other key closes",
                 theme.dim(),

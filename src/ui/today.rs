@@ -162,13 +162,13 @@ fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         Line::raw("  Add one here:          press 2, then a"),
         Line::raw("  Look around first:     ties --demo"),
         Line::raw(""),
-        Line::raw("Who is your ideal referral? In your own words:"),
+        Line::raw("Who is your ideal referral? Every ask says it:"),
         Line::styled(
             format!("  “do you know anyone who {ideal}?”"),
             theme.accent(),
         ),
         Line::styled(
-            "Say it your way in ideal_referral under [ask] (`ties paths` shows the file).",
+            "Press i to say it in your own words (saved to your config file).",
             theme.dim(),
         ),
     ];
@@ -222,7 +222,12 @@ fn card_lines(it: &AgendaItem, c: &Card, theme: Theme) -> Vec<Line<'static>> {
     if let Some(r) = &c.referral {
         line("referral", r.clone());
     }
-    if let Some(i) = &c.ideal_referral {
+    // The script says the ideal referral already, unless the user's script does not.
+    if let Some(i) = c
+        .ideal_referral
+        .as_ref()
+        .filter(|i| !c.script.as_ref().is_some_and(|s| s.contains(i.as_str())))
+    {
         line("ideal", format!("someone who {i}"));
     }
     if let Some(s) = &c.script {
@@ -261,6 +266,14 @@ fn card_lines(it: &AgendaItem, c: &Card, theme: Theme) -> Vec<Line<'static>> {
     if let Some(l) = &c.last_conversation {
         line("last", l.clone());
     }
+    if let Some(i) = &c.idea {
+        line("idea", i.clone());
+    }
+    if matches!(it.kind, AgendaKind::OverDeliver | AgendaKind::GiveBack) {
+        if let Some(d) = c.last_touch {
+            line("last", format!("touch {d}"));
+        }
+    }
     if it.stale {
         line(
             "stale",
@@ -289,9 +302,10 @@ fn review(frame: &mut Frame<'_>, area: Rect, app: &App, pos: usize, theme: Theme
     let box_w = area.width.saturating_sub(4).min(96);
     let card = app.data.card(it, &app.config);
     let mut lines = vec![
-        Line::styled(format!("{} of {}", pos + 1, items.len()), theme.dim()),
-        Line::raw(""),
-        Line::styled(it.kind.heading(), theme.heading()),
+        Line::from(vec![
+            Span::styled(it.kind.heading(), theme.heading()),
+            Span::styled(format!("  {} of {}", pos + 1, items.len()), theme.dim()),
+        ]),
         Line::raw(""),
         Line::styled(safe(&it.contact), theme.bold()),
         Line::raw(safe(&it.reason)),

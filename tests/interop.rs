@@ -24,6 +24,17 @@ fn json_round_trip_is_byte_identical_and_reimport_is_a_no_op() {
     a.ok(&["archive", "Evil"]);
     let key = a.json(&["today"])[0]["key"].as_str().unwrap().to_string();
     a.ok(&["snooze", &key, "7"]);
+    // A review item done and a stale one let go travel too.
+    let done = a.json(&["today"])[0]["key"].as_str().unwrap().to_string();
+    a.ok(&["done", &done]);
+    let all = a.json(&["today", "--all"]);
+    let stale = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["stale"] == true)
+        .expect("the demo has a stale item");
+    a.ok(&["let-go", stale["key"].as_str().unwrap()]);
     let first = a.dir.path().join("first.json");
     a.ok(&["export", "--format", "json", "-o", first.to_str().unwrap()]);
 

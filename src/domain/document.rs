@@ -24,6 +24,29 @@ pub struct Document {
     pub referrals: Vec<DocReferral>,
     pub interactions: Vec<DocInteraction>,
     pub snoozes: Vec<DocSnooze>,
+    /// Review items let go (absent in documents written before the daily review).
+    #[serde(default)]
+    pub let_go: Vec<DocLetGo>,
+    /// Review items done, by the day of the review.
+    #[serde(default)]
+    pub review_done: Vec<DocDone>,
+}
+
+/// A review item let go, with its due date then.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocLetGo {
+    pub key: String,
+    pub due: NaiveDate,
+}
+
+/// A review item done in the review of `on`, by the interaction it recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocDone {
+    pub key: String,
+    pub on: NaiveDate,
+    pub interaction_id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +119,8 @@ impl Document {
             referrals: vec![],
             interactions: vec![],
             snoozes: vec![],
+            let_go: vec![],
+            review_done: vec![],
         }
     }
 }
@@ -236,6 +261,20 @@ impl Document {
                 return Err(format!(
                     "snoozes[{n}]: a snooze needs a key and ends within a year ({} is too late)",
                     s.until
+                ));
+            }
+        }
+        for (n, l) in self.let_go.iter().enumerate() {
+            if l.key.trim().is_empty() {
+                return Err(format!("let_go[{n}]: an item let go needs a key"));
+            }
+        }
+        for (n, d) in self.review_done.iter().enumerate() {
+            if d.key.trim().is_empty()
+                || !self.interactions.iter().any(|i| i.id == d.interaction_id)
+            {
+                return Err(format!(
+                    "review_done[{n}]: needs a key and the id of an interaction in the document"
                 ));
             }
         }

@@ -12,7 +12,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Result, Store};
 use crate::domain::contact::{Circle, Field, FieldKind, NewContact};
-use crate::domain::document::{DocContact, DocInteraction, DocReferral, DocSnooze, Document};
+use crate::domain::document::{
+    DocContact, DocDone, DocInteraction, DocLetGo, DocReferral, DocSnooze, Document,
+};
 use crate::domain::referral::Quality;
 
 /// One contact from a file, before matching.
@@ -316,6 +318,25 @@ impl Store {
             .collect();
         snoozes.sort_by(|a, b| a.key.cmp(&b.key));
         doc.snoozes = snoozes;
+        let mut let_go: Vec<DocLetGo> = self
+            .let_go()?
+            .into_iter()
+            .map(|(key, due)| DocLetGo { key, due })
+            .collect();
+        let_go.sort_by(|a, b| a.key.cmp(&b.key));
+        doc.let_go = let_go;
+        let mut stmt = self.conn.prepare(
+            "SELECT key, on_date, interaction_id FROM review_done ORDER BY on_date, key",
+        )?;
+        doc.review_done = stmt
+            .query_map([], |r| {
+                Ok(DocDone {
+                    key: r.get(0)?,
+                    on: r.get(1)?,
+                    interaction_id: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(doc)
     }
 
@@ -486,6 +507,22 @@ impl Store {
                 "INSERT INTO snoozes (key, until) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET until = max(until, excluded.until)",
                 params![s.key, s.until],
             )?;
+        }
+        for l in &doc.let_go {
+            tx.execute(
+                "INSERT INTO let_go (key, due) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET due = max(due, excluded.due)",
+                params![l.key, l.due],
+            )?;
+        }
+        // Interaction ids are the document's only in an empty database; elsewhere the
+        // marks of past reviews are left behind (they only bound a day already gone).
+        if empty {
+            for d in &doc.review_done {
+                tx.execute(
+                    "INSERT OR IGNORE INTO review_done (key, on_date, interaction_id) VALUES (?1, ?2, ?3)",
+                    params![d.key, d.on, d.interaction_id],
+                )?;
+            }
         }
         if dry_run {
             tx.rollback()?;

@@ -6,7 +6,8 @@
 //! one assessment gave the same. The daily review (a bounded, ordered day; cards; the
 //! demo as a user who keeps up) changed the queue and the demo on purpose, so they were
 //! written again, reviewed by eye (`ties demo --contacts 150 --seed 7 --today
-//! 2026-11-24`, then `today --all`, `suggest --all` and `list` as JSON at three dates):
+//! 2026-11-24`, then `today --all`, `suggest --all` and `list` as JSON at three dates;
+//! `scripts/assess-fixtures.sh` does it):
 //! any other change to them is a regression.
 
 mod common;

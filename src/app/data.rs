@@ -242,8 +242,11 @@ impl Data {
     fn build_review(&mut self, config: &Config) {
         let (book, assessed, today) = (&self.book, &self.assessed, self.today);
         let lead = config.review.occasion_lead_days;
-        let budget = (config.review.items_per_day as usize).saturating_sub(book.done_on(today));
-        let day = plan(book.agenda(assessed, false, lead), budget);
+        let day = plan(
+            book.agenda(assessed, false, lead),
+            config.review.items_per_day as usize,
+            book.done_on(today),
+        );
         self.agenda_today = day.items.len();
         self.agenda = day.all();
         self.tomorrow = if self.agenda.is_empty() {

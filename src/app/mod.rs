@@ -238,6 +238,24 @@ impl App {
         self.refilter(Some(id));
     }
 
+    /// The key of the review item on screen (selected, or the card in review mode).
+    fn today_key(&self) -> Option<String> {
+        let pos = self.today.review.unwrap_or(self.today.selected);
+        self.today_items().get(pos).map(|i| i.key.clone())
+    }
+
+    /// After new data, stays on the item with `key` wherever it moved; when it is gone
+    /// (done), the position stays, on the item that was after it.
+    fn follow_item(&mut self, key: Option<String>) {
+        let Some(key) = key else { return };
+        if let Some(p) = self.today_items().iter().position(|i| i.key == key) {
+            self.today.selected = p;
+            if self.today.review.is_some() {
+                self.today.review = Some(p);
+            }
+        }
+    }
+
     fn say(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
@@ -306,15 +324,19 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
         }
         Action::Loaded(data) => {
             let keep = app.selected_contact().map(|r| r.id);
+            let item = app.today_key();
             app.data = data;
             data_changed(app, keep);
+            app.follow_item(item);
             Vec::new()
         }
         Action::Changed(changes) => {
             let keep = app.selected_contact().map(|r| r.id);
+            let item = app.today_key();
             // The runtime holds no other reference: this updates in place, no copy.
             Arc::make_mut(&mut app.data).update(changes, &app.config);
             data_changed(app, keep);
+            app.follow_item(item);
             Vec::new()
         }
 
@@ -335,9 +357,15 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             Vec::new()
         }
         Action::IdealReferral => {
-            app.overlay = Some(Overlay::IdealReferral(TextField::new(
-                app.config.ask.ideal_referral.clone(),
-            )));
+            // The example of the default configuration is not the user's words: start empty.
+            let example = Config::defaults().map(|c| c.ask.ideal_referral).ok();
+            let own = &app.config.ask.ideal_referral;
+            let start = if example.as_ref() == Some(own) {
+                String::new()
+            } else {
+                own.clone()
+            };
+            app.overlay = Some(Overlay::IdealReferral(TextField::new(start)));
             Vec::new()
         }
         Action::Input(key) => input(app, key, today),
@@ -437,7 +465,7 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                     let until = crate::domain::agenda::snooze_until(today, days);
                     vec![Effect::Write {
                         write: Write::Snooze { key: item, until },
-                        done: format!("Snoozed \"{label}\" until {until}."),
+                        done: format!("Snoozed until {until}: {label}."),
                     }]
                 }
                 None => {
@@ -519,7 +547,11 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                 }
                 KeyCode::Enter | KeyCode::Char('u') => {
                     if let Some(row) = rows.get(index) {
-                        let done = format!("{} is back in the review.", row.what);
+                        let mut what = row.what.clone();
+                        if let Some(first) = what.get(..1) {
+                            what = first.to_uppercase() + &what[1..];
+                        }
+                        let done = format!("{what} is back in the review.");
                         return write(Write::Unsnooze(row.key.clone()), done);
                     }
                 }

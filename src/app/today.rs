@@ -9,9 +9,8 @@ use chrono::NaiveDate;
 use super::effect::{Effect, Write};
 use super::{Action, App, Overlay, step, write};
 use crate::domain::agenda::{AgendaItem, AgendaKind};
-use crate::domain::history::with_article;
 use crate::domain::interaction::{Channel, InteractionKind, Reward};
-use crate::domain::review::{DoneChoices, done_interaction};
+use crate::domain::review::{DoneChoices, done_interaction, done_summary};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TodayState {
@@ -96,7 +95,10 @@ pub fn done_options(app: &App, item: &AgendaItem) -> Vec<DoneOption> {
                 .into_iter()
                 .map(|c| {
                     with(
-                        &format!("ask {}", c.as_str().replace('_', " ")),
+                        &match c {
+                            Channel::InPerson => "ask in person".to_string(),
+                            other => format!("ask by {}", other.as_str()),
+                        },
                         DoneChoices {
                             channel: Some(c),
                             ..DoneChoices::default()
@@ -134,10 +136,8 @@ pub fn do_item(app: &mut App, key: &str, choices: &DoneChoices, today: NaiveDate
     match made {
         Ok(i) => {
             let done = format!(
-                "Done: {} — logged {} with {}.",
-                it.reason,
-                with_article(i.kind.as_str()),
-                it.contact
+                "Done: logged {}.",
+                done_summary(&it, &i, &app.config.display.currency)
             );
             write(
                 Write::Done {
@@ -212,7 +212,7 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
                 }
                 app.overlay = Some(Overlay::Done {
                     key: it.key.clone(),
-                    label: format!("{}: {}", it.contact, it.reason),
+                    label: format!("{}: {}", it.kind.heading(), it.contact),
                     options,
                     index: 0,
                 });
@@ -224,8 +224,9 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
                     app.say("Only a stale item can be let go: do it (d) or snooze it (s).");
                 } else {
                     let done = format!(
-                        "Let go: {} ({}). It comes back only if something new happens.",
-                        it.reason, it.contact
+                        "Let go: {} for {}; back only if something new happens.",
+                        it.kind.heading().to_lowercase(),
+                        it.contact
                     );
                     return write(
                         Write::LetGo {
@@ -241,7 +242,7 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
             if let Some(it) = item {
                 app.overlay = Some(Overlay::Snooze {
                     key: it.key.clone(),
-                    label: format!("{}: {}", it.contact, it.reason),
+                    label: format!("{}: {}", it.kind.heading(), it.contact),
                     index: 0,
                 });
             }

@@ -91,7 +91,10 @@ pub enum Command {
     /// Record a review item as done (KEY as `ties today` shows it)
     Done(DoneArgs),
     /// Let a stale review item go: it is not offered again until something new happens
-    LetGo { key: String },
+    LetGo {
+        /// The item's key, as `ties today --all` prints it
+        key: String,
+    },
     /// Hide a review item for DAYS days (KEY as `ties today` shows it)
     Snooze { key: String, days: u32 },
     /// The review items snoozed now: key, contact, until
@@ -335,10 +338,12 @@ pub struct ThankArgs {
 
 #[derive(Debug, Args)]
 pub struct DoneArgs {
+    /// The item's key, as `ties today` prints it (e.g. thank:r12)
     pub key: String,
     /// When it was done [default: today]
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
+    /// A note on the interaction recorded
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
     /// A thank: note, call, gift, meal, fee or referral_back

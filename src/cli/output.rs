@@ -100,7 +100,7 @@ pub fn contact_doc(ctx: &Ctx, id: i64, names: &HashMap<i64, String>) -> Result<V
             (
                 i.occurred_on,
                 i.id,
-                json!({"date": i.occurred_on, "kind": i.kind, "label": i.label.as_deref(), "note": i.note(), "referral_id": i.referral_id}),
+                json!({"date": i.occurred_on, "kind": i.kind, "label": i.label.as_deref(), "note": i.note(), "referral_id": i.referral_id, "channel": i.channel(), "reward": i.reward(), "amount": i.amount()}),
             )
         })
         .collect();
@@ -116,7 +116,7 @@ pub fn contact_doc(ctx: &Ctx, id: i64, names: &HashMap<i64, String>) -> Result<V
             timeline.push((
                 e.date,
                 i64::MAX / 2 + r.id * 64 + n as i64,
-                json!({"date": e.date, "kind": "referral", "label": label, "note": if n == 0 { r.note.clone() } else { None }, "referral_id": r.id}),
+                json!({"date": e.date, "kind": "referral", "label": label, "note": if n == 0 { r.note.clone() } else { None }, "referral_id": r.id, "channel": null, "reward": null, "amount": null}),
             ));
         }
     }
@@ -237,8 +237,26 @@ pub fn print_contact(ctx: &Ctx, doc: &Value, names: &HashMap<i64, String>) -> Re
             .as_str()
             .map(|n| format!("  — {}", sanitize(n)))
             .unwrap_or_default();
+        // What was given or how it was asked: "(gift, $40)", "(in person)".
+        let how: Vec<String> = [
+            t["reward"]
+                .as_str()
+                .or(t["channel"].as_str())
+                .map(|w| w.replace('_', " ")),
+            t["amount"]
+                .as_f64()
+                .map(|a| crate::domain::chain::format_money(a, &ctx.config.display.currency)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let how = if how.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", how.join(", "))
+        };
         out.push_str(&format!(
-            "  {}  {:<9}{}{}\n",
+            "  {}  {:<9}{}{how}{}\n",
             s(&t["date"]),
             s(&t["kind"]),
             label,

@@ -12,8 +12,7 @@ use super::scores::assessed_book;
 use crate::domain::agenda::{AgendaItem, AgendaKind, snooze_until};
 use crate::domain::book::{Assessed, Book};
 use crate::domain::contact::optional_text;
-use crate::domain::history::with_article;
-use crate::domain::review::{Day, DoneChoices, done_interaction, fill_card, plan};
+use crate::domain::review::{Day, DoneChoices, done_interaction, done_summary, fill_card, plan};
 use crate::error::UsageError;
 use crate::text::sanitize;
 
@@ -52,8 +51,11 @@ fn with_cards(ctx: &Ctx, book: &Book, items: &mut [AgendaItem]) -> Result<()> {
 /// The day as of today, bounded by `[review] items_per_day`.
 fn the_day(ctx: &Ctx) -> Result<(Book, Day)> {
     let (book, _, items) = agenda(ctx, false)?;
-    let budget = (ctx.config.review.items_per_day as usize).saturating_sub(book.done_on(ctx.today));
-    let day = plan(items, budget);
+    let day = plan(
+        items,
+        ctx.config.review.items_per_day as usize,
+        book.done_on(ctx.today),
+    );
     Ok((book, day))
 }
 
@@ -216,10 +218,9 @@ pub fn done(ctx: &mut Ctx, a: DoneArgs) -> Result<()> {
         return print_json(&json!({"key": item.key, "done": true, "interaction": stored}));
     }
     outln!(
-        "Done: {} — logged {} with {} on {on}.",
+        "Done: {} — logged {} on {on}.",
         sanitize(&item.reason),
-        with_article(i.kind.as_str()),
-        sanitize(&item.contact)
+        sanitize(&done_summary(item, &i, &ctx.config.display.currency)),
     );
     Ok(())
 }

@@ -464,6 +464,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
             };
             let turns = years.map(|y| format!(", turning {y}")).unwrap_or_default();
             let reason = format!("{}'s birthday is {when}{turns}: send a note", c.name);
+            // On the day it weighs 1: the day keeps a place for it (see `review::plan`).
             b.push(
                 format!("occasion:c{}:{on}", c.id),
                 AgendaKind::Occasion,
@@ -471,7 +472,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                 None,
                 on,
                 reason,
-                0.0,
+                if until == 0 { 1.0 } else { 0.0 },
             );
         }
     }
@@ -542,6 +543,8 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                         None => format!("{person} did not go ahead (lost {d})"),
                     },
                     Status::Dormant => format!("{person} went quiet (dormant since {d})"),
+                    Status::Met => format!("{person} met you (on {d})"),
+                    Status::Proposal => format!("{person} has your proposal (since {d})"),
                     other => format!("{person} is now {} (since {d})", other.as_str()),
                 };
                 b.push(

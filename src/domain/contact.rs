@@ -183,10 +183,13 @@ impl Contact {
 /// A `--birthday` value: `MM-DD` or `YYYY-MM-DD`, stored as `--MM-DD` or `YYYY-MM-DD`.
 pub fn validate_birthday(text: &str) -> Result<String, DomainError> {
     Birthday::parse(text).map(|b| b.text()).ok_or_else(|| {
-        DomainError::invalid(format!(
-            "\"{}\" is not a birthday; give MM-DD or YYYY-MM-DD",
-            text.trim()
-        ))
+        let t = text.trim();
+        let shaped = t.len() >= 5 && t.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        DomainError::invalid(if shaped {
+            format!("\"{t}\" is not a day in the calendar; give a real month and day")
+        } else {
+            format!("\"{t}\" is not a birthday; give MM-DD or YYYY-MM-DD")
+        })
     })
 }
 

@@ -41,15 +41,18 @@ pub fn group(kind: AgendaKind) -> u8 {
     }
 }
 
-/// Bounds the agenda to `per_day` items chosen by priority; the rest wait (marked
-/// `waiting`). Obligations are never crowded out by care: a group is only reached
-/// when every group before it fits. The day's asks (at most `asks_per_day`, chosen by
-/// the ranking) always hold their place, so Today and the Ask pane list the same asks.
+/// Bounds the agenda to `per_day` items chosen by priority, less the `done` items
+/// already done in today's review (so a finished review stays finished); the rest
+/// wait (marked `waiting`). Obligations are never crowded out by care: a group is
+/// only reached when every group before it fits. The day's asks (at most
+/// `asks_per_day`, chosen by the ranking) and the birthdays on the day (then or
+/// never) always hold their place, so Today and the Ask pane list the same asks.
 ///
 /// Stale items take at most a quarter of the day (at least one slot), so a backlog is
 /// let go a few at a time while fresh work still flows; they come first in that
-/// share, by group.
-pub fn plan(mut all: Vec<AgendaItem>, per_day: usize) -> Day {
+/// share, by group. The share is a quarter of `per_day`, not of what is left, so
+/// doing one item never pushes another out of the day.
+pub fn plan(mut all: Vec<AgendaItem>, per_day: usize, done: usize) -> Day {
     all.sort_by(|x, y| {
         group(x.kind)
             .cmp(&group(y.kind))
@@ -57,10 +60,13 @@ pub fn plan(mut all: Vec<AgendaItem>, per_day: usize) -> Day {
     });
     let mut picked = vec![false; all.len()];
     // The day's asks are the Ask pane's (already capped by `asks_per_day`): they are
-    // always in the day, so the two panes agree; they use the day's slots first.
-    let mut left = per_day;
+    // always in the day, so the two panes agree; they use the day's slots first, and
+    // so does a birthday.
+    let mut left = per_day.saturating_sub(done);
     for (i, it) in all.iter().enumerate() {
-        if it.kind == AgendaKind::Ask && left > 0 {
+        // A birthday on the day (weight 1: see the agenda) is then or never.
+        let on_the_day = it.kind == AgendaKind::Occasion && it.weight >= 1.0;
+        if (it.kind == AgendaKind::Ask || on_the_day) && left > 0 {
             picked[i] = true;
             left -= 1;
         }
@@ -119,7 +125,7 @@ impl Day {
         let count = |k: AgendaKind| self.items.iter().filter(|i| i.kind == k).count();
         let mut parts: Vec<String> = Vec::new();
         let named = [
-            (AgendaKind::Thank, "thanks", "thanks"),
+            (AgendaKind::Thank, "thank-you", "thanks"),
             (AgendaKind::Inform, "update", "updates"),
             (AgendaKind::FollowUp, "follow-up", "follow-ups"),
             (AgendaKind::Ask, "ask", "asks"),
@@ -274,7 +280,10 @@ pub fn suggested_reward(r: &Referral, currency: &str) -> (Reward, String) {
     if r.status == Status::Won && worth >= 5000.0 {
         (
             Reward::Gift,
-            format!("a gift: it became work worth {currency}{worth:.0}"),
+            format!(
+                "a gift: it became work worth {}",
+                super::chain::format_money(worth, currency)
+            ),
         )
     } else if r.status == Status::Won {
         (Reward::Meal, "a meal: it became a client".to_string())
@@ -289,7 +298,10 @@ pub fn suggested_reward(r: &Referral, currency: &str) -> (Reward, String) {
             ),
             _ => (
                 Reward::Call,
-                format!("a call: a {}", r.quality.as_str().replace('_', " ")),
+                format!(
+                    "a call: {}",
+                    with_article(&r.quality.as_str().replace('_', " "))
+                ),
             ),
         }
     }
@@ -462,6 +474,29 @@ pub fn fill_card(
     item.card = card;
 }
 
+/// What a done recorded, in a few words: "thanks (gift, $40) with Sam Lee".
+pub fn done_summary(item: &AgendaItem, i: &NewInteraction, currency: &str) -> String {
+    let how: Vec<String> = [
+        i.reward
+            .map(|r| r.as_str().replace('_', " "))
+            .or_else(|| i.channel.map(|c| c.as_str().replace('_', " "))),
+        i.amount.map(|a| super::chain::format_money(a, currency)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let how = if how.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", how.join(", "))
+    };
+    format!(
+        "{}{how} with {}",
+        with_article(i.kind.as_str()),
+        item.contact
+    )
+}
+
 /// The choices `done` takes beyond the date (`--note`, `--with`, `--amount`,
 /// `--channel`, `--kind`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -578,12 +613,12 @@ mod tests {
         all.push(item("fu", AgendaKind::FollowUp, d(10), 0.0));
         all.push(item("inform", AgendaKind::Inform, d(12), 0.0));
         all.push(item("thank", AgendaKind::Thank, d(15), 0.0));
-        let day = plan(all.clone(), 5);
+        let day = plan(all.clone(), 5, 0);
         // Thank and inform (owed), the follow-up, the ask, then one keep-in-touch.
         assert_eq!(keys(&day.items), ["thank", "inform", "fu", "ask1", "kit0"]);
         assert_eq!(day.waiting.len(), 9);
         // A day too small for every obligation still holds the day's ask.
-        let day = plan(all, 2);
+        let day = plan(all, 2, 0);
         assert_eq!(keys(&day.items), ["inform", "ask1"]);
         assert!(day.waiting.iter().all(|i| i.waiting));
         assert!(day.items.iter().all(|i| !i.waiting));
@@ -595,7 +630,7 @@ mod tests {
         for n in 0..4 {
             all.push(item(&format!("t{n}"), AgendaKind::Thank, d(n + 1), 0.0));
         }
-        let day = plan(all, 3);
+        let day = plan(all, 3, 0);
         assert_eq!(keys(&day.items), ["t0", "t1", "t2"]);
         assert_eq!(keys(&day.waiting), ["t3", "kit"]);
     }
@@ -610,11 +645,11 @@ mod tests {
             item("small-new", AgendaKind::Thank, d(9), 100.0),
             item("big", AgendaKind::Thank, d(20), 5000.0),
         ];
-        let day = plan(all.clone(), 3);
+        let day = plan(all.clone(), 3, 0);
         // One slot of three may go to a stale item; fresh ones fill the rest.
         assert_eq!(keys(&day.items), ["big", "small-old", "stale"]);
         assert_eq!(keys(&day.waiting), ["small-new"]);
-        let day = plan(all, 8);
+        let day = plan(all, 8, 0);
         assert_eq!(keys(&day.items), ["big", "small-old", "small-new", "stale"]);
     }
 
@@ -634,7 +669,7 @@ mod tests {
                 0.0,
             ));
         }
-        let day = plan(all, 12);
+        let day = plan(all, 12, 0);
         let stale = day.items.iter().filter(|i| i.stale).count();
         assert_eq!((day.items.len(), stale), (12, 3));
         assert_eq!(day.waiting.len(), 28);
@@ -652,11 +687,11 @@ mod tests {
             all.push(item(&format!("k{n}"), AgendaKind::KeepInTouch, d(1), 0.0));
         }
         assert_eq!(
-            plan(all.clone(), 7).brief(),
+            plan(all.clone(), 7, 0).brief(),
             "ties: 2 thanks · 1 update · 1 ask · 3 more"
         );
-        assert_eq!(plan(vec![], 7).brief(), "ties: all clear");
-        assert_eq!(plan(all.split_off(4), 2).brief(), "ties: 2 to do");
+        assert_eq!(plan(vec![], 7, 0).brief(), "ties: all clear");
+        assert_eq!(plan(all.split_off(4), 2, 0).brief(), "ties: 2 to do");
     }
 
     #[test]
@@ -719,5 +754,36 @@ mod tests {
         assert!(e.0.contains("call, meeting or message"), "{}", e.0);
         assert!(done_interaction(&ask, on, &meet).is_err());
         assert!(done_interaction(&kit, on, &c).is_err());
+    }
+
+    #[test]
+    fn doing_an_item_never_pushes_another_out_of_the_day() {
+        let mut all = Vec::new();
+        for n in 0..6 {
+            let mut t = item(&format!("old{n}"), AgendaKind::Inform, d(1), 0.0);
+            t.stale = true;
+            all.push(t);
+        }
+        for n in 0..6 {
+            all.push(item(&format!("fu{n}"), AgendaKind::FollowUp, d(n + 2), 0.0));
+        }
+        for n in 0..10 {
+            all.push(item(&format!("kit{n}"), AgendaKind::KeepInTouch, d(3), 0.0));
+        }
+        all.push(item("bday", AgendaKind::Occasion, d(30), 1.0));
+        let day = plan(all.clone(), 12, 0);
+        assert!(
+            keys(&day.items).contains(&"bday"),
+            "a birthday holds its place"
+        );
+        for done in keys(&day.items) {
+            let rest: Vec<AgendaItem> = all.iter().filter(|i| i.key != done).cloned().collect();
+            let after = plan(rest, 12, 1);
+            let mut want = keys(&day.items);
+            want.retain(|k| *k != done);
+            if !done.starts_with("old") {
+                assert_eq!(keys(&after.items), want, "after doing {done}");
+            }
+        }
     }
 }

@@ -64,16 +64,14 @@ fn list(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(filter_line, top);
     if c.visible.is_empty() {
         let text = if app.data.rows.is_empty() {
-            "No contacts yet: a adds one; `ties import FILE` brings in a vCard, Google or LinkedIn CSV."
+            vec![
+                Line::raw("No contacts yet. a adds one; or, in a shell:"),
+                Line::raw("  ties import FILE   (a vCard, Google or LinkedIn CSV)"),
+            ]
         } else {
-            "No contact matches."
+            vec![Line::raw("No contact matches.")]
         };
-        frame.render_widget(
-            Paragraph::new(text)
-                .style(theme.dim())
-                .wrap(ratatui::widgets::Wrap { trim: true }),
-            rows_area,
-        );
+        frame.render_widget(Paragraph::new(text).style(theme.dim()), rows_area);
         return;
     }
     let width = usize::from(rows_area.width);

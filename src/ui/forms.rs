@@ -113,8 +113,13 @@ pub fn snooze(frame: &mut Frame<'_>, area: Rect, label: &str, index: usize, them
         ));
         choices.push(Span::raw(" "));
     }
-    let lines = vec![Line::raw(safe(label)), Line::raw(""), Line::from(choices)];
-    let r = centered(area, area.width.saturating_sub(4).min(70), 5);
+    let width = area.width.saturating_sub(4).min(70);
+    let lines = vec![
+        Line::raw(fit(&safe(label), usize::from(width.saturating_sub(2)))),
+        Line::raw(""),
+        Line::from(choices),
+    ];
+    let r = centered(area, width, 5);
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Snooze for ")),

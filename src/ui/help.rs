@@ -52,6 +52,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(block, outer);
     let rows = usize::from(inner.height.max(1));
     let columns = (inner.width / COLUMN).max(1);
+    // Short of room (80×24), the blank lines between modes go first.
+    if lines.len() > rows * usize::from(columns) {
+        lines.retain(|l| l.width() > 0);
+    }
     for (c, chunk) in lines.chunks(rows).enumerate().take(usize::from(columns)) {
         let r = Rect {
             x: inner.x + COLUMN * c as u16,

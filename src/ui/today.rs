@@ -21,7 +21,10 @@ use crate::keymap::Mode;
 fn done_words(it: &AgendaItem) -> String {
     let (kind, _) = it.kind.done_interaction();
     match it.referral_id {
-        Some(r) => format!("d records {kind} with {} (#{r})", safe(&it.contact)),
+        Some(r) => format!(
+            "d records {kind} with {} (referral #{r})",
+            safe(&it.contact)
+        ),
         None => format!("d records {kind} with {}", safe(&it.contact)),
     }
 }
@@ -147,9 +150,39 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     }
 }
 
+/// Words of `text` in lines of at most `width` characters (a longer word is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let (n, w) = (cur.chars().count(), word.chars().count());
+        if n > 0 && n + 1 + w > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+        while cur.chars().count() > width {
+            let head: String = cur.chars().take(width).collect();
+            cur = cur.chars().skip(width).collect();
+            lines.push(head);
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
 fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let ideal = safe(&app.config.ask.ideal_referral);
-    let lines = vec![
+    let width = area.width.saturating_sub(4).min(78);
+    let said = wrap(
+        &format!("“do you know anyone who {ideal}?”"),
+        usize::from(width).saturating_sub(2).max(10),
+    );
+    let mut lines = vec![
         Line::styled("Welcome to ties.", theme.ok()),
         Line::raw(""),
         Line::raw("Your book is empty. Three ways in:"),
@@ -163,20 +196,16 @@ fn welcome(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         Line::raw("  Look around first:     ties --demo"),
         Line::raw(""),
         Line::raw("Who is your ideal referral? Every ask says it:"),
-        Line::styled(
-            format!("  “do you know anyone who {ideal}?”"),
-            theme.accent(),
-        ),
-        Line::styled(
-            "Press i to say it in your own words (saved to your config file).",
-            theme.dim(),
-        ),
     ];
-    let r = centered(
-        area,
-        area.width.saturating_sub(4).min(78),
-        lines.len() as u16,
+    lines.extend(
+        said.into_iter()
+            .map(|l| Line::styled(format!("  {l}"), theme.accent())),
     );
+    lines.push(Line::styled(
+        "Press i to say it in your own words (saved to your config file).",
+        theme.dim(),
+    ));
+    let r = centered(area, width, lines.len() as u16);
     frame.render_widget(Paragraph::new(lines), r);
 }
 
@@ -211,13 +240,22 @@ fn all_clear(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
 }
 
 /// The card's lines: what you need to act, a labelled line per part.
-fn card_lines(it: &AgendaItem, c: &Card, theme: Theme) -> Vec<Line<'static>> {
+/// The card's lines, `width` columns wide: a label, then its text wrapped under
+/// itself (a hanging indent), so the labels stay a column of their own.
+fn card_lines(it: &AgendaItem, c: &Card, width: usize, theme: Theme) -> Vec<Line<'static>> {
+    const LABEL: usize = 9;
     let mut out = Vec::new();
     let mut line = |label: &str, text: String| {
-        out.push(Line::from(vec![
-            Span::styled(format!("{label:<9}"), theme.dim()),
-            Span::raw(safe(&text)),
-        ]));
+        for (n, part) in wrap(&safe(&text), width.saturating_sub(LABEL).max(10))
+            .into_iter()
+            .enumerate()
+        {
+            let head = if n == 0 { label } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!("{head:<LABEL$}"), theme.dim()),
+                Span::raw(part),
+            ]));
+        }
     };
     if let Some(r) = &c.referral {
         line("referral", r.clone());
@@ -296,8 +334,10 @@ fn review(frame: &mut Frame<'_>, area: Rect, app: &App, pos: usize, theme: Theme
     let overdue = (app.data.today - it.due).num_days();
     let due = match overdue {
         0 => "due today".to_string(),
+        1 => format!("due {} (yesterday)", it.due),
+        -1 => format!("due {} (tomorrow)", it.due),
         n if n > 0 => format!("due {} ({n} days ago)", it.due),
-        _ => format!("due {}", it.due),
+        n => format!("due {} (in {} days)", it.due, -n),
     };
     let box_w = area.width.saturating_sub(4).min(96);
     let card = app.data.card(it, &app.config);
@@ -312,7 +352,12 @@ fn review(frame: &mut Frame<'_>, area: Rect, app: &App, pos: usize, theme: Theme
         Line::styled(due, theme.dim()),
         Line::raw(""),
     ];
-    lines.extend(card_lines(it, &card, theme));
+    lines.extend(card_lines(
+        it,
+        &card,
+        usize::from(box_w.saturating_sub(2)),
+        theme,
+    ));
     lines.push(Line::raw(""));
     lines.push(Line::raw(done_words(it)));
     lines.push(Line::raw(""));

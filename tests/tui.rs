@@ -962,3 +962,32 @@ fn every_card_kind_at_80x24_and_120x40() {
         keys(&mut s, &["esc"]);
     }
 }
+
+/// The demo is a user who mostly keeps up: every kind of item is there, a few stale,
+/// and not a backlog (at most a quarter of everything due is more than 90 days late).
+#[test]
+fn the_demo_is_a_user_who_mostly_keeps_up() {
+    let s = demo(300);
+    let all = &s.app.data.agenda;
+    for kind in [
+        AgendaKind::Thank,
+        AgendaKind::Inform,
+        AgendaKind::FollowUp,
+        AgendaKind::Ask,
+        AgendaKind::OverDeliver,
+        AgendaKind::GiveBack,
+        AgendaKind::Occasion,
+        AgendaKind::KeepInTouch,
+    ] {
+        assert!(all.iter().any(|i| i.kind == kind), "no {kind} item");
+    }
+    let stale = all.iter().filter(|i| i.stale).count();
+    assert!((1..=12).contains(&stale), "{stale} stale items");
+    let late = all.iter().filter(|i| i.late(today()) > 90).count();
+    assert!(
+        late * 4 <= all.len(),
+        "{late} of {} items over 90 days late",
+        all.len()
+    );
+    assert!(all.len() < 80, "{} items due: a backlog", all.len());
+}

@@ -786,4 +786,39 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_script_after_praise_thanks_them_for_their_words() {
+        use crate::domain::interaction::InteractionKind as K;
+        use crate::domain::testkit::{Hist, contact, today};
+        let words = Words {
+            ideal_referral: "needs a roof",
+            script: "Hi {name}, about the {label}: anyone who {ideal_referral}?",
+            script_after_praise: "Thanks for your kind words, {name}! Anyone who {ideal_referral}?",
+            praise_days: 14,
+        };
+        let book = |h: Hist| Book {
+            contacts: vec![contact(1, "Sam Lee")],
+            interactions: [(1, h.items)].into_iter().collect(),
+            ..Default::default()
+        };
+        let praised = book(Hist::new(1).labelled(K::Job, 20, "roof").labelled(
+            K::Praise,
+            3,
+            "roof",
+        ));
+        let w = ask_words(&praised, 1, "Sam Lee", &words, today());
+        assert_eq!(
+            w.script,
+            "Thanks for your kind words, Sam! Anyone who needs a roof?"
+        );
+        let long_ago = book(Hist::new(1).labelled(K::Job, 60, "roof").labelled(
+            K::Praise,
+            40,
+            "roof",
+        ));
+        let w = ask_words(&long_ago, 1, "Sam Lee", &words, today());
+        assert_eq!(w.script, "Hi Sam, about the roof: anyone who needs a roof?");
+        assert_eq!(w.channel, Channel::Call);
+    }
 }

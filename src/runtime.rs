@@ -119,7 +119,7 @@ impl Session {
                     "not saved: this session has no config file; set ideal_referral under [ask] in config.toml".into(),
                 )],
             },
-            Effect::Write { .. } if self.replaced() => match self.reopen() {
+            Effect::Write { .. } | Effect::Undo if self.replaced() => match self.reopen() {
                 Ok(loaded) => vec![
                     loaded,
                     Action::Failed(
@@ -130,10 +130,25 @@ impl Session {
                     "not saved: the book was replaced meanwhile and could not be opened again: {e}"
                 ))],
             },
-            Effect::Write { write, done } => match self.write(write) {
-                Ok(changes) => vec![Action::Changed(changes), Action::Saved(done)],
-                Err(e) => vec![Action::Failed(format!("not saved: {e}"))],
+            Effect::Undo => match self.store.undo() {
+                Ok(Some(u)) => match self.reload() {
+                    Ok(loaded) => vec![
+                        loaded,
+                        Action::Saved(format!("Undid: {} (z again undoes the one before).", u.what)),
+                    ],
+                    Err(e) => vec![Action::Failed(format!("undone, but could not reload: {e}"))],
+                },
+                Ok(None) => vec![Action::Failed("Nothing to undo.".into())],
+                Err(e) => vec![Action::Failed(format!("not undone: {e}"))],
             },
+            Effect::Write { write, done } => {
+                // The journal names the change by what the status bar says of it.
+                self.store.describe(done.clone());
+                match self.write(write) {
+                    Ok(changes) => vec![Action::Changed(changes), Action::Saved(done)],
+                    Err(e) => vec![Action::Failed(format!("not saved: {e}"))],
+                }
+            }
         }
     }
 

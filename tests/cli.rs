@@ -875,3 +875,77 @@ fn the_pipeline_is_contact_and_stale_items_can_be_let_go() {
     env.ok(&["let-go", "inform:r1"]);
     assert!(!env.ok(&["today", "--all"]).contains("inform:r1"));
 }
+
+/// `ties undo` takes back the newest change whole, leaving exactly what was there
+/// before (the lossless export is byte-identical), newest first, one at a time.
+#[test]
+fn undo_restores_exactly_what_was_there() {
+    let env = Env::new();
+    env.ok(&["demo", "--contacts", "40", "--seed", "2"]);
+    env.fails(&["undo"], 2); // the demo fill is not journaled: a restore takes it back
+    let export = |env: &Env| env.ok(&["export", "--format", "json"]);
+    let before = export(&env);
+    let merged = env.json(&["show", "#5"])["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let vcf = env.dir.path().join("more.vcf");
+    std::fs::write(
+        &vcf,
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoe Quill\r\nEMAIL:zoe@q.example\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Yann Quill\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    let steps: Vec<Vec<String>> = vec![
+        vec!["log", "#1", "call", "--label", "catch-up"],
+        vec![
+            "edit",
+            "#2",
+            "--company",
+            "New Co",
+            "--tag",
+            "vip",
+            "--email",
+            "n@new.example",
+        ],
+        vec!["import", vcf.to_str().unwrap()],
+        vec!["refer", "Ana Brand New", "--by", "#3"],
+        vec!["merge", "#4", "#5", "--drop-referrals"],
+        vec!["snooze", "ask:c1", "3"],
+        vec!["archive", "#6"],
+    ]
+    .into_iter()
+    .map(|v| v.into_iter().map(String::from).collect())
+    .collect();
+    let mut exports = vec![before];
+    for step in &steps {
+        let args: Vec<&str> = step.iter().map(String::as_str).collect();
+        // A snooze of an item that is not due is refused: then it changed nothing.
+        if env.ties().args(&args).output().unwrap().status.success() {
+            exports.push(export(&env));
+        }
+    }
+    assert!(exports.len() >= 6, "most steps changed something");
+    // Undo them all, newest first: each undo gives back the export before it.
+    while exports.len() > 1 {
+        let now = exports.pop().unwrap();
+        assert_eq!(export(&env), now);
+        let undone = env.json(&["undo"]);
+        assert!(undone["undone"]["rows"].as_u64().unwrap() > 0);
+        assert!(
+            undone["undone"]["what"]
+                .as_str()
+                .unwrap()
+                .starts_with("ties ")
+        );
+        assert_eq!(export(&env), *exports.last().unwrap());
+    }
+    env.ok(&["check"]);
+    // Search still finds what came back (the index follows the rows).
+    assert!(
+        env.ok(&["list", "--search", "Quill"])
+            .contains("No contacts")
+    );
+    let found = env.json(&["list", "--search", &merged]);
+    assert_eq!(found[0]["id"], 5, "{found}");
+}

@@ -991,3 +991,38 @@ fn the_demo_is_a_user_who_mostly_keeps_up() {
     );
     assert!(all.len() < 80, "{} items due: a backlog", all.len());
 }
+
+/// `z` undoes the interface's writes, newest first, and says what it undid.
+#[test]
+fn z_undoes_the_newest_change_and_says_what() {
+    let mut s = demo(300);
+    let first = s.app.today_items()[0].clone();
+    let before = s.store.interactions_for(first.contact_id).unwrap().len();
+    keys(&mut s, &["d", "enter"]);
+    keys(&mut s, &["down", "s", "7"]);
+    assert_eq!(s.store.snoozes().unwrap().len(), 1);
+    keys(&mut s, &["z"]);
+    assert!(
+        s.store.snoozes().unwrap().is_empty(),
+        "the snooze went first"
+    );
+    let said = s.app.message.clone().unwrap();
+    assert!(said.text.starts_with("Undid: Snoozed"), "{}", said.text);
+    keys(&mut s, &["z"]);
+    assert_eq!(
+        s.store.interactions_for(first.contact_id).unwrap().len(),
+        before
+    );
+    assert!(
+        s.app.today_items().iter().any(|i| i.key == first.key),
+        "the item is back"
+    );
+    // The demo fill itself is not journaled: nothing more to undo.
+    keys(&mut s, &["z"]);
+    assert!(
+        s.app
+            .message
+            .as_ref()
+            .is_some_and(|m| m.error && m.text.contains("Nothing to undo"))
+    );
+}

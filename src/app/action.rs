@@ -43,6 +43,8 @@ pub enum Action {
     LetGo,
     /// Say your ideal referral in your own words (saved to the config file).
     IdealReferral,
+    /// Undo the most recent change (repeatable, newest first).
+    Undo,
     Filter,
     ClearFilter,
     AddContact,
@@ -126,6 +128,7 @@ pub const BINDABLE: &[Action] = &[
     Action::GoAsk,
     Action::NextPane,
     Action::PrevPane,
+    Action::Undo,
     Action::Help,
     Action::Quit,
 ];
@@ -175,6 +178,7 @@ impl Action {
             Action::Snoozes => "snoozed",
             Action::LetGo => "let go",
             Action::IdealReferral => "ideal referral",
+            Action::Undo => "undo",
             Action::Filter => "filter",
             Action::ClearFilter => "clear filter",
             Action::AddContact => "add",

@@ -21,6 +21,8 @@ pub enum Effect {
     /// Save the ideal referral (already cleaned) to `[ask] ideal_referral` in the
     /// config file, creating the file when it is missing.
     SaveIdealReferral(String),
+    /// Undo the most recent change in the store's journal, then reload.
+    Undo,
     Quit,
 }
 

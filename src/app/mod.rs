@@ -373,6 +373,14 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             app.overlay = Some(Overlay::Help);
             Vec::new()
         }
+        Action::Undo => {
+            if app.read_only {
+                app.warn("This book is read-only: there is nothing to undo here.");
+                Vec::new()
+            } else {
+                vec![Effect::Undo]
+            }
+        }
         Action::NextPane | Action::PrevPane => {
             let i = Pane::ALL.iter().position(|p| *p == app.pane).unwrap_or(0);
             let n = Pane::ALL.len();

@@ -90,6 +90,8 @@ pub enum Command {
     },
     /// Record a review item as done (KEY as `ties today` shows it)
     Done(DoneArgs),
+    /// Undo the most recent change made by any ties command (or the interface)
+    Undo,
     /// Let a stale review item go: it is not offered again until something new happens
     LetGo {
         /// The item's key, as `ties today --all` prints it

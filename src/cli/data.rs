@@ -284,3 +284,26 @@ pub fn demo(ctx: &mut Ctx, db: &Path, a: super::args::DemoArgs) -> Result<()> {
     );
     Ok(())
 }
+
+/// Undoes the most recent change made by any ties command or the interface, whole.
+pub fn undo(ctx: &mut Ctx) -> Result<()> {
+    let Some(u) = ctx.store.undo()? else {
+        return Err(UsageError::new(
+            "there is nothing to undo: no change is left in the journal (it keeps the newest 200)",
+        )
+        .into());
+    };
+    if ctx.json {
+        return print_json(&json!({
+            "undone": {"id": u.id, "at": u.at, "what": u.what, "rows": u.rows}
+        }));
+    }
+    outln!(
+        "Undid {} (made {} UTC; {} row{} restored).",
+        crate::text::sanitize(&u.what),
+        u.at,
+        u.rows,
+        if u.rows == 1 { "" } else { "s" }
+    );
+    Ok(())
+}

@@ -273,8 +273,25 @@ fn run(cli: Cli) -> Result<()> {
         today,
         json: cli.json,
     };
+    // What `ties undo` will say it undid: the command as it was typed.
+    ctx.store.describe(command_line());
     let db = paths.db.clone();
     dispatch(&mut ctx, command, paths.db).map_err(|e| name_the_book(e, &db))
+}
+
+/// The command line as typed, `ties` first, arguments with spaces quoted: the words an
+/// undo names the change by.
+fn command_line() -> String {
+    let mut words = vec!["ties".to_string()];
+    for a in std::env::args_os().skip(1) {
+        let a = a.to_string_lossy();
+        words.push(if a.contains(' ') || a.is_empty() {
+            format!("\"{a}\"")
+        } else {
+            a.into_owned()
+        });
+    }
+    words.join(" ")
 }
 
 /// A database error says which file it is about (the others already do).
@@ -352,6 +369,7 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Today { all, brief } => review::today(ctx, all, brief),
         Command::Done(a) => review::done(ctx, a),
         Command::LetGo { key } => review::let_go(ctx, &key),
+        Command::Undo => data::undo(ctx),
         Command::Snooze { key, days } => review::snooze(ctx, &key, days),
         Command::Snoozes => review::snoozes(ctx),
         Command::Unsnooze { key } => review::unsnooze(ctx, &key),

@@ -16,8 +16,9 @@ impl Store {
     }
 
     /// Writes demo data in one transaction; with `replace`, first deletes everything.
+    /// Outside the undo journal: a demo is filled whole, and undone by a restore.
     pub fn fill_demo(&mut self, data: &DemoData, today: NaiveDate, replace: bool) -> Result<()> {
-        let tx = self.begin_write()?;
+        let tx = self.begin_unjournaled()?;
         if replace {
             tx.execute_batch(
                 "DELETE FROM snoozes; DELETE FROM let_go; DELETE FROM review_done; DELETE FROM interactions; DELETE FROM referral_events;

@@ -385,10 +385,12 @@ impl Store {
 
     /// Archives (`Some(date)`) or unarchives (`None`) a contact.
     pub fn set_archived(&mut self, id: i64, on: Option<NaiveDate>) -> Result<()> {
-        self.conn.execute(
+        let tx = self.begin_write()?;
+        tx.execute(
             "UPDATE contacts SET archived_on = ?1 WHERE id = ?2",
             params![on, id],
         )?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -59,7 +59,10 @@ impl Labels {
 impl Store {
     /// Records an interaction (already validated); returns its id.
     pub fn insert_interaction(&mut self, i: &NewInteraction) -> Result<i64> {
-        insert_interaction_on(&self.conn, i)
+        let tx = self.begin_write()?;
+        let id = insert_interaction_on(&tx, i)?;
+        tx.commit()?;
+        Ok(id)
     }
 
     /// Records a review item as done on `review_day`: its interaction and the mark the

@@ -15,6 +15,7 @@ mod interactions;
 mod open;
 mod referrals;
 pub mod schema;
+mod undo;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -27,6 +28,7 @@ pub use import::{ContactRecord, ImportReport};
 pub use open::create_private_dir;
 pub use referrals::ReferralPerson;
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
+pub use undo::Undone;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -88,6 +90,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Opened read-only (the file or its folder is not writable): every write fails.
     read_only: bool,
+    /// What the next write is, in words, for the undo journal (see [`Store::describe`]).
+    next_change: Option<String>,
 }
 
 impl Store {
@@ -100,10 +104,43 @@ impl Store {
     /// waiting for another writer within [`BUSY_TIMEOUT`]. A deferred transaction that
     /// reads first and writes later cannot wait: SQLite refuses its upgrade at once
     /// with "database is locked" when another connection wrote in between.
+    ///
+    /// The transaction is one change of the undo journal: every row it writes is
+    /// journaled with the statement that reverses it (migration 004), under the words
+    /// [`Store::describe`] gave.
     fn begin_write(&mut self) -> Result<rusqlite::Transaction<'_>> {
-        Ok(self
+        let what = self
+            .next_change
+            .clone()
+            .unwrap_or_else(|| "a change".to_string());
+        let tx = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("INSERT INTO undo_changes (what) VALUES (?1)", [what])?;
+        let id = tx.last_insert_rowid();
+        tx.execute("UPDATE undo_state SET journal = ?1", [id])?;
+        // The journal keeps the newest changes; older ones can no longer be undone.
+        tx.execute(
+            "DELETE FROM undo_changes WHERE id <= ?1 - ?2",
+            rusqlite::params![id, undo::KEEP],
+        )?;
+        Ok(tx)
+    }
+
+    /// A write transaction outside the undo journal: for bulk fills that replace the
+    /// whole book (the demo), where journaling every row would double the work.
+    fn begin_unjournaled(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("UPDATE undo_state SET journal = NULL", [])?;
+        Ok(tx)
+    }
+
+    /// Names the writes that follow for the undo journal ("ties log sam call", "Done:
+    /// logged a call with Sam Lee"), until named again; unnamed, a write is "a change".
+    pub fn describe(&mut self, what: impl Into<String>) {
+        self.next_change = Some(what.into());
     }
 
     /// The file behind this store (`None` in memory).
@@ -151,20 +188,22 @@ impl Store {
 
     /// Hides a review item until `until` (exclusive); replaces an earlier snooze.
     pub fn set_snooze(&mut self, key: &str, until: chrono::NaiveDate) -> Result<()> {
-        self.conn.execute(
+        let tx = self.begin_write()?;
+        tx.execute(
             "INSERT INTO snoozes (key, until) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET until = excluded.until",
             rusqlite::params![key, until],
         )?;
+        tx.commit()?;
         Ok(())
     }
 
     /// Ends a snooze; false when there was none with that key.
     pub fn delete_snooze(&mut self, key: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM snoozes WHERE key = ?1", [key])?
-            > 0)
+        let tx = self.begin_write()?;
+        let n = tx.execute("DELETE FROM snoozes WHERE key = ?1", [key])?;
+        tx.commit()?;
+        Ok(n > 0)
     }
 
     /// Lets a review item go: hidden until something moves its due date past `due`

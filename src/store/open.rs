@@ -61,6 +61,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             read_only: false,
+            next_change: None,
         };
         store.prepare(backup_older)?;
         Ok(store)
@@ -115,6 +116,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             read_only: true,
+            next_change: None,
         };
         let found = store.schema_version()?;
         if found < LATEST_VERSION {
@@ -133,6 +135,7 @@ impl Store {
             conn,
             path: None,
             read_only: false,
+            next_change: None,
         };
         store.prepare(false)?;
         Ok(store)

@@ -8,6 +8,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/001_initial.sql")),
     M::up(include_str!("migrations/002_contact_search.sql")),
     M::up(include_str!("migrations/003_review.sql")),
+    M::up(include_str!("migrations/004_undo.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);

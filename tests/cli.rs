@@ -77,7 +77,7 @@ fn full_capture_flow_is_reflected_in_show() {
     assert!(r["recipient_id"].is_null());
     let dana_id = r["person_id"].as_i64().expect("person_id");
     let rid = id(&r);
-    let given = env.json(&["refer", "Dana", "--to", "Sam", "--on", "2026-11-02"]);
+    let given = env.json(&["refer", "Dana Hart", "--to", "Sam", "--on", "2026-11-02"]);
     assert_eq!(given["person_created"], false);
     assert_eq!(given["person_id"].as_i64(), Some(dana_id));
     assert_eq!(given["recipient_id"].as_i64(), sam["id"].as_i64());
@@ -406,7 +406,7 @@ fn bad_input_is_one_sentence_exit_2_and_changes_nothing() {
             &["refer", "X", "--by", "Nobody At All"],
             "no contact matches",
         ),
-        (&["refer", "Sam", "--by", "Sam"], "themselves"),
+        (&["refer", "Sam Lee", "--by", "Sam"], "themselves"),
         (&["referral", "status", "1", "won"], "needs its value"),
         (&["referral", "status", "1", "lost"], "needs a reason"),
         (&["referral", "status", "9", "met"], "does not exist"),
@@ -948,4 +948,46 @@ fn undo_restores_exactly_what_was_there() {
     );
     let found = env.json(&["list", "--search", &merged]);
     assert_eq!(found[0]["id"], 5, "{found}");
+}
+
+/// `refer PERSON` means an existing contact only exactly (id, name, email, phone); a
+/// fragment of someone else's name is refused with the way out (`--new`).
+#[test]
+fn refer_person_is_exact() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["add", "Dana Hart", "--email", "dana@hart.example"]);
+    let e = env.fails(&["refer", "Ana", "--by", "Sam"], 2);
+    assert!(
+        e.contains("\"Dana Hart\" (#2)") && e.contains("--new"),
+        "{e}"
+    );
+    assert!(
+        env.json(&["referral", "list"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let r = env.json(&["refer", "Ana", "--by", "Sam", "--new"]);
+    assert_eq!(r["person_created"], true);
+    let r = env.json(&["refer", "dana hart", "--by", "Sam"]);
+    assert_eq!(
+        (r["person_id"].as_i64(), &r["person_created"]),
+        (Some(2), &serde_json::json!(false))
+    );
+    let r = env.json(&["refer", "DANA@hart.example", "--by", "Sam"]);
+    assert_eq!(r["person_id"], 2);
+    let r = env.json(&["refer", "#2", "--by", "Sam"]);
+    assert_eq!(r["person_id"], 2);
+    let e = env.fails(&["refer", "#99", "--by", "Sam"], 2);
+    assert!(e.contains("no contact has id"), "{e}");
+    // Dates in words.
+    let i = env.json(&["log", "Sam", "call", "--on", "yesterday"]);
+    assert_eq!(i["occurred_on"], "2026-11-23");
+    let i = env.json(&["log", "Sam", "call", "--on", "3d"]);
+    assert_eq!(i["occurred_on"], "2026-11-21");
+    let i = env.json(&["log", "Sam", "call", "--on", "mon"]);
+    assert_eq!(i["occurred_on"], "2026-11-23");
+    let e = env.fails(&["log", "Sam", "call", "--on", "tomorrow"], 2);
+    assert!(e.contains("yesterday"), "{e}");
 }

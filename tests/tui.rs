@@ -216,10 +216,14 @@ fn a_referral_won_with_a_value_raises_the_chain_total() {
     }
     let r = ties::app::selected_referral(&s.app).unwrap().clone();
     assert_eq!(r.status, Status::Met);
-    keys(&mut s, &[">", "right"]);
-    while ties::app::selected_referral(&s.app).unwrap().id != r.id {
+    keys(&mut s, &[">"]);
+    for _ in 0..100 {
+        if ties::app::selected_referral(&s.app).unwrap().id == r.id {
+            break;
+        }
         keys(&mut s, &["down"]);
     }
+    assert_eq!(ties::app::selected_referral(&s.app).unwrap().id, r.id);
     keys(&mut s, &[">"]);
     assert!(s.app.overlay.is_some(), "won asks for the value");
     keys(&mut s, &["'abc", "enter"]);
@@ -267,9 +271,13 @@ fn status_moves_back_and_lost_needs_a_reason() {
     assert_eq!(s.store.referral(r.id).unwrap().unwrap().status, Status::New);
     // The referral moved to the first column; find it there and mark it lost.
     keys(&mut s, &["left"]);
-    while ties::app::selected_referral(&s.app).unwrap().id != r.id {
+    for _ in 0..100 {
+        if ties::app::selected_referral(&s.app).unwrap().id == r.id {
+            break;
+        }
         keys(&mut s, &["down"]);
     }
+    assert_eq!(ties::app::selected_referral(&s.app).unwrap().id, r.id);
     keys(&mut s, &["x", "enter"]);
     assert!(s.app.overlay.is_some(), "lost without a reason is refused");
     keys(&mut s, &["'went elsewhere", "enter"]);
@@ -1025,4 +1033,55 @@ fn z_undoes_the_newest_change_and_says_what() {
             .as_ref()
             .is_some_and(|m| m.error && m.text.contains("Nothing to undo"))
     );
+}
+
+/// Pipeline moves: the selection follows the card; reopening a won referral asks
+/// first; dormant can be set; a demo asks before quitting.
+#[test]
+fn pipeline_moves_are_safe_and_the_selection_follows_the_card() {
+    let mut s = demo(300);
+    keys(&mut s, &["3", "right"]);
+    let r = ties::app::selected_referral(&s.app).unwrap().clone();
+    assert_eq!(r.status, Status::Contacted);
+    keys(&mut s, &[">"]);
+    let now = ties::app::selected_referral(&s.app).unwrap().clone();
+    assert_eq!(
+        (now.id, now.status),
+        (r.id, Status::Met),
+        "the cursor moved with the card"
+    );
+    keys(&mut s, &[">"]);
+    assert_eq!(
+        s.store.referral(r.id).unwrap().unwrap().status,
+        Status::Proposal
+    );
+    keys(&mut s, &["D"]);
+    assert_eq!(
+        s.store.referral(r.id).unwrap().unwrap().status,
+        Status::Dormant
+    );
+    // A won referral: back asks first; anything but y changes nothing.
+    keys(&mut s, &["z"]);
+    keys(&mut s, &[">"]);
+    keys(&mut s, &["'1200", "enter"]);
+    assert_eq!(s.store.referral(r.id).unwrap().unwrap().status, Status::Won);
+    keys(&mut s, &["<"]);
+    assert!(
+        screen(&s, 80, 24).contains("Reopen #"),
+        "{}",
+        screen(&s, 80, 24)
+    );
+    keys(&mut s, &["n"]);
+    assert_eq!(s.store.referral(r.id).unwrap().unwrap().status, Status::Won);
+    keys(&mut s, &["<", "y"]);
+    assert_eq!(
+        s.store.referral(r.id).unwrap().unwrap().status,
+        Status::Proposal
+    );
+    // The demo asks before quitting.
+    s.app.demo = true;
+    keys(&mut s, &["q"]);
+    assert!(!s.app.quit && screen(&s, 80, 24).contains("Quit the demo?"));
+    keys(&mut s, &["esc", "q", "y"]);
+    assert!(s.app.quit);
 }

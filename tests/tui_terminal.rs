@@ -135,7 +135,10 @@ fn demo_runs_in_a_real_terminal_and_restores_it() {
     // Separate keys: an Esc followed at once by `q` reads as Alt-q.
     d.keys(&["Escape"]);
     d.wait("clear filter");
+    // A demo asks before it is thrown away.
     d.keys(&["q"]);
+    d.wait("Quit the demo?");
+    d.keys(&["y"]);
     d.wait("[exited 0]");
     let (_, screen) = d.run(&["screen"]);
     // Back on the main screen: the TUI's frame is gone, the shell's lines remain.

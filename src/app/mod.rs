@@ -89,6 +89,15 @@ pub enum Overlay {
     Snoozes {
         index: usize,
     },
+    /// "Reopen #3?": a write that undoes a decision waits for `y`.
+    Confirm {
+        question: String,
+        detail: String,
+        write: Box<Write>,
+        done: String,
+    },
+    /// Quit the demo? Its changes go with it.
+    ConfirmQuit,
     /// "Archive X?": no single-key destruction.
     ConfirmArchive {
         id: i64,
@@ -118,6 +127,8 @@ pub struct App {
     /// The book was opened read-only (its file or folder is not writable): shown in the
     /// tab bar, and every write fails with a message saying so.
     pub read_only: bool,
+    /// A throwaway demo book (`ties --demo`): quitting asks first.
+    pub demo: bool,
 }
 
 impl App {
@@ -136,6 +147,7 @@ impl App {
             message: None,
             quit: false,
             read_only: false,
+            demo: false,
         };
         app.refilter(None);
         app
@@ -318,6 +330,10 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
         app.message = None;
     }
     match action {
+        Action::Quit if app.demo && app.overlay.is_none() => {
+            app.overlay = Some(Overlay::ConfirmQuit);
+            Vec::new()
+        }
         Action::Quit => {
             app.quit = true;
             vec![Effect::Quit]
@@ -325,18 +341,22 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
         Action::Loaded(data) => {
             let keep = app.selected_contact().map(|r| r.id);
             let item = app.today_key();
+            let card = selected_referral(app).map(|r| r.id);
             app.data = data;
             data_changed(app, keep);
             app.follow_item(item);
+            referrals::follow(app, card);
             Vec::new()
         }
         Action::Changed(changes) => {
             let keep = app.selected_contact().map(|r| r.id);
             let item = app.today_key();
+            let card = selected_referral(app).map(|r| r.id);
             // The runtime holds no other reference: this updates in place, no copy.
             Arc::make_mut(&mut app.data).update(changes, &app.config);
             data_changed(app, keep);
             app.follow_item(item);
+            referrals::follow(app, card);
             Vec::new()
         }
 
@@ -568,6 +588,26 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
             app.overlay = Some(Overlay::Snoozes { index });
             Vec::new()
         }
+        Overlay::ConfirmQuit => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Char('q') => {
+                app.quit = true;
+                vec![Effect::Quit]
+            }
+            _ => {
+                app.say("Still in the demo.");
+                Vec::new()
+            }
+        },
+        Overlay::Confirm { write, done, .. } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::Write {
+                write: *write,
+                done,
+            }],
+            _ => {
+                app.say("Nothing changed.");
+                Vec::new()
+            }
+        },
         Overlay::ConfirmArchive { id, name } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::Write {
                 write: Write::Archive(id, today),

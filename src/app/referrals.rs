@@ -28,6 +28,26 @@ pub(super) fn clamp_referrals(app: &mut App) {
     s.line = clamp(s.line, app.data.chains.len());
 }
 
+/// After new data the pipeline's selection follows the card with `id` to the column it
+/// moved to (a `>` puts the cursor on the card in its new column).
+pub(super) fn follow(app: &mut App, id: Option<i64>) {
+    let Some(id) = id else { return };
+    if app.referrals.chains {
+        return;
+    }
+    let referrals = &app.data.book.referrals;
+    for (c, col) in app.data.columns.iter().enumerate() {
+        if let Some(row) = col
+            .iter()
+            .position(|&i| referrals.get(i).is_some_and(|r| r.id == id))
+        {
+            app.referrals.column = c;
+            app.referrals.rows[c] = row;
+            return;
+        }
+    }
+}
+
 /// The referral under the cursor in the Referrals pane.
 pub fn selected_referral(app: &App) -> Option<&Referral> {
     let s = &app.referrals;
@@ -64,7 +84,7 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
                 app.open_contact(id);
             }
         }
-        Action::StatusForward | Action::StatusBack | Action::MarkLost => {
+        Action::StatusForward | Action::StatusBack | Action::MarkLost | Action::MarkDormant => {
             let Some(r) = current else {
                 app.say("No referral selected.");
                 return Vec::new();
@@ -72,6 +92,7 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
             let to = match action {
                 Action::StatusForward => r.status.next(),
                 Action::StatusBack => r.status.prev(),
+                Action::MarkDormant => Some(Status::Dormant),
                 _ => Some(Status::Lost),
             };
             let Some(to) = to else {
@@ -98,6 +119,23 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
                 return Vec::new();
             }
             let done = format!("#{} {} is now {to}.", r.id, app.data.describe(&r));
+            if r.status.is_closed() {
+                // Leaving won or lost undoes a decision: it waits for a yes.
+                let was = match (r.status, r.value) {
+                    (Status::Won, Some(v)) => format!(
+                        "won, {}",
+                        crate::domain::chain::format_money(v, &app.config.display.currency)
+                    ),
+                    (s, _) => s.as_str().to_string(),
+                };
+                app.overlay = Some(Overlay::Confirm {
+                    question: format!("Reopen #{} ({was}) as {to}?", r.id),
+                    detail: format!("{} · z undoes it afterwards", app.data.describe(&r)),
+                    write: Box::new(Write::ChangeStatus(r.id, change)),
+                    done,
+                });
+                return Vec::new();
+            }
             return write(Write::ChangeStatus(r.id, change), done);
         }
         Action::Thank | Action::Inform => {

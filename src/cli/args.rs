@@ -257,8 +257,11 @@ pub struct LogArgs {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("side").required(true).args(["by", "to"])))]
 pub struct ReferArgs {
-    /// The person referred (created when no contact matches)
+    /// The person referred: #id, their exact name, email or phone; a new name is created
     pub person: String,
+    /// PERSON is someone new, even though the name is part of another contact's
+    #[arg(long)]
+    pub new: bool,
     /// They referred PERSON to you
     #[arg(long, value_name = "REFERRER")]
     pub by: Option<String>,

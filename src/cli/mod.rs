@@ -327,6 +327,7 @@ fn tui(cli: &Cli, paths: &Paths, today: NaiveDate) -> Result<()> {
     };
     let mut session = crate::runtime::Session::new(store, config, keymap, color, today)?
         .with_config_path(paths.config.clone());
+    session.app.demo = cli.demo;
     let result = crate::runtime::run(&mut session);
     // Close the database before its folder goes away.
     drop(session);

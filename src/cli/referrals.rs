@@ -6,7 +6,7 @@ use serde_json::json;
 use super::args::{InformArgs, ReferArgs, ReferralCommand, StatusArgs, ThankArgs};
 use super::output::{self, describe_referral, print_json, referral_json};
 use super::{Ctx, resolution_error};
-use crate::domain::contact::{self, Circle, NewContact, Resolution, validate_name};
+use crate::domain::contact::{self, Circle, NameEntry, NewContact, Resolution, validate_name};
 use crate::domain::interaction::{InteractionKind, NewInteraction, validate_amount};
 use crate::domain::referral::{
     NewReferral, Quality, Referral, Side, StatusChange, validate_change,
@@ -22,26 +22,22 @@ pub fn refer(ctx: &mut Ctx, a: ReferArgs) -> Result<()> {
         (None, Some(to)) => Side::GivenTo(ctx.resolve(to)?),
         _ => return Err(UsageError::new("give exactly one of --by REFERRER (they referred PERSON to you) or --to RECIPIENT (you referred PERSON to them)").into()),
     };
-    // PERSON: an existing contact, or a new one when nothing matches.
+    // PERSON: an existing contact only by id, exact name, email or phone; a new one when
+    // nothing matches. A fragment of someone else's name is not them.
     let entries = ctx.store.name_entries()?;
-    let person = match contact::resolve(&a.person, &entries) {
-        Resolution::Found(id) => ReferralPerson::Existing(id),
-        ambiguous @ Resolution::Ambiguous(_) => return Err(resolution_error(&a.person, ambiguous)),
-        Resolution::NotFound(_) => {
-            let name = validate_name(&a.person).map_err(UsageError::from)?;
-            if name.starts_with('#') {
-                return Err(
-                    UsageError::new(format!("no contact has id {name}; see `ties list`")).into(),
-                );
+    let person = match exact_person(ctx, &a.person, &entries)? {
+        Some(Resolution::Found(id)) if !a.new => ReferralPerson::Existing(id),
+        Some(ambiguous @ Resolution::Ambiguous(_)) if !a.new => {
+            return Err(resolution_error(&a.person, ambiguous));
+        }
+        _ => {
+            if !a.new {
+                let near = contact::resolve(&a.person, &entries);
+                if matches!(near, Resolution::Found(_) | Resolution::Ambiguous(_)) {
+                    return Err(fragment_is_not_them(&a.person, near, &entries));
+                }
             }
-            ReferralPerson::New(NewContact {
-                name,
-                circle: Some(match side {
-                    Side::ReceivedFrom(_) => Circle::Prospect,
-                    Side::GivenTo(_) => Circle::Other,
-                }),
-                ..NewContact::default()
-            })
+            new_person(&a.person, side)?
         }
     };
     // A new person cannot be the referrer or recipient, so only an existing one needs
@@ -193,6 +189,82 @@ fn status(ctx: &mut Ctx, a: StatusArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The contact PERSON names exactly: `#id` (or a bare id), the exact name (any case),
+/// or an email or phone of theirs. `None` when it names nobody exactly.
+fn exact_person(ctx: &Ctx, person: &str, entries: &[NameEntry]) -> Result<Option<Resolution>> {
+    let q = person.trim();
+    let digits = q.strip_prefix('#').unwrap_or(q);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return match contact::resolve(q, entries) {
+            found @ Resolution::Found(_) => Ok(Some(found)),
+            _ if q.starts_with('#') => Err(UsageError::new(format!(
+                "no contact has id {}; see `ties list`",
+                sanitize(q)
+            ))
+            .into()),
+            _ => Ok(None),
+        };
+    }
+    let pick = |ids: Vec<&NameEntry>| -> Option<Resolution> {
+        let active: Vec<&NameEntry> = ids.iter().copied().filter(|e| !e.archived).collect();
+        let pool = if active.is_empty() { ids } else { active };
+        match pool.as_slice() {
+            [] => None,
+            [one] => Some(Resolution::Found(one.id)),
+            many => Some(Resolution::Ambiguous(
+                many.iter().map(|e| (*e).clone()).collect(),
+            )),
+        }
+    };
+    let lower = q.to_lowercase();
+    let by_name: Vec<&NameEntry> = entries
+        .iter()
+        .filter(|e| e.name.to_lowercase() == lower)
+        .collect();
+    if let Some(r) = pick(by_name) {
+        return Ok(Some(r));
+    }
+    let ids = ctx.store.contacts_with_field(q)?;
+    let by_field: Vec<&NameEntry> = entries.iter().filter(|e| ids.contains(&e.id)).collect();
+    Ok(pick(by_field))
+}
+
+/// PERSON is only part of someone's name: refused, naming who it would have been and
+/// how to say either.
+fn fragment_is_not_them(person: &str, r: Resolution, entries: &[NameEntry]) -> anyhow::Error {
+    let ids: Vec<i64> = match r {
+        Resolution::Found(id) => vec![id],
+        Resolution::Ambiguous(c) => c.iter().map(|e| e.id).collect(),
+        Resolution::NotFound(_) => Vec::new(),
+    };
+    let named: Vec<String> = entries
+        .iter()
+        .filter(|e| ids.contains(&e.id))
+        .take(5)
+        .map(|e| format!("\"{}\" (#{})", sanitize(&e.name), e.id))
+        .collect();
+    UsageError::new(format!(
+        "\"{}\" is part of {}, not their name; give the full name or #id to mean them, or add --new to record \"{}\" as a new person",
+        sanitize(person.trim()),
+        named.join(", "),
+        sanitize(person.trim())
+    ))
+    .into()
+}
+
+/// A new contact for PERSON: a prospect when they were referred to you.
+fn new_person(person: &str, side: Side) -> Result<ReferralPerson> {
+    let name = validate_name(person).map_err(UsageError::from)?;
+    Ok(ReferralPerson::New(NewContact {
+        name,
+        circle: Some(match side {
+            Side::ReceivedFrom(_) => Circle::Prospect,
+            Side::GivenTo(_) => Circle::Other,
+        }),
+        ..NewContact::default()
+    }))
 }
 
 /// The referrer of a received referral: the contact to thank or inform.

@@ -30,10 +30,65 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DomainError> {
     })
 }
 
-/// Parses a date for something that already happened: `today` or earlier.
+/// Parses a date for something that already happened: `today` or earlier. Besides
+/// `YYYY-MM-DD` it reads `today`, `yesterday`, `Nd` (N days ago: `3d`) and a weekday
+/// name (`tuesday`, `tue`: the most recent one, today included).
 pub fn parse_past_date(s: &str, today: NaiveDate) -> Result<NaiveDate, DomainError> {
-    let d = parse_date(s)?;
+    let d = match relative_date(s, today) {
+        Some(d) => d?,
+        None => parse_date(s).map_err(|e| {
+            if e.to_string().contains("real calendar date") {
+                return e;
+            }
+            DomainError::invalid(format!(
+                "\"{}\" is not a date; write YYYY-MM-DD, today, yesterday, 3d (days ago) or a weekday",
+                s.trim()
+            ))
+        })?,
+    };
     not_in_future(d, today)
+}
+
+/// `today`, `yesterday`, `Nd`, a weekday: `None` when `s` is none of them.
+fn relative_date(s: &str, today: NaiveDate) -> Option<Result<NaiveDate, DomainError>> {
+    use chrono::{Datelike, Days, Weekday};
+    let t = s.trim().to_lowercase();
+    let back = |n: u64| {
+        today.checked_sub_days(Days::new(n)).ok_or_else(|| {
+            DomainError::invalid(format!("{n} days ago is before any calendar ties knows"))
+        })
+    };
+    match t.as_str() {
+        "today" => return Some(Ok(today)),
+        "yesterday" => return Some(back(1)),
+        _ => {}
+    }
+    if let Some(n) = t
+        .strip_suffix('d')
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some(match n.parse::<u64>() {
+            Ok(n) if n <= 36_500 => back(n),
+            _ => Err(DomainError::invalid(format!(
+                "\"{}\" is too long ago; give at most 36500d, or a date",
+                s.trim()
+            ))),
+        });
+    }
+    let day = [
+        (Weekday::Mon, "monday"),
+        (Weekday::Tue, "tuesday"),
+        (Weekday::Wed, "wednesday"),
+        (Weekday::Thu, "thursday"),
+        (Weekday::Fri, "friday"),
+        (Weekday::Sat, "saturday"),
+        (Weekday::Sun, "sunday"),
+    ]
+    .into_iter()
+    .find(|(_, name)| t.len() >= 3 && name.starts_with(t.as_str()))?
+    .0;
+    let ago = (7 + today.weekday().num_days_from_monday() - day.num_days_from_monday()) % 7;
+    Some(back(u64::from(ago)))
 }
 
 /// Refuses a date after `today`.
@@ -89,5 +144,24 @@ mod tests {
         assert!(parse_past_date("2026-11-24", today).is_ok());
         assert!(parse_past_date("2026-11-25", today).is_err());
         assert_eq!(days_between(d("2026-11-20"), today), 4);
+    }
+
+    #[test]
+    fn past_dates_read_words_too() {
+        // 2026-11-24 is a Tuesday.
+        let today = d("2026-11-24");
+        let p = |s: &str| parse_past_date(s, today).map(|x| x.to_string());
+        assert_eq!(p("today").unwrap(), "2026-11-24");
+        assert_eq!(p(" Yesterday ").unwrap(), "2026-11-23");
+        assert_eq!(p("3d").unwrap(), "2026-11-21");
+        assert_eq!(p("0d").unwrap(), "2026-11-24");
+        assert_eq!(p("tuesday").unwrap(), "2026-11-24");
+        assert_eq!(p("mon").unwrap(), "2026-11-23");
+        assert_eq!(p("Wed").unwrap(), "2026-11-18");
+        assert_eq!(p("2026-11-01").unwrap(), "2026-11-01");
+        assert!(p("2026-12-01").unwrap_err().to_string().contains("future"));
+        assert!(p("tomorrow").unwrap_err().to_string().contains("yesterday"));
+        assert!(p("we").is_err(), "two letters are not a weekday");
+        assert!(p("99999999d").is_err());
     }
 }

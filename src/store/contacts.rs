@@ -295,6 +295,16 @@ impl Store {
         Ok(Some(rows.collect::<rusqlite::Result<_>>()?))
     }
 
+    /// The contacts with an email or phone field of exactly this value (case-insensitive).
+    pub fn contacts_with_field(&self, value: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT contact_id FROM contact_fields
+             WHERE kind IN ('email', 'phone') AND value = ?1 COLLATE NOCASE ORDER BY contact_id",
+        )?;
+        let rows = stmt.query_map([value.trim()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every contact's id, name and archived flag: what a typed reference resolves against.
     pub fn name_entries(&self) -> Result<Vec<NameEntry>> {
         let mut stmt = self

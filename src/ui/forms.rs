@@ -226,6 +226,32 @@ pub fn snoozes(frame: &mut Frame<'_>, area: Rect, rows: &[SnoozedRow], index: us
     );
 }
 
+/// "Reopen #3 (won, $5,000) as proposal?": y or nothing happens.
+pub fn confirm_write(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    question: &str,
+    detail: &str,
+    theme: Theme,
+) {
+    let width = area.width.saturating_sub(4).min(72);
+    let inner = usize::from(width.saturating_sub(2));
+    let lines = vec![
+        Line::raw(fit(&safe(question), inner)),
+        Line::styled(fit(&safe(detail), inner), theme.dim()),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" yes · any other key changes nothing"),
+        ]),
+    ];
+    let r = centered(area, width, 5);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Are you sure? ")),
+        r,
+    );
+}
+
 pub fn confirm(frame: &mut Frame<'_>, area: Rect, name: &str, theme: Theme) {
     let lines = vec![
         Line::raw(format!("Archive {}?", safe(name))),

@@ -72,6 +72,16 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
             );
         }
         Some(Overlay::ConfirmArchive { name, .. }) => forms::confirm(frame, body, name, theme),
+        Some(Overlay::Confirm {
+            question, detail, ..
+        }) => forms::confirm_write(frame, body, question, detail, theme),
+        Some(Overlay::ConfirmQuit) => forms::confirm_write(
+            frame,
+            body,
+            "Quit the demo? Everything you did in it goes with it.",
+            "To keep a demo, fill a database of your own: ties demo",
+            theme,
+        ),
     }
 }
 
@@ -237,6 +247,9 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 "↑↓ choose · Enter end the snooze · any other key closes",
                 theme.dim(),
             ),
+            Some(Overlay::Confirm { .. } | Overlay::ConfirmQuit) => {
+                Line::styled("y yes · any other key changes nothing", theme.dim())
+            }
             Some(Overlay::ConfirmArchive { .. }) => {
                 Line::styled("y archive · any other key keeps them", theme.dim())
             }

@@ -991,3 +991,44 @@ fn refer_person_is_exact() {
     let e = env.fails(&["log", "Sam", "call", "--on", "tomorrow"], 2);
     assert!(e.contains("yesterday"), "{e}");
 }
+
+/// `ties completions SHELL` prints a script each shell loads; `ties man` a roff page
+/// with every subcommand. Neither needs a database or a config.
+#[test]
+fn completions_and_the_man_page() {
+    let env = Env::new();
+    for (shell, mark) in [
+        ("bash", "complete -F _ties"),
+        ("zsh", "#compdef ties"),
+        ("fish", "complete -c ties"),
+        ("elvish", "edit:completion:arg-completer[ties]"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let script = env.ok(&["completions", shell]);
+        assert!(
+            script.contains(mark),
+            "{shell}: {}",
+            &script[..script.len().min(200)]
+        );
+        assert!(
+            script.contains("let-go") || script.contains("let\\-go"),
+            "{shell}"
+        );
+    }
+    let man = env.ok(&["man"]);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH ties 1"),
+        "{}",
+        &man[..200]
+    );
+    for page in [
+        "ties\\-done",
+        "ties\\-referral\\-status",
+        "ties\\-undo",
+        "ties\\-today",
+    ] {
+        assert!(man.contains(page), "no section for {page}");
+    }
+    assert!(!env.db().exists(), "neither touched a database");
+    env.fails(&["completions", "tcsh"], 2);
+}

@@ -137,6 +137,13 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print where the database and config live
     Paths,
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), every subcommand included
+    Man,
     /// Configuration
     Config {
         /// Print the documented default configuration

@@ -243,6 +243,17 @@ fn run(cli: Cli) -> Result<()> {
     // Commands that need neither the database nor the user's config.
     match &command {
         Command::Paths => return output::paths(&paths, cli.json),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "ties", &mut out);
+            out!("{}", String::from_utf8_lossy(&out));
+            return Ok(());
+        }
+        Command::Man => {
+            out!("{}", man_page()?);
+            return Ok(());
+        }
         Command::Config { print_default } => {
             if *print_default {
                 out!("{}", crate::config::DEFAULT_TOML);
@@ -277,6 +288,49 @@ fn run(cli: Cli) -> Result<()> {
     ctx.store.describe(command_line());
     let db = paths.db.clone();
     dispatch(&mut ctx, command, paths.db).map_err(|e| name_the_book(e, &db))
+}
+
+/// The manual page: `ties(1)`, then a section per subcommand (and per subcommand of
+/// `referral`), each with its own synopsis and options.
+fn man_page() -> Result<String> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("ties-{}", sub.get_name());
+        let page = sub
+            .clone()
+            .name(name)
+            .bin_name(format!("ties {}", sub.get_name()));
+        let mut one = Vec::new();
+        let man = clap_mangen::Man::new(page.clone());
+        man.render_title(&mut one)?;
+        man.render_name_section(&mut one)?;
+        man.render_synopsis_section(&mut one)?;
+        man.render_options_section(&mut one)?;
+        // The title line of a subcommand's part is the page's own: keep only the sections.
+        let text = String::from_utf8_lossy(&one).into_owned();
+        out.extend(
+            text.lines()
+                .filter(|l| !l.starts_with(".TH"))
+                .flat_map(|l| format!("{l}\n").into_bytes()),
+        );
+        for nested in page.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = format!("ties-{}-{}", sub.get_name(), nested.get_name());
+            let nested = nested.clone().name(name).bin_name(format!(
+                "ties {} {}",
+                sub.get_name(),
+                nested.get_name()
+            ));
+            let man = clap_mangen::Man::new(nested);
+            let mut one = Vec::new();
+            man.render_name_section(&mut one)?;
+            man.render_synopsis_section(&mut one)?;
+            man.render_options_section(&mut one)?;
+            out.extend(one);
+        }
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The command line as typed, `ties` first, arguments with spaces quoted: the words an
@@ -376,6 +430,10 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Unsnooze { key } => review::unsnooze(ctx, &key),
         Command::Chain { contact } => scores::chain(ctx, &contact),
         Command::Demo(a) => data::demo(ctx, &db, a),
-        Command::Paths | Command::Config { .. } | Command::Restore { .. } => Ok(()),
+        Command::Paths
+        | Command::Config { .. }
+        | Command::Restore { .. }
+        | Command::Completions { .. }
+        | Command::Man => Ok(()),
     }
 }

@@ -94,7 +94,7 @@ fn overlays_review_and_too_small() {
     let mut s = demo(300);
     keys(&mut s, &["?"]);
     snap!("help_80x24", s, 80, 24);
-    keys(&mut s, &["x", "2", "l", "tab", "tab", "'kitchen remodel"]);
+    keys(&mut s, &["esc", "2", "l", "tab", "tab", "'kitchen remodel"]);
     snap!("log_form_80x24", s, 80, 24);
     keys(&mut s, &["esc", "R", "'dana h"]);
     snap!("referral_form_80x24", s, 80, 24);
@@ -1084,4 +1084,27 @@ fn pipeline_moves_are_safe_and_the_selection_follows_the_card() {
     assert!(!s.app.quit && screen(&s, 80, 24).contains("Quit the demo?"));
     keys(&mut s, &["esc", "q", "y"]);
     assert!(s.app.quit);
+}
+
+/// Help stays open until Esc or `?`, filters as you type after `/`, and scrolls.
+#[test]
+fn help_searches_scrolls_and_stays_open() {
+    let mut s = demo(300);
+    keys(&mut s, &["?"]);
+    keys(&mut s, &["j", "k", "down"]);
+    assert!(s.app.overlay.is_some(), "moving does not close help");
+    keys(&mut s, &["/", "'undo"]);
+    let shown = screen(&s, 80, 24);
+    assert!(
+        shown.contains("z undo") && !shown.contains("pipeline"),
+        "{shown}"
+    );
+    keys(&mut s, &["enter"]);
+    insta::assert_snapshot!("help_search_80x24", screen(&s, 80, 24));
+    keys(&mut s, &["esc"]);
+    assert!(s.app.overlay.is_none());
+    keys(&mut s, &["?", "/", "'zzzz"]);
+    assert!(screen(&s, 80, 24).contains("No key matches"));
+    keys(&mut s, &["esc", "?"]);
+    assert!(s.app.overlay.is_none(), "? closes it too");
 }

@@ -131,7 +131,7 @@ fn demo_runs_in_a_real_terminal_and_restores_it() {
     assert!(ok);
     d.wait("/aisha");
     d.keys(&["Enter", "?"]);
-    d.wait("any key closes");
+    d.wait("Esc or ? closes");
     // Separate keys: an Esc followed at once by `q` reads as Alt-q.
     d.keys(&["Escape"]);
     d.wait("clear filter");

@@ -68,7 +68,15 @@ impl Pane {
 /// What sits on top of the pane and takes the keys.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help,
+    /// Every key binding: scrolls, filters as you type after `/`, stays open until Esc
+    /// or `?`.
+    Help {
+        filter: TextField,
+        /// Typing goes into the filter.
+        typing: bool,
+        /// Lines scrolled past.
+        scroll: usize,
+    },
     Form(Form),
     /// Snooze a review item: key, what it is, the highlighted choice.
     Snooze {
@@ -390,7 +398,11 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
         }
         Action::Input(key) => input(app, key, today),
         Action::Help => {
-            app.overlay = Some(Overlay::Help);
+            app.overlay = Some(Overlay::Help {
+                filter: TextField::default(),
+                typing: false,
+                scroll: 0,
+            });
             Vec::new()
         }
         Action::Undo => {
@@ -450,8 +462,40 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
         return Vec::new();
     };
     match overlay {
-        // Any key closes help.
-        Overlay::Help => Vec::new(),
+        Overlay::Help {
+            mut filter,
+            mut typing,
+            mut scroll,
+        } => {
+            match key.code {
+                KeyCode::Esc if typing => {
+                    typing = false;
+                    filter = TextField::default();
+                }
+                KeyCode::Esc | KeyCode::Char('?') if !typing => return Vec::new(),
+                KeyCode::Char('q') if !typing => return Vec::new(),
+                KeyCode::Enter if typing => typing = false,
+                KeyCode::Char('/') if !typing => {
+                    typing = true;
+                    scroll = 0;
+                }
+                KeyCode::Up => scroll = scroll.saturating_sub(1),
+                KeyCode::Down => scroll += 1,
+                KeyCode::Char('k') if !typing => scroll = scroll.saturating_sub(1),
+                KeyCode::Char('j') if !typing => scroll += 1,
+                KeyCode::PageUp => scroll = scroll.saturating_sub(PAGE),
+                KeyCode::PageDown => scroll += PAGE,
+                KeyCode::Home => scroll = 0,
+                _ if typing => scroll = if filter.edit(key) { 0 } else { scroll },
+                _ => {}
+            }
+            app.overlay = Some(Overlay::Help {
+                filter,
+                typing,
+                scroll,
+            });
+            Vec::new()
+        }
         Overlay::Form(mut form) => match form.key(key, &app.data, today) {
             form::Outcome::Stay => {
                 app.overlay = Some(Overlay::Form(form));

@@ -1,5 +1,6 @@
 //! The help overlay: every binding of the live keymap, by mode, keys of one action
-//! together, flowing into as many columns as fit.
+//! together, flowing into as many columns as fit; `/` narrows it to the bindings whose
+//! keys, words or mode contain what is typed; it scrolls when it does not fit.
 //!
 //! May import `app`, `keymap`, `ratatui`.
 
@@ -9,16 +10,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::Theme;
-use crate::app::{Action, App, BINDABLE};
+use super::text::safe;
+use crate::app::{Action, App, BINDABLE, TextField};
 use crate::keymap::Mode;
 
 const COLUMN: u16 = 26;
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+/// The help lines for `query` (all of them when it is empty): a mode's heading, then
+/// its bindings; a mode with no match is left out.
+fn help_lines(app: &App, query: &str, theme: Theme) -> Vec<Line<'static>> {
+    let q = query.trim().to_lowercase();
     let mut lines: Vec<Line<'static>> = Vec::new();
     for mode in Mode::ALL {
         let bindings = app.keymap.bindings(mode);
-        let groups: Vec<(Vec<String>, &Action)> = BINDABLE
+        let groups: Vec<(String, &Action)> = BINDABLE
             .iter()
             .map(|a| {
                 let keys = bindings
@@ -26,9 +31,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                     .filter(|(_, b)| b == a)
                     .map(|(k, _)| k.to_string())
                     .collect::<Vec<_>>();
-                (keys, a)
+                (keys.join("/"), a)
             })
             .filter(|(keys, _)| !keys.is_empty())
+            .filter(|(keys, a)| {
+                q.is_empty()
+                    || keys.to_lowercase().contains(&q)
+                    || a.description().to_lowercase().contains(&q)
+                    || mode.title().to_lowercase().contains(&q)
+            })
             .collect();
         if groups.is_empty() {
             continue;
@@ -38,25 +49,58 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         }
         lines.push(Line::styled(mode.title(), theme.heading()));
         for (keys, action) in groups {
-            let keys = keys.join("/");
             lines.push(Line::from(vec![
                 Span::styled(format!("{keys:>9} "), theme.key()),
                 Span::raw(action.description()),
             ]));
         }
     }
-    let block = Block::bordered().title(" Keys (from your [keys] config) · any key closes ");
-    let outer = area;
-    frame.render_widget(Clear, outer);
-    let inner = block.inner(outer);
-    frame.render_widget(block, outer);
+    lines
+}
+
+pub fn render(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    app: &App,
+    (filter, typing, scroll): (&TextField, bool, usize),
+    theme: Theme,
+) {
+    let mut lines = help_lines(app, &filter.value, theme);
+    let title = if typing || !filter.value.is_empty() {
+        format!(
+            " Keys · /{}{} ",
+            safe(&filter.value),
+            if typing { "▏" } else { "" }
+        )
+    } else {
+        " Keys (from your [keys] config) · / search · Esc closes ".to_string()
+    };
+    let block = Block::bordered().title(title);
+    frame.render_widget(Clear, area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if lines.is_empty() {
+        frame.render_widget(
+            Paragraph::new(format!("No key matches \"{}\".", safe(&filter.value)))
+                .style(theme.dim()),
+            inner,
+        );
+        return;
+    }
     let rows = usize::from(inner.height.max(1));
-    let columns = (inner.width / COLUMN).max(1);
-    // Short of room (80×24), the blank lines between modes go first.
-    if lines.len() > rows * usize::from(columns) {
+    let columns = usize::from((inner.width / COLUMN).max(1));
+    // Short of room (80×24), the blank lines between modes go first; what still does
+    // not fit scrolls.
+    if lines.len() > rows * columns {
         lines.retain(|l| l.width() > 0);
     }
-    for (c, chunk) in lines.chunks(rows).enumerate().take(usize::from(columns)) {
+    let fits = lines.len() <= rows * columns;
+    let skip = if fits {
+        0
+    } else {
+        scroll.min(lines.len().saturating_sub(rows * columns))
+    };
+    for (c, chunk) in lines[skip..].chunks(rows).enumerate().take(columns) {
         let r = Rect {
             x: inner.x + COLUMN * c as u16,
             width: COLUMN.min(inner.width),

@@ -50,7 +50,11 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
     status_bar(frame, bottom, app, theme);
     match &app.overlay {
         None => {}
-        Some(Overlay::Help) => help::render(frame, body, app, theme),
+        Some(Overlay::Help {
+            filter,
+            typing,
+            scroll,
+        }) => help::render(frame, body, app, (filter, *typing, *scroll), theme),
         Some(Overlay::Form(form)) => forms::form(frame, body, form, theme),
         Some(Overlay::Snooze { label, index, .. }) => {
             forms::snooze(frame, body, label, *index, theme);
@@ -227,7 +231,14 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         Line::from(Span::styled(text::safe(&m.text), style))
     } else {
         match &app.overlay {
-            Some(Overlay::Help) => Line::styled("any key closes help", theme.dim()),
+            Some(Overlay::Help { typing: true, .. }) => Line::styled(
+                "type to search the keys · Enter keep · Esc clear",
+                theme.dim(),
+            ),
+            Some(Overlay::Help { .. }) => Line::styled(
+                "/ search · ↑↓ PgUp PgDn scroll · Esc or ? closes",
+                theme.dim(),
+            ),
             Some(Overlay::Form(_)) => Line::styled(
                 "Tab next field · ←→ choose · ↑↓ pick a match · Enter save · Esc cancel",
                 theme.dim(),

@@ -528,7 +528,7 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                 KeyCode::Enter => Some(SNOOZE_DAYS[index]),
                 KeyCode::Char('1') => Some(1),
                 KeyCode::Char('3') => Some(3),
-                KeyCode::Char('7') => Some(7),
+                KeyCode::Char('7') | KeyCode::Char('w') => Some(7),
                 KeyCode::Char('m') | KeyCode::Char('0') => Some(30),
                 _ => None,
             };

@@ -145,7 +145,33 @@ impl NewReferral {
     }
 }
 
+impl Quality {
+    /// The quality in the words a person uses: "warm hand-off", "three-way meeting".
+    pub fn words(self) -> &'static str {
+        match self {
+            Quality::NameOnly => "name only",
+            Quality::Permission => "permission",
+            Quality::WarmHandoff => "warm hand-off",
+            Quality::EmailIntro => "email intro",
+            Quality::ThreeWayMeeting => "three-way meeting",
+        }
+    }
+}
+
 impl Status {
+    /// Where the referral stands, as a phrase: "at the proposal stage", "signed".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Contacted => "in touch",
+            Status::Met => "met",
+            Status::Proposal => "at the proposal stage",
+            Status::Won => "signed",
+            Status::Lost => "lost",
+            Status::Dormant => "gone quiet",
+        }
+    }
+
     /// The touch with the referred person that moving a received referral to this
     /// status is: contacted → an outgoing message, met → a meeting, won → a job.
     /// The pipeline is contact, so a won client has a history and a strength.

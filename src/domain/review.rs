@@ -291,17 +291,11 @@ pub fn suggested_reward(r: &Referral, currency: &str) -> (Reward, String) {
         match r.quality {
             Quality::NameOnly | Quality::Permission => (
                 Reward::Note,
-                format!(
-                    "a note: a {} referral",
-                    r.quality.as_str().replace('_', " ")
-                ),
+                format!("a note: a {} referral", r.quality.words()),
             ),
             _ => (
                 Reward::Call,
-                format!(
-                    "a call: {}",
-                    with_article(&r.quality.as_str().replace('_', " "))
-                ),
+                format!("a call: {}", with_article(r.quality.words())),
             ),
         }
     }
@@ -378,15 +372,15 @@ pub fn fill_card(
                 name(r.person_id),
                 name(by),
                 r.referred_on,
-                r.quality.as_str().replace('_', " "),
-                r.status.as_str()
+                r.quality.words(),
+                r.status.phrase()
             ),
             (None, Some(to)) => format!(
                 "{} referred to {} on {} ({})",
                 name(r.person_id),
                 name(to),
                 r.referred_on,
-                r.status.as_str()
+                r.status.phrase()
             ),
             (None, None) => name(r.person_id).to_string(),
         };

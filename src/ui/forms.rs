@@ -102,7 +102,11 @@ pub fn form(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
 pub fn snooze(frame: &mut Frame<'_>, area: Rect, label: &str, index: usize, theme: Theme) {
     let mut choices = Vec::new();
     for (i, d) in SNOOZE_DAYS.iter().enumerate() {
-        let text = format!(" {d} day{} ", if *d == 1 { "" } else { "s" });
+        let text = match d {
+            7 => " 1w ".to_string(),
+            30 => " 1m ".to_string(),
+            n => format!(" {n}d "),
+        };
         choices.push(Span::styled(
             text,
             if i == index {

@@ -244,7 +244,7 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 theme.dim(),
             ),
             Some(Overlay::Snooze { .. }) => Line::styled(
-                "1 / 3 / 7 / m(30) days · ←→ Enter · Esc cancel",
+                "1 (1d) · 3 (3d) · w (1w) · m (1m) · ←→ Enter · Esc cancel",
                 theme.dim(),
             ),
             Some(Overlay::Done { .. }) => {

@@ -16,10 +16,11 @@ use crate::domain::chain::format_money;
 use crate::domain::interaction::InteractionKind;
 use crate::domain::referral::{Quality, Referral};
 
+/// A pipeline card's second line: how warm, which way ("warm ←", "3-way →").
 fn short(q: Quality) -> &'static str {
     match q {
         Quality::NameOnly => "name",
-        Quality::Permission => "perm",
+        Quality::Permission => "asked",
         Quality::WarmHandoff => "warm",
         Quality::EmailIntro => "email",
         Quality::ThreeWayMeeting => "3-way",
@@ -75,11 +76,11 @@ fn about<'a>(app: &App, r: &Referral, theme: Theme) -> Line<'a> {
         (None, None) => app.data.name(r.person_id).to_string(),
     };
     let mut text = format!(
-        "#{} {} · {} · {} {}d",
+        "#{} {} · {} · {} for {}d",
         r.id,
         safe(&who),
-        r.quality,
-        r.status,
+        r.quality.words(),
+        r.status.phrase(),
         (app.data.today - r.last_change()).num_days()
     );
     if let Some(v) = r.value {
@@ -142,7 +143,12 @@ fn pipeline(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 fit(&safe(app.data.name(r.person_id)), w),
                 name_style,
             ));
-            let dir = if r.referrer_id.is_some() { "in" } else { "out" };
+            // ← referred to you, → referred by you.
+            let dir = if r.referrer_id.is_some() {
+                "←"
+            } else {
+                "→"
+            };
             lines.push(Line::styled(
                 fit(&format!("{days}d {} {dir}", short(r.quality)), w),
                 theme.dim(),

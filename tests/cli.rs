@@ -1032,3 +1032,94 @@ fn completions_and_the_man_page() {
     assert!(!env.db().exists(), "neither touched a database");
     env.fails(&["completions", "tcsh"], 2);
 }
+
+/// `ties stats --json`: the documented shape, every rung, twelve months, `--since`.
+#[test]
+fn stats_json_shape() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&[
+        "refer",
+        "Dana Hart",
+        "--by",
+        "Sam",
+        "--on",
+        "2026-09-01",
+        "--quality",
+        "three_way_meeting",
+    ]);
+    env.ok(&[
+        "referral",
+        "status",
+        "1",
+        "won",
+        "--on",
+        "2026-10-01",
+        "--value",
+        "4000",
+    ]);
+    env.ok(&["refer", "Priya Shah", "--to", "Sam", "--on", "2026-11-01"]);
+    let s = env.json(&["stats"]);
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&s),
+        [
+            "by_quality",
+            "by_referrer",
+            "given",
+            "monthly",
+            "pipeline",
+            "received"
+        ]
+    );
+    assert_eq!(
+        keys(&s["received"]),
+        [
+            "conversion",
+            "decided",
+            "dormant",
+            "lost",
+            "median_days_to_won",
+            "open",
+            "referrals",
+            "value",
+            "won"
+        ]
+    );
+    assert_eq!(s["received"]["conversion"], 1.0);
+    assert_eq!(s["received"]["median_days_to_won"], 30.0);
+    assert_eq!(s["given"]["referrals"], 1);
+    assert_eq!(s["given"]["conversion"], serde_json::Value::Null);
+    let rungs: Vec<&str> = s["by_quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["quality"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rungs,
+        [
+            "name_only",
+            "permission",
+            "warm_handoff",
+            "email_intro",
+            "three_way_meeting"
+        ]
+    );
+    assert_eq!(s["by_referrer"][0]["name"], "Sam Lee");
+    assert_eq!(s["by_referrer"][0]["value"], 4000.0);
+    let months = s["monthly"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[11]["month"], "2026-11");
+    assert_eq!(months[10]["won"], 1);
+    assert_eq!(months[11]["given"], 1);
+    assert_eq!(s["pipeline"].as_array().unwrap().len(), 4);
+    let since = env.json(&["stats", "--since", "2026-10-01"]);
+    assert_eq!(since["received"]["referrals"], 0);
+    assert!(env.ok(&["stats"]).contains("100% of 1"));
+    env.fails(&["stats", "--since", "soon"], 2);
+}

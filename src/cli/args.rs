@@ -103,6 +103,12 @@ pub enum Command {
     Snoozes,
     /// End a snooze: the item is back in today's review (if it is still due)
     Unsnooze { key: String },
+    /// Referral insights: what converts, who sends it, the flow both ways
+    Stats {
+        /// Count only referrals referred on or after DATE
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+    },
     /// The referral chain a contact belongs to, with first- and last-touch value
     Chain { contact: String },
     /// Import contacts (vCard, Google or LinkedIn CSV) or a ties JSON export
@@ -309,6 +315,7 @@ impl Command {
                 | Command::Suggest { .. }
                 | Command::Today { .. }
                 | Command::Snoozes
+                | Command::Stats { .. }
                 | Command::Chain { .. }
                 | Command::Export { .. }
                 | Command::Check

@@ -429,6 +429,7 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Snoozes => review::snoozes(ctx),
         Command::Unsnooze { key } => review::unsnooze(ctx, &key),
         Command::Chain { contact } => scores::chain(ctx, &contact),
+        Command::Stats { since } => scores::stats(ctx, since.as_deref()),
         Command::Demo(a) => data::demo(ctx, &db, a),
         Command::Paths
         | Command::Config { .. }

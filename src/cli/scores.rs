@@ -218,3 +218,127 @@ pub fn chain(ctx: &mut Ctx, contact: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// A bar of `n` out of `max`, `width` cells wide.
+fn bar(n: f64, max: f64, width: usize) -> String {
+    let filled = if max > 0.0 {
+        ((n / max) * width as f64).round() as usize
+    } else {
+        0
+    };
+    "█".repeat(filled.min(width)) + &"·".repeat(width - filled.min(width))
+}
+
+/// "60% of 5" (or "– of 0"): a rate with the number it stands on.
+fn rate(conversion: Option<f64>, decided: usize) -> String {
+    match conversion {
+        Some(c) => format!("{:.0}% of {decided}", c * 100.0),
+        None => "– of 0".to_string(),
+    }
+}
+
+/// Referral insights (`ties stats`): conversion by quality, referrers by value, the
+/// flow by month both ways, and the open pipeline's age.
+pub fn stats(ctx: &mut Ctx, since: Option<&str>) -> Result<()> {
+    let since = since
+        .map(|s| crate::domain::date::parse_date(s).map_err(UsageError::from))
+        .transpose()?;
+    let referrals = ctx.store.referrals()?;
+    let names = ctx.store.names()?;
+    let s = crate::domain::stats::stats(&referrals, &names, since, ctx.today);
+    if ctx.json {
+        return print_json(&s);
+    }
+    let money = |v: f64| crate::domain::chain::format_money(v, &ctx.config.display.currency);
+    let r = &s.received;
+    let from = since.map_or(String::new(), |d| format!(" since {d}"));
+    outln!(
+        "Referrals received{from}: {} · won {} · lost {} · gone quiet {} · open {}",
+        r.referrals,
+        r.won,
+        r.lost,
+        r.dormant,
+        r.open
+    );
+    let days = r
+        .median_days_to_won
+        .map_or(String::new(), |d| format!(" · {d:.0} days to win (median)"));
+    outln!(
+        "  converted {} · worth {}{days}",
+        rate(r.conversion, r.decided),
+        money(r.value)
+    );
+    let g = &s.given;
+    outln!(
+        "Referrals you gave: {} · won {} · converted {}",
+        g.referrals,
+        g.won,
+        rate(g.conversion, g.decided)
+    );
+    outln!("\nWhat converts (by quality)");
+    for q in &s.by_quality {
+        let c = q.conversion.unwrap_or(0.0);
+        let few = if q.decided > 0 && q.decided < 3 {
+            "  (few)"
+        } else {
+            ""
+        };
+        outln!(
+            "  {:<18} {} {:>10}  {} referred · {}{few}",
+            q.quality.words(),
+            bar(c, 1.0, 10),
+            rate(q.conversion, q.decided),
+            q.referrals,
+            money(q.value)
+        );
+    }
+    if !s.by_referrer.is_empty() {
+        outln!("\nWho sends it (by value)");
+        let top = s.by_referrer.first().map_or(0.0, |x| x.value);
+        for x in s.by_referrer.iter().take(10) {
+            outln!(
+                "  {:<22} {} {:>10}  {} referred · converted {} · last {}",
+                sanitize(&x.name),
+                bar(x.value, top, 10),
+                money(x.value),
+                x.referrals,
+                rate(x.conversion, x.decided),
+                x.last_referred_on
+            );
+        }
+        if s.by_referrer.len() > 10 {
+            outln!("  … and {} more", s.by_referrer.len() - 10);
+        }
+    }
+    outln!("\nThe last 12 months (received / given · won)");
+    let most = s
+        .monthly
+        .iter()
+        .map(|m| m.received.max(m.given))
+        .max()
+        .unwrap_or(0) as f64;
+    for m in &s.monthly {
+        outln!(
+            "  {}  in {} {:>3}  out {} {:>3}  won {:>2} {}",
+            m.month,
+            bar(m.received as f64, most, 8),
+            m.received,
+            bar(m.given as f64, most, 8),
+            m.given,
+            m.won,
+            if m.value > 0.0 {
+                money(m.value)
+            } else {
+                String::new()
+            }
+        );
+    }
+    outln!("\nOpen pipeline");
+    for p in &s.pipeline {
+        let age = p
+            .oldest_days
+            .map_or(String::new(), |d| format!(" · oldest {d} days"));
+        outln!("  {:<10} {:>3}{age}", p.status.as_str(), p.count);
+    }
+    Ok(())
+}

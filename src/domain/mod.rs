@@ -18,6 +18,7 @@ pub mod params;
 pub mod ranking;
 pub mod referral;
 pub mod review;
+pub mod stats;
 pub mod strength;
 pub mod touch;
 

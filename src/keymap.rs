@@ -158,16 +158,18 @@ pub enum Mode {
     Contacts,
     Referrals,
     Ask,
+    Insights,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 6] = [
+    pub const ALL: [Mode; 7] = [
         Mode::Global,
         Mode::Today,
         Mode::Review,
         Mode::Contacts,
         Mode::Referrals,
         Mode::Ask,
+        Mode::Insights,
     ];
 
     /// The table name under `[keys]`.
@@ -179,6 +181,7 @@ impl Mode {
             Mode::Contacts => "contacts",
             Mode::Referrals => "referrals",
             Mode::Ask => "ask",
+            Mode::Insights => "insights",
         }
     }
 
@@ -191,6 +194,7 @@ impl Mode {
             Mode::Contacts => "Contacts",
             Mode::Referrals => "Referrals",
             Mode::Ask => "Ask",
+            Mode::Insights => "Insights",
         }
     }
 }

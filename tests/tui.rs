@@ -1108,3 +1108,23 @@ fn help_searches_scrolls_and_stays_open() {
     keys(&mut s, &["esc", "?"]);
     assert!(s.app.overlay.is_none(), "? closes it too");
 }
+
+/// The Insights pane (5): conversion by quality with its n, the months, who sends it
+/// (Enter opens them) and the open pipeline, at both sizes.
+#[test]
+fn the_insights_pane() {
+    let mut s = demo(300);
+    keys(&mut s, &["5"]);
+    assert_eq!(s.app.pane, Pane::Insights);
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("insights_{w}x{h}"), screen(&s, w, h));
+    }
+    let top = s.app.data.stats.by_referrer[1].clone();
+    keys(&mut s, &["down", "enter"]);
+    assert_eq!(s.app.pane, Pane::Contacts);
+    assert_eq!(s.app.selected_contact().map(|r| r.id), Some(top.id));
+    // An empty book says how to begin.
+    let mut e = session_on(Store::open_in_memory().unwrap());
+    keys(&mut e, &["5"]);
+    assert!(screen(&e, 80, 24).contains("No referrals yet"));
+}

@@ -125,8 +125,10 @@ fn demo_runs_in_a_real_terminal_and_restores_it() {
     d.keys(&["4"]);
     d.wait("Waiting (");
     d.keys(&["Tab"]);
+    d.wait("What converts");
+    d.keys(&["Tab"]);
     d.wait("d records ");
-    d.keys(&["BTab", "BTab", "BTab", "/"]);
+    d.keys(&["BTab", "BTab", "BTab", "BTab", "/"]);
     let (ok, _) = d.run(&["type", "aisha"]);
     assert!(ok);
     d.wait("/aisha");

@@ -21,6 +21,7 @@ pub enum Action {
     GoContacts,
     GoReferrals,
     GoAsk,
+    GoInsights,
     Up,
     Down,
     Left,
@@ -129,6 +130,7 @@ pub const BINDABLE: &[Action] = &[
     Action::GoContacts,
     Action::GoReferrals,
     Action::GoAsk,
+    Action::GoInsights,
     Action::NextPane,
     Action::PrevPane,
     Action::Undo,
@@ -163,6 +165,7 @@ impl Action {
             Action::GoContacts => "Contacts",
             Action::GoReferrals => "Referrals",
             Action::GoAsk => "Ask",
+            Action::GoInsights => "Insights",
             Action::Up => "up",
             Action::Down => "down",
             Action::Left => "left column",
@@ -225,6 +228,7 @@ impl Action {
                 | Action::GoContacts
                 | Action::GoReferrals
                 | Action::GoAsk
+                | Action::GoInsights
         )
     }
 }

@@ -18,6 +18,7 @@ use crate::domain::chain::{ChainTree, all_chains, render};
 use crate::domain::interaction::Channel;
 use crate::domain::referral::{Referral, Status};
 use crate::domain::review::{Card, ask_words, fill_card, plan};
+use crate::domain::stats::Stats;
 use crate::domain::strength::Band;
 
 /// The pipeline columns, left to right (dormant referrals sit with lost ones).
@@ -85,6 +86,8 @@ pub struct Data {
     /// Indices into `book.referrals`, per pipeline column, newest first.
     pub columns: [Vec<usize>; 6],
     pub chains: Vec<ChainLine>,
+    /// The referral insights (`ties stats`) as of `today`.
+    pub stats: Stats,
 }
 
 impl fmt::Debug for Data {
@@ -128,6 +131,7 @@ impl Data {
             waiting: Vec::new(),
             columns: Default::default(),
             chains: Vec::new(),
+            stats: crate::domain::stats::stats(&[], &HashMap::<i64, String>::new(), None, today),
         };
         data.build_rows();
         data.names = data.book.names();
@@ -213,8 +217,10 @@ impl Data {
         self.haystacks = haystacks;
     }
 
-    /// The pipeline columns and the chain lines.
+    /// The pipeline columns, the chain lines and the insights.
     fn build_referrals(&mut self, config: &Config) {
+        self.stats =
+            crate::domain::stats::stats(&self.book.referrals, &self.names, None, self.today);
         let book = &self.book;
         let mut columns: [Vec<usize>; 6] = Default::default();
         for (i, r) in book.referrals.iter().enumerate() {

@@ -50,10 +50,17 @@ pub enum Pane {
     Contacts,
     Referrals,
     Ask,
+    Insights,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Today, Pane::Contacts, Pane::Referrals, Pane::Ask];
+    pub const ALL: [Pane; 5] = [
+        Pane::Today,
+        Pane::Contacts,
+        Pane::Referrals,
+        Pane::Ask,
+        Pane::Insights,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -61,6 +68,7 @@ impl Pane {
             Pane::Contacts => "Contacts",
             Pane::Referrals => "Referrals",
             Pane::Ask => "Ask",
+            Pane::Insights => "Insights",
         }
     }
 }
@@ -129,6 +137,8 @@ pub struct App {
     pub contacts: ContactsState,
     pub referrals: ReferralsState,
     pub ask: usize,
+    /// The Insights pane: the selected referrer.
+    pub insights: usize,
     pub overlay: Option<Overlay>,
     pub message: Option<Message>,
     pub quit: bool,
@@ -151,6 +161,7 @@ impl App {
             contacts: ContactsState::default(),
             referrals: ReferralsState::default(),
             ask: 0,
+            insights: 0,
             overlay: None,
             message: None,
             quit: false,
@@ -169,6 +180,7 @@ impl App {
             Pane::Contacts => Mode::Contacts,
             Pane::Referrals => Mode::Referrals,
             Pane::Ask => Mode::Ask,
+            Pane::Insights => Mode::Insights,
         }
     }
 
@@ -330,6 +342,7 @@ fn data_changed(app: &mut App, keep: Option<i64>) {
     }
     referrals::clamp_referrals(app);
     app.ask = clamp(app.ask, app.data.ask_now.len());
+    app.insights = clamp(app.insights, app.data.stats.by_referrer.len());
 }
 
 /// Applies `action` to `app`; returns what the runtime must do.
@@ -425,11 +438,16 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             app.today.review = None;
             Vec::new()
         }
-        Action::GoToday | Action::GoContacts | Action::GoReferrals | Action::GoAsk => {
+        Action::GoToday
+        | Action::GoContacts
+        | Action::GoReferrals
+        | Action::GoAsk
+        | Action::GoInsights => {
             app.pane = match action {
                 Action::GoToday => Pane::Today,
                 Action::GoContacts => Pane::Contacts,
                 Action::GoReferrals => Pane::Referrals,
+                Action::GoInsights => Pane::Insights,
                 _ => Pane::Ask,
             };
             app.today.review = None;
@@ -672,6 +690,20 @@ pub(super) fn pane_action(app: &mut App, action: Action, today: NaiveDate) -> Ve
         Pane::Contacts => contacts::action(app, action, today),
         Pane::Referrals => referrals::action(app, action, today),
         Pane::Ask => ask::action(app, action, today),
+        Pane::Insights => {
+            match action {
+                Action::OpenContact => {
+                    if let Some(r) = app.data.stats.by_referrer.get(app.insights) {
+                        let id = r.id;
+                        app.open_contact(id);
+                    }
+                }
+                other => {
+                    step(&mut app.insights, app.data.stats.by_referrer.len(), &other);
+                }
+            }
+            Vec::new()
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod ask;
 mod contacts;
 mod forms;
 mod help;
+mod insights;
 mod referrals;
 mod text;
 mod theme;
@@ -46,6 +47,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         Pane::Contacts => contacts::render(frame, body, app, theme),
         Pane::Referrals => referrals::render(frame, body, app, theme),
         Pane::Ask => ask::render(frame, body, app, theme),
+        Pane::Insights => insights::render(frame, body, app, theme),
     }
     status_bar(frame, bottom, app, theme);
     match &app.overlay {
@@ -118,6 +120,7 @@ fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             .filter(|r| !r.status.is_closed())
             .count(),
         Pane::Ask => d.ask_now.len(),
+        Pane::Insights => d.stats.received.referrals,
     };
     let mut date = d.today.format(&app.config.display.date_format).to_string();
     if app.read_only {

@@ -238,23 +238,12 @@ pub fn print_contact(ctx: &Ctx, doc: &Value, names: &HashMap<i64, String>) -> Re
             .map(|n| format!("  — {}", sanitize(n)))
             .unwrap_or_default();
         // What was given or how it was asked: "(gift, $40)", "(in person)".
-        let how: Vec<String> = [
-            t["reward"]
-                .as_str()
-                .or(t["channel"].as_str())
-                .map(|w| w.replace('_', " ")),
-            t["amount"]
-                .as_f64()
-                .map(|a| crate::domain::chain::format_money(a, &ctx.config.display.currency)),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let how = if how.is_empty() {
-            String::new()
-        } else {
-            format!("  ({})", how.join(", "))
-        };
+        let how = crate::domain::review::how_words(
+            t["reward"].as_str().or(t["channel"].as_str()),
+            t["amount"].as_f64(),
+            &ctx.config.display.currency,
+        )
+        .map_or(String::new(), |h| format!("  ({h})"));
         out.push_str(&format!(
             "  {}  {:<9}{}{how}{}\n",
             s(&t["date"]),

@@ -468,22 +468,30 @@ pub fn fill_card(
     item.card = card;
 }
 
-/// What a done recorded, in a few words: "thanks (gift, $40) with Sam Lee".
-pub fn done_summary(item: &AgendaItem, i: &NewInteraction, currency: &str) -> String {
+/// What was given or how it was asked, in words: "gift, $40", "in person"; `None`
+/// when the interaction says neither. (A reward and a channel name in snake case.)
+pub fn how_words(
+    reward_or_channel: Option<&str>,
+    amount: Option<f64>,
+    currency: &str,
+) -> Option<String> {
     let how: Vec<String> = [
-        i.reward
-            .map(|r| r.as_str().replace('_', " "))
-            .or_else(|| i.channel.map(|c| c.as_str().replace('_', " "))),
-        i.amount.map(|a| super::chain::format_money(a, currency)),
+        reward_or_channel.map(|w| w.replace('_', " ")),
+        amount.map(|a| super::chain::format_money(a, currency)),
     ]
     .into_iter()
     .flatten()
     .collect();
-    let how = if how.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", how.join(", "))
-    };
+    (!how.is_empty()).then(|| how.join(", "))
+}
+
+/// What a done recorded, in a few words: "thanks (gift, $40) with Sam Lee".
+pub fn done_summary(item: &AgendaItem, i: &NewInteraction, currency: &str) -> String {
+    let what = i
+        .reward
+        .map(|r| r.as_str())
+        .or(i.channel.map(|c| c.as_str()));
+    let how = how_words(what, i.amount, currency).map_or(String::new(), |h| format!(" ({h})"));
     format!(
         "{}{how} with {}",
         with_article(i.kind.as_str()),

@@ -124,7 +124,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 " What converts · muted: under 3 decided ".to_string()
             } else {
                 let n: Vec<String> = s.by_quality.iter().map(|q| q.decided.to_string()).collect();
-                format!(" What converts · n {} · dim: n<3 ", n.join(" "))
+                format!(" Converts · n {} · <3 dim ", n.join(" "))
             }))
             .data(BarGroup::default().bars(&bars))
             .bar_width(bar_width)

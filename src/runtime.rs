@@ -134,7 +134,10 @@ impl Session {
                 Ok(Some(u)) => match self.reload() {
                     Ok(loaded) => vec![
                         loaded,
-                        Action::Saved(format!("Undid: {} (z again undoes the one before).", u.what)),
+                        Action::Saved(format!(
+                            "Undid: {} (z: the one before)",
+                            u.what.strip_prefix("Done: ").unwrap_or(&u.what)
+                        )),
                     ],
                     Err(e) => vec![Action::Failed(format!("undone, but could not reload: {e}"))],
                 },

@@ -153,17 +153,7 @@ fn moments(g: &mut Gen, data: &mut DemoData, layers: &[Layer]) {
     };
     let add = |data: &mut DemoData, r: DemoReferral, thanked: Option<i64>, told: Option<i64>| {
         let ri = data.referrals.len();
-        for e in &r.history {
-            if let Some((kind, direction)) = e.status.pipeline_touch() {
-                let mut x = NewInteraction::new(0, e.date, kind);
-                x.direction = direction;
-                data.interactions.push(DemoInteraction {
-                    contact: r.person,
-                    referral: Some(ri),
-                    interaction: x,
-                });
-            }
-        }
+        pipeline_touches(data, &r, ri);
         let by = r.referrer.unwrap_or(0);
         for (age, kind) in [
             (thanked, InteractionKind::Thanks),
@@ -226,6 +216,22 @@ fn moments(g: &mut Gen, data: &mut DemoData, layers: &[Layer]) {
     );
     r.reason = Some("project postponed".into());
     add(data, r, Some(258), None);
+}
+
+/// The pipeline is contact: each step of a received referral (index `ri` once pushed)
+/// is a touch with the person, as `ties referral status` records it.
+fn pipeline_touches(data: &mut DemoData, r: &DemoReferral, ri: usize) {
+    for e in &r.history {
+        if let Some((kind, direction)) = e.status.pipeline_touch() {
+            let mut x = NewInteraction::new(0, e.date, kind);
+            x.direction = direction;
+            data.interactions.push(DemoInteraction {
+                contact: r.person,
+                referral: Some(ri),
+                interaction: x,
+            });
+        }
+    }
 }
 
 /// The default keep-in-touch cadence of a circle (`[cadence]` in config.example.toml).
@@ -523,21 +529,8 @@ fn referrals(g: &mut Gen, data: &mut DemoData, layers: &[Layer]) {
             let today = g.today;
             let age_of = |d: NaiveDate| (today - d).num_days();
             let referred_age = age_of(r.referred_on);
-            // The pipeline is contact: each step is a touch with the person.
             if !given {
-                for e in &r.history {
-                    if let Some((kind, direction)) = e.status.pipeline_touch() {
-                        data.interactions.push(DemoInteraction {
-                            contact: person,
-                            referral: Some(data.referrals.len()),
-                            interaction: {
-                                let mut x = NewInteraction::new(0, e.date, kind);
-                                x.direction = direction;
-                                x
-                            },
-                        });
-                    }
-                }
+                pipeline_touches(data, &r, data.referrals.len());
             }
             data.referrals.push(r);
             let ri = data.referrals.len() - 1;

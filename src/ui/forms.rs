@@ -131,6 +131,18 @@ pub fn snooze(frame: &mut Frame<'_>, area: Rect, label: &str, index: usize, them
     );
 }
 
+/// One line of a list of choices, highlighted when it is the one picked.
+fn choice(text: String, picked: bool, theme: Theme) -> Line<'static> {
+    Line::styled(
+        text,
+        if picked {
+            theme.selected()
+        } else {
+            theme.plain()
+        },
+    )
+}
+
 /// The ways to do a review item, numbered; Enter takes the highlighted one.
 pub fn done(
     frame: &mut Frame<'_>,
@@ -148,14 +160,7 @@ pub fn done(
     for (i, o) in options.iter().enumerate() {
         let default = if i == 0 { "  (suggested)" } else { "" };
         let text = format!(" {} {}{default} ", i + 1, o.label);
-        lines.push(Line::styled(
-            text,
-            if i == index {
-                theme.selected()
-            } else {
-                theme.plain()
-            },
-        ));
+        lines.push(choice(text, i == index, theme));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
@@ -208,14 +213,7 @@ pub fn snoozes(frame: &mut Frame<'_>, area: Rect, rows: &[SnoozedRow], index: us
         .take(room)
     {
         let text = fit(&format!(" until {}  {}", row.until, safe(&row.what)), inner);
-        lines.push(Line::styled(
-            text,
-            if i == index {
-                theme.selected()
-            } else {
-                theme.plain()
-            },
-        ));
+        lines.push(choice(text, i == index, theme));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(

@@ -34,7 +34,7 @@ fn full_capture_flow_is_reflected_in_show() {
         "30",
     ]);
     assert_eq!(sam["name"], "Sam Lee");
-    assert_eq!(sam["tags"], serde_json::json!(["plumber"]));
+    assert_eq!(sam["tags"], serde_json::json!(["Plumber"]));
     assert_eq!(sam["circle"], "partner");
     let sam_id = id(&sam);
 
@@ -265,6 +265,34 @@ fn list_filters_by_tag_circle_and_search() {
     assert_eq!(names(&["--archived"]), ["Ana Ruiz"]);
     env.ok(&["unarchive", "Ana"]);
     assert_eq!(names(&[]).len(), 3);
+}
+
+/// Tags keep the case they were typed in; matching, filtering and de-duplication ignore
+/// it, and retyping a tag in another case changes its spelling instead of adding one.
+#[test]
+fn tags_keep_their_case() {
+    let env = Env::new();
+    let a = id(&env.json(&[
+        "add", "Ana Ruiz", "--tag", "VIP", "--tag", "vip", "--tag", "Designer",
+    ]));
+    env.ok(&["add", "Ben Okafor", "--tag", "vip"]);
+    let ana = env.json(&["show", &a]);
+    assert_eq!(ana["tags"], serde_json::json!(["Designer", "VIP"]));
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut v = vec!["list"];
+        v.extend_from_slice(args);
+        env.json(&v)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&["--tag", "Vip"]), ["Ana Ruiz", "Ben Okafor"]);
+    assert_eq!(names(&["--search", "desig"]), ["Ana Ruiz"]);
+    assert_eq!(names(&["--search", "DESIG"]), ["Ana Ruiz"]);
+    let e = env.json(&["edit", &a, "--tag", "designer", "--remove-tag", "vip"]);
+    assert_eq!(e["tags"], serde_json::json!(["designer"]));
 }
 
 #[test]

@@ -13,7 +13,7 @@ use super::field::TextField;
 use super::filter::best_names;
 use crate::domain::contact::{
     Circle, Contact, ContactPatch, Field, FieldKind, NewContact, normalize_tag, optional_text,
-    validate_cadence, validate_email, validate_name, validate_phone,
+    same_tag, validate_cadence, validate_email, validate_name, validate_phone,
 };
 use crate::domain::date::parse_past_date;
 use crate::domain::interaction::{InteractionKind, NewInteraction, validate_amount};
@@ -450,6 +450,8 @@ impl Form {
                     how_met: text(7, &c.how_met),
                     notes: text(8, &c.notes),
                     cadence_days: (cadence != c.cadence_days).then_some(cadence),
+                    // A tag retyped in another case is an add: the store keeps the
+                    // new spelling.
                     add_tags: tags
                         .iter()
                         .filter(|t| !c.tags.contains(t))
@@ -458,7 +460,7 @@ impl Form {
                     remove_tags: c
                         .tags
                         .iter()
-                        .filter(|t| !tags.contains(t))
+                        .filter(|t| !tags.iter().any(|n| same_tag(n, t)))
                         .cloned()
                         .collect(),
                     add_fields: fields,

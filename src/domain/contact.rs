@@ -210,13 +210,21 @@ pub fn optional_text(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-/// Tags are trimmed and lowercased; a blank tag is refused.
+/// Tags are trimmed and keep the case they were typed in ("VIP" stays "VIP"); a blank
+/// tag is refused. Tags are compared with [`same_tag`].
 pub fn normalize_tag(tag: &str) -> Result<String, DomainError> {
-    let t = tag.trim().to_lowercase();
+    let t = tag.trim();
     if t.is_empty() {
         return Err(DomainError::invalid("a tag cannot be blank"));
     }
-    Ok(t)
+    Ok(t.to_string())
+}
+
+/// Whether two tags are the same tag: matching and de-duplication ignore case exactly as
+/// the store's `tags` column does (SQLite's NOCASE folds ASCII letters only, so "VIP" is
+/// "vip" but "Été" and "été" stay two tags).
+pub fn same_tag(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
 }
 
 pub fn validate_closeness(c: u8) -> Result<u8, DomainError> {

@@ -466,7 +466,7 @@ Ben Okafor,Ben,,Okafor,,,,,,,,,,,,,,,,,,,,,,Plumber,,,* My Contacts ::: Trades,*
         assert_eq!(d.name, "Dana Hart");
         assert_eq!(d.company.as_deref(), Some("Hart Design"));
         assert_eq!(d.title.as_deref(), Some("Owner"));
-        assert_eq!(d.tags, vec!["clients"]);
+        assert_eq!(d.tags, vec!["Clients"]);
         assert_eq!(d.notes.as_deref(), Some("Met at the fair,\nlikes tea"));
         assert_eq!(d.referred_by.as_deref(), Some("Ana Lima"));
         assert_eq!(d.vcard_extra, None);
@@ -502,7 +502,7 @@ Ben Okafor,Ben,,Okafor,,,,,,,,,,,,,,,,,,,,,,Plumber,,,* My Contacts ::: Trades,*
         assert_eq!(b.name, "Ben Okafor");
         assert_eq!(b.company.as_deref(), Some("Okafor Plumbing"));
         assert_eq!(b.title.as_deref(), Some("Owner"));
-        assert_eq!(b.tags, vec!["trades"]);
+        assert_eq!(b.tags, vec!["Trades"]);
         assert_eq!(b.notes.as_deref(), Some("Plumber"));
         assert_eq!(b.referred_by.as_deref(), Some("Dana Hart"));
         assert_eq!(b.fields[0].label.as_deref(), Some("other"));

@@ -4,7 +4,8 @@
 //! May import `std`, `crate::domain::contact` and `csv`; nothing format-specific.
 
 use crate::domain::contact::{
-    Field, FieldKind, normalize_tag, optional_text, validate_email, validate_name, validate_phone,
+    Field, FieldKind, normalize_tag, optional_text, same_tag, validate_email, validate_name,
+    validate_phone,
 };
 
 use super::{ImportedContact, Skipped};
@@ -76,7 +77,7 @@ impl Draft {
     /// Adds a tag unless it is blank or already there.
     pub fn add_tag(&mut self, tag: &str) {
         if let Ok(t) = normalize_tag(tag)
-            && !self.tags.contains(&t)
+            && !self.tags.iter().any(|have| same_tag(have, &t))
         {
             self.tags.push(t);
         }
@@ -262,7 +263,7 @@ mod tests {
         let c = d.finish(1).unwrap();
         assert_eq!(c.name, "Ana@Example.com");
         assert_eq!(c.fields.len(), 1);
-        assert_eq!(c.tags, vec!["friends"]);
+        assert_eq!(c.tags, vec!["Friends"]);
         assert_eq!(c.vcard_extra, None);
     }
 }

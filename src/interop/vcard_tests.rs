@@ -149,7 +149,7 @@ fn legacy_quoted_printable_labels_and_bad_values_are_handled() {
         "END:VCARD\r\n"
     ));
     assert_eq!(c.name, "José García");
-    assert_eq!(c.tags, vec!["clients", "vip"]);
+    assert_eq!(c.tags, vec!["Clients", "VIP"]);
     assert_eq!(c.notes.as_deref(), Some("Line one\nLine two, with comma"));
     let phones: Vec<(Option<&str>, &str)> = c
         .fields

@@ -105,7 +105,8 @@ impl Store {
         });
         let mut args: Vec<String> = Vec::new();
         if let Some(tag) = &filter.tag {
-            args.push(tag.trim().to_lowercase());
+            // `t.tag = ?` compares with the column's NOCASE collation.
+            args.push(tag.trim().to_string());
             sql.push_str(&format!(
                 " AND EXISTS (SELECT 1 FROM tags t WHERE t.contact_id = c.id AND t.tag = ?{})",
                 args.len()
@@ -130,7 +131,7 @@ impl Store {
                     " AND (c.id IN (SELECT rowid FROM contact_text WHERE contact_text MATCH ?{n})
                        OR c.id IN (SELECT contact_id FROM contact_fields WHERE id IN
                            (SELECT rowid FROM field_text WHERE field_text MATCH ?{n}))
-                       OR c.id IN (SELECT contact_id FROM tags WHERE tag IN (SELECT tag FROM tag_names WHERE instr(tag, ?{}) > 0)))",
+                       OR c.id IN (SELECT contact_id FROM tags WHERE tag IN (SELECT tag FROM tag_names WHERE instr(lower(tag), ?{}) > 0)))",
                     n + 1
                 ));
                 args.push(q.to_lowercase());
@@ -140,7 +141,7 @@ impl Store {
             sql.push_str(&format!(
                 " AND (lower(name) LIKE ?{n} ESCAPE '\\' OR lower(coalesce(company, '')) LIKE ?{n} ESCAPE '\\'
                    OR lower(coalesce(title, '')) LIKE ?{n} ESCAPE '\\'
-                   OR EXISTS (SELECT 1 FROM tags t WHERE t.contact_id = c.id AND t.tag LIKE ?{n} ESCAPE '\\')
+                   OR EXISTS (SELECT 1 FROM tags t WHERE t.contact_id = c.id AND lower(t.tag) LIKE ?{n} ESCAPE '\\')
                    OR EXISTS (SELECT 1 FROM contact_fields f WHERE f.contact_id = c.id AND lower(f.value) LIKE ?{n} ESCAPE '\\'))"
             ));
         }
@@ -371,9 +372,13 @@ impl Store {
                 params![id, t],
             )?;
         }
+        // The column is NOCASE: a tag already there in another case takes the new
+        // spelling instead of being added twice.
         for t in &p.add_tags {
             tx.execute(
-                "INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)",
+                "INSERT INTO tags (contact_id, tag) VALUES (?1, ?2)
+                 ON CONFLICT (contact_id, tag) DO UPDATE SET tag = excluded.tag
+                 WHERE tag IS NOT excluded.tag COLLATE BINARY",
                 params![id, t],
             )?;
         }

@@ -9,6 +9,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/002_contact_search.sql")),
     M::up(include_str!("migrations/003_review.sql")),
     M::up(include_str!("migrations/004_undo.sql")),
+    M::up(include_str!("migrations/005_tags_case.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);

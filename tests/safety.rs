@@ -515,3 +515,47 @@ fn check_on_a_damaged_book_names_the_backup_to_restore() {
     let e = env.fails(&["list"], 1);
     assert!(e.contains(env.db().to_str().unwrap()), "{e}");
 }
+
+/// A search index out of step and rows pointing at a deleted contact leave every row
+/// readable: `ties check` says so and names `--repair`, which backs up, fixes both in
+/// place, and leaves a book that passes the check and finds the contact again.
+#[test]
+fn check_repair_fixes_what_is_repairable_in_place() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee", "--email", "sam@lee.dev"]);
+    env.ok(&["add", "Ana Ruiz"]);
+    env.ok(&["log", "Ana", "call"]);
+    {
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        conn.execute_batch(
+            "INSERT INTO contact_text (contact_text, rowid, name, company, title)
+                 SELECT 'delete', id, name, company, title FROM contacts WHERE name = 'Sam Lee';
+             PRAGMA foreign_keys = OFF;
+             DELETE FROM contacts WHERE name = 'Ana Ruiz';",
+        )
+        .unwrap();
+    }
+    let e = env.fails(&["check"], 1);
+    assert!(
+        e.contains("contact_text")
+            && e.contains("points at a row that no longer exists")
+            && e.contains("ties check --repair")
+            && !e.contains("run `ties check`"),
+        "{e}"
+    );
+    let out = env.ok(&["check", "--repair"]);
+    assert!(
+        out.contains("before-repair") && out.contains("The book is healthy."),
+        "{out}"
+    );
+    let c = env.json(&["check"]);
+    assert_eq!(c["ok"], true, "{c}");
+    assert_eq!(
+        c["counts"]["interactions"], 0,
+        "the orphaned interaction is gone"
+    );
+    let found = env.json(&["list", "--search", "Sam L"]);
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    let out = env.ok(&["check", "--repair"]);
+    assert!(out.contains("nothing to repair"), "{out}");
+}

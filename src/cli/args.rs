@@ -137,8 +137,13 @@ pub enum Command {
     Backup { path: Option<PathBuf> },
     /// Replace the database with a backup (the current one is backed up first)
     Restore { path: PathBuf },
-    /// Check the database: integrity, foreign keys, schema version, row counts
-    Check,
+    /// Check the database: integrity, foreign keys, search indexes, schema version, row
+    /// counts; say what is damaged and what fixes it
+    Check {
+        /// Fix damaged indexes and rows that point at nothing, after a backup
+        #[arg(long)]
+        repair: bool,
+    },
     /// Fill the database with deterministic demo data (also the benchmark data generator)
     Demo(DemoArgs),
     /// Print where the database and config live
@@ -318,7 +323,7 @@ impl Command {
                 | Command::Stats { .. }
                 | Command::Chain { .. }
                 | Command::Export { .. }
-                | Command::Check
+                | Command::Check { repair: false }
                 | Command::Backup { .. }
                 | Command::Referral(ReferralCommand::List { .. })
         )

@@ -273,7 +273,9 @@ fn run(cli: Cli) -> Result<()> {
         Store::open(&paths.db)
     };
     let store = match store {
-        Err(e @ crate::store::StoreError::Sqlite(_)) if matches!(command, Command::Check) => {
+        Err(e @ crate::store::StoreError::Sqlite(_))
+            if matches!(command, Command::Check { .. }) =>
+        {
             return data::check_unopenable(&paths.db, e.into());
         }
         other => other?,
@@ -408,7 +410,7 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Thank(a) => referrals::thank(ctx, a),
         Command::Inform(a) => referrals::inform(ctx, a),
         Command::Backup { path } => data::backup(ctx, &db, path),
-        Command::Check => data::check(ctx),
+        Command::Check { repair } => data::check(ctx, &db, repair),
         Command::Import {
             file,
             format,

@@ -18,21 +18,99 @@ pub struct CheckReport {
     pub integrity: Vec<String>,
     /// One line per foreign-key violation.
     pub foreign_keys: Vec<String>,
+    /// The search indexes (FTS5 tables) that disagree with the rows they index.
+    pub search_indexes: Vec<String>,
     pub counts: Vec<(&'static str, i64)>,
+}
+
+/// What a check's findings mean for the user's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    None,
+    /// Only indexes, search indexes or rows pointing at nothing: every row that holds
+    /// data is intact, and `repair` fixes it in place.
+    Repairable,
+    /// Pages holding rows are damaged: only a backup brings the book back.
+    Pages,
+    /// An older schema left by a read-only open: opening it writable upgrades it.
+    OldSchema,
 }
 
 impl CheckReport {
     pub fn is_ok(&self) -> bool {
-        self.integrity == ["ok"]
-            && self.foreign_keys.is_empty()
-            && self.schema_version == LATEST_VERSION
+        self.damage() == Damage::None
     }
+
+    pub fn damage(&self) -> Damage {
+        let integrity_ok = self.integrity == ["ok"];
+        if !integrity_ok && !self.integrity.iter().all(|l| is_index_problem(l)) {
+            Damage::Pages
+        } else if !integrity_ok || !self.foreign_keys.is_empty() || !self.search_indexes.is_empty()
+        {
+            Damage::Repairable
+        } else if self.schema_version < LATEST_VERSION {
+            Damage::OldSchema
+        } else {
+            Damage::None
+        }
+    }
+
+    /// The indexes `integrity_check` names, each once.
+    pub fn damaged_indexes(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for line in &self.integrity {
+            if let Some(name) = line
+                .rsplit(" index ")
+                .next()
+                .filter(|_| is_index_problem(line))
+            {
+                let name = name.trim().to_string();
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// An `integrity_check` finding about an index only (the rows themselves read fine):
+/// "row 3 missing from index tags_tag", "wrong # of entries in index …", "non-unique
+/// entry in index …".
+fn is_index_problem(line: &str) -> bool {
+    line.contains(" index ")
+        && (line.contains("missing from index")
+            || line.starts_with("wrong # of entries in index")
+            || line.starts_with("non-unique entry in index"))
+}
+
+/// The search indexes: external-content FTS5 tables over `contacts` and `contact_fields`.
+const SEARCH_INDEXES: [&str; 2] = ["contact_text", "field_text"];
+
+/// What `repair` did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RepairReport {
+    pub reindexed: bool,
+    pub search_rebuilt: Vec<String>,
+    /// Rows removed because they pointed at a row that no longer exists: (table, count).
+    pub orphans_removed: Vec<(String, usize)>,
 }
 
 impl Store {
     /// Copies the live database to `target` (which must not exist) consistently, even
     /// while another process writes. Returns the size of the copy in bytes.
     pub fn backup_to(&self, target: &Path) -> Result<u64> {
+        self.copy_to(target, true)
+    }
+
+    /// Like [`Store::backup_to`] but keeps a copy even when the copy fails its
+    /// integrity check: the safety copy `ties check --repair` makes of a book whose
+    /// indexes are already damaged.
+    pub fn backup_as_is(&self, target: &Path) -> Result<u64> {
+        self.copy_to(target, false)
+    }
+
+    fn copy_to(&self, target: &Path, checked: bool) -> Result<u64> {
         if target.exists() {
             return Err(StoreError::Usage(format!(
                 "{} already exists; ties never overwrites a backup, so choose another path",
@@ -54,7 +132,11 @@ impl Store {
             create_private_file(&tmp)?;
             self.conn
                 .execute("VACUUM INTO ?1", [tmp.to_string_lossy()])?;
-            let problems = integrity_of(&tmp)?;
+            let problems = if checked {
+                integrity_of(&tmp)?
+            } else {
+                vec!["ok".to_string()]
+            };
             if problems != ["ok"] {
                 return Err(StoreError::Migration(format!(
                     "the backup copy failed its integrity check: {}",
@@ -92,12 +174,80 @@ impl Store {
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let mut search_indexes = Vec::new();
+        if integrity == ["ok"] {
+            for t in SEARCH_INDEXES {
+                // rank 1: compare the index with the content table, not only itself.
+                let sql = format!("INSERT INTO {t} ({t}, rank) VALUES ('integrity-check', 1)");
+                match self.conn.execute(&sql, []) {
+                    Ok(_) => {}
+                    Err(e)
+                        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) =>
+                    {
+                        search_indexes.push(t.to_string());
+                    }
+                    // A read-only open cannot run the check: it is not a finding.
+                    Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
         Ok(CheckReport {
             schema_version: self.schema_version()?,
             integrity,
             foreign_keys,
+            search_indexes,
             counts: self.row_counts()?,
         })
+    }
+
+    /// Fixes what [`Damage::Repairable`] covers, in one transaction: rebuilds every index
+    /// and both search indexes, and removes rows that point at a row that no longer
+    /// exists (repeatedly, since removing one can orphan another). The caller backs the
+    /// file up first; the undo journal does not record a repair.
+    pub fn repair(&mut self) -> Result<RepairReport> {
+        let mut report = RepairReport::default();
+        let before = self.check()?;
+        let tx = self.begin_unjournaled()?;
+        loop {
+            let mut removed_any = false;
+            for table in super::BOOK_TABLES {
+                let fks: Vec<(String, String, String)> = {
+                    let mut stmt = tx.prepare(&format!("PRAGMA foreign_key_list({table})"))?;
+                    stmt.query_map([], |r| Ok((r.get(2)?, r.get(3)?, r.get(4)?)))?
+                        .collect::<rusqlite::Result<_>>()?
+                };
+                for (parent, from, to) in fks {
+                    let n = tx.execute(
+                        &format!(
+                            "DELETE FROM {table} WHERE {from} IS NOT NULL
+                             AND {from} NOT IN (SELECT {to} FROM {parent})"
+                        ),
+                        [],
+                    )?;
+                    if n > 0 {
+                        removed_any = true;
+                        match report.orphans_removed.iter_mut().find(|(t, _)| t == table) {
+                            Some((_, count)) => *count += n,
+                            None => report.orphans_removed.push((table.to_string(), n)),
+                        }
+                    }
+                }
+            }
+            if !removed_any {
+                break;
+            }
+        }
+        tx.execute_batch("REINDEX")?;
+        report.reindexed = true;
+        for t in SEARCH_INDEXES {
+            tx.execute(&format!("INSERT INTO {t} ({t}) VALUES ('rebuild')"), [])?;
+            if before.search_indexes.iter().any(|s| s == t) {
+                report.search_rebuilt.push(t.to_string());
+            }
+        }
+        tx.commit()?;
+        Ok(report)
     }
 }
 

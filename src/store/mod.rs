@@ -164,18 +164,7 @@ impl Store {
 
     /// Row counts of every user table, in a fixed order (check, backup, tests).
     pub fn row_counts(&self) -> Result<Vec<(&'static str, i64)>> {
-        const TABLES: [&str; 9] = [
-            "contacts",
-            "contact_fields",
-            "tags",
-            "interactions",
-            "referrals",
-            "referral_events",
-            "snoozes",
-            "let_go",
-            "review_done",
-        ];
-        TABLES
+        BOOK_TABLES
             .iter()
             .map(|t| {
                 let n: i64 =
@@ -235,6 +224,19 @@ impl Store {
     }
 }
 
+/// Every table of the book, in a fixed order (check, repair, backup, tests).
+const BOOK_TABLES: [&str; 9] = [
+    "contacts",
+    "contact_fields",
+    "tags",
+    "interactions",
+    "referrals",
+    "referral_events",
+    "snoozes",
+    "let_go",
+    "review_done",
+];
+
 /// One sentence for a database error: what happened and what to do.
 fn sqlite_message(e: &rusqlite::Error) -> String {
     use rusqlite::ErrorCode as C;
@@ -250,7 +252,7 @@ fn sqlite_message(e: &rusqlite::Error) -> String {
             "the disk is full, so nothing was written; free some space and try again".into()
         }
         Some(C::DatabaseCorrupt) | Some(C::NotADatabase) => format!(
-            "the database file is damaged ({e}); `ties check` reports what, and `ties restore BACKUP` brings back a backup"
+            "the database file is damaged ({e}); `ties check` names what is damaged and whether `ties check --repair` or a restore fixes it"
         ),
         _ => format!("database error: {e}"),
     }

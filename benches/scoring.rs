@@ -3,6 +3,9 @@
 //!
 //! Run: `cargo bench --bench scoring`. Results go to BENCHMARKS.md, never into tests.
 
+// A benchmark that cannot set up stops with the reason.
+#![allow(clippy::expect_used)]
+
 use std::hint::black_box;
 
 use chrono::NaiveDate;

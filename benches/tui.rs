@@ -7,6 +7,9 @@
 //! Run: `cargo bench --bench tui`. Building the 100k store takes a while, once per run.
 //! Results go to BENCHMARKS.md, never into tests.
 
+// A benchmark that cannot set up stops with the reason.
+#![allow(clippy::expect_used)]
+
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::{Arc, Once, OnceLock};

@@ -5,6 +5,9 @@
 //!
 //! Run: `cargo bench --bench write` (the 100k database takes a while to fill, once).
 
+// A benchmark that cannot set up stops with the reason.
+#![allow(clippy::expect_used)]
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 

@@ -387,7 +387,7 @@ fn overlay(base: &mut Table, user: Table, prefix: &str, path: &Path) -> Result<(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -150,7 +150,19 @@ impl fmt::Display for Key {
 
 /// Where a binding applies. `Global` bindings work in every pane unless the pane binds
 /// the same key itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Mode {
     Global,
     Today,
@@ -162,27 +174,11 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
-        Mode::Global,
-        Mode::Today,
-        Mode::Review,
-        Mode::Contacts,
-        Mode::Referrals,
-        Mode::Ask,
-        Mode::Insights,
-    ];
+    pub const ALL: &'static [Mode] = <Mode as strum::VariantArray>::VARIANTS;
 
     /// The table name under `[keys]`.
     pub fn name(self) -> &'static str {
-        match self {
-            Mode::Global => "global",
-            Mode::Today => "today",
-            Mode::Review => "review",
-            Mode::Contacts => "contacts",
-            Mode::Referrals => "referrals",
-            Mode::Ask => "ask",
-            Mode::Insights => "insights",
-        }
+        self.into()
     }
 
     /// The heading in the help overlay.
@@ -228,7 +224,7 @@ impl<A: Bindable> Keymap<A> {
         };
         let mut bindings: BTreeMap<Mode, Vec<(Key, A)>> = BTreeMap::new();
         for (mode_name, table) in keys {
-            let Some(mode) = Mode::ALL.into_iter().find(|m| m.name() == mode_name) else {
+            let Some(mode) = Mode::ALL.iter().copied().find(|m| m.name() == mode_name) else {
                 return Err(ConfigError::UnknownKey {
                     path: path.to_path_buf(),
                     key: format!("keys.{mode_name}"),
@@ -304,7 +300,7 @@ fn parse_action<A: Bindable>(name: &str) -> Option<A> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::app::Action;

@@ -10,6 +10,8 @@
 //! `scripts/assess-fixtures.sh` does it):
 //! any other change to them is a regression.
 
+#![allow(clippy::expect_used)]
+
 mod common;
 
 use common::Env;

@@ -1,7 +1,7 @@
 //! CLI flows against a temporary database: the capture commands of DESIGN.md §3,
 //! JSON shapes parsed (not grepped), exit codes, and unchanged data on bad input.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,7 +1,7 @@
 //! Backup, restore and check through the CLI: round trips keep every row, bad sources
 //! are refused with the current database untouched.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

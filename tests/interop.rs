@@ -1,7 +1,7 @@
 //! Import and export through the CLI: lossless JSON round trips, idempotent re-imports,
 //! dry runs that write nothing, and bad input that is refused whole.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -2,7 +2,7 @@
 //! Unicode (control characters, bidi overrides, NUL, emoji, combining marks) in every
 //! text field survives store → JSON export → import into an empty database unchanged.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
 use proptest::prelude::*;

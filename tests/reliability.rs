@@ -2,7 +2,7 @@
 //! concurrent writers, hostile database files, a full disk. Each test states what a
 //! user would notice if it broke: lost or half-written data, or an unclear error.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -3,7 +3,7 @@
 //! runs; every file ties writes is private whatever the umask; a `--db` link and an
 //! export to a link, a pipe or a device do what the user meant.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

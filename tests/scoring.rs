@@ -2,7 +2,7 @@
 //! `--on` dates), checked with `ties suggest --all --json`; and the daily review,
 //! snoozes and chains end to end.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

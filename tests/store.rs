@@ -1,7 +1,7 @@
 //! Store: migrations, opening rules (refuse foreign or newer files untouched), schema
 //! fixtures, and the basic write paths with an in-memory database per test.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -2,7 +2,7 @@
 //! `Session::press` dispatch the real loop uses, against a real in-memory store,
 //! rendered to a `TestBackend`. Snapshots use the demo data (300 contacts, seed 1)
 //! on a fixed today.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! `ties --demo` starts, every pane draws, the filter and help work, and quitting
 //! leaves the terminal in its normal state. Skipped, with the reason printed, when
 //! tmux is missing (a failure under `CI=true`). Waits are for text to appear, never timings.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 use std::process::Command;

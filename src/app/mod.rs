@@ -44,7 +44,7 @@ pub const SNOOZE_DAYS: [u32; 4] = [1, 3, 7, 30];
 /// Rows moved by page up / down.
 const PAGE: usize = 10;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr)]
 pub enum Pane {
     Today,
     Contacts,
@@ -54,22 +54,11 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [
-        Pane::Today,
-        Pane::Contacts,
-        Pane::Referrals,
-        Pane::Ask,
-        Pane::Insights,
-    ];
+    pub const ALL: &'static [Pane] = <Pane as strum::VariantArray>::VARIANTS;
 
+    /// The tab's title: the variant's name.
     pub fn title(self) -> &'static str {
-        match self {
-            Pane::Today => "Today",
-            Pane::Contacts => "Contacts",
-            Pane::Referrals => "Referrals",
-            Pane::Ask => "Ask",
-            Pane::Insights => "Insights",
-        }
+        self.into()
     }
 }
 

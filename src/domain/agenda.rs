@@ -36,14 +36,14 @@ use super::vocabulary;
 vocabulary! {
     /// What an agenda item asks you to do, in priority order.
     AgendaKind, "agenda item kind" {
-        Thank => "thank",
-        Inform => "inform",
-        FollowUp => "follow_up",
-        Ask => "ask",
-        OverDeliver => "over_deliver",
-        GiveBack => "give_back",
-        Occasion => "occasion",
-        KeepInTouch => "keep_in_touch",
+        Thank,
+        Inform,
+        FollowUp,
+        Ask,
+        OverDeliver,
+        GiveBack,
+        Occasion,
+        KeepInTouch,
     }
 }
 
@@ -680,7 +680,7 @@ pub fn within_group(x: &AgendaItem, y: &AgendaItem) -> std::cmp::Ordering {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::domain::contact::Circle;

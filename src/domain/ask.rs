@@ -20,23 +20,23 @@ use super::vocabulary;
 vocabulary! {
     /// Where a contact stands for an ask, in ranking order.
     AskStatus, "ask status" {
-        AskNow => "ask_now",
-        DoFirst => "do_first",
-        WaitUntil => "wait_until",
-        WaitForMoment => "wait_for_moment",
-        NotYet => "not_yet",
-        NotSuitable => "not_suitable",
+        AskNow,
+        DoFirst,
+        WaitUntil,
+        WaitForMoment,
+        NotYet,
+        NotSuitable,
     }
 }
 
 vocabulary! {
     /// What to do before asking (with `do_first`).
     AskAction, "ask action" {
-        Thank => "thank",
-        SendUpdate => "send_update",
-        OverDeliver => "over_deliver",
-        Reconnect => "reconnect",
-        ResolveComplaint => "resolve_complaint",
+        Thank,
+        SendUpdate,
+        OverDeliver,
+        Reconnect,
+        ResolveComplaint,
     }
 }
 
@@ -447,7 +447,7 @@ pub fn readiness(
 pub use super::ranking::{ScoreReport, Suggestion, compare, rank};
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::domain::interaction::InteractionKind as K;

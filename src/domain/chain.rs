@@ -514,7 +514,7 @@ pub fn path_line(tree: &ChainTree, contact_id: i64, currency: &str) -> Option<St
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::domain::testkit::*;

@@ -9,24 +9,24 @@ use super::{DomainError, vocabulary};
 vocabulary! {
     /// Which part of your life a contact belongs to; sets the default keep-in-touch cadence.
     Circle, "circle" {
-        Client => "client",
-        Prospect => "prospect",
-        Partner => "partner",
-        Friend => "friend",
-        Family => "family",
-        Other => "other",
+        Client,
+        Prospect,
+        Partner,
+        Friend,
+        Family,
+        Other,
     }
 }
 
 vocabulary! {
     /// The kind of a multi-valued contact field.
     FieldKind, "field kind" {
-        Email => "email",
-        Phone => "phone",
-        Url => "url",
-        Address => "address",
-        Birthday => "birthday",
-        Nickname => "nickname",
+        Email,
+        Phone,
+        Url,
+        Address,
+        Birthday,
+        Nickname,
     }
 }
 

@@ -8,48 +8,48 @@ use super::{DomainError, vocabulary};
 vocabulary! {
     /// What happened. See DESIGN.md §2 and SCORING.md §1 for what each one means.
     InteractionKind, "interaction kind" {
-        Meeting => "meeting",
-        Call => "call",
-        Message => "message",
-        Job => "job",
-        Praise => "praise",
-        Gift => "gift",
-        Extra => "extra",
-        Thanks => "thanks",
-        Update => "update",
-        Ask => "ask",
-        Complaint => "complaint",
+        Meeting,
+        Call,
+        Message,
+        Job,
+        Praise,
+        Gift,
+        Extra,
+        Thanks,
+        Update,
+        Ask,
+        Complaint,
     }
 }
 
 vocabulary! {
     /// Who spoke: `in` (they wrote to you), `out` (you wrote), `both`.
     Direction, "direction" {
-        In => "in",
-        Out => "out",
-        Both => "both",
+        In,
+        Out,
+        Both,
     }
 }
 
 vocabulary! {
     /// How an ask was made.
     Channel, "channel" {
-        InPerson => "in_person",
-        Call => "call",
-        Video => "video",
-        Message => "message",
+        InPerson,
+        Call,
+        Video,
+        Message,
     }
 }
 
 vocabulary! {
     /// How a referrer was thanked (`--with`).
     Reward, "thank-you kind" {
-        Note => "note",
-        Call => "call",
-        Gift => "gift",
-        Meal => "meal",
-        Fee => "fee",
-        ReferralBack => "referral_back",
+        Note,
+        Call,
+        Gift,
+        Meal,
+        Fee,
+        ReferralBack,
     }
 }
 

@@ -42,19 +42,25 @@ impl DomainError {
 }
 
 /// Defines a closed vocabulary: an enum whose variants parse from exactly one
-/// snake_case word each and nothing else.
+/// snake_case word each (the variant's name, derived by strum and serde) and nothing
+/// else; a wrong word is refused with the list of right ones.
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $word:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+            strum::VariantArray, strum::IntoStaticStr,
+        )]
         #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const ALL: &'static [$name] = <$name as strum::VariantArray>::VARIANTS;
 
             pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $word),+ }
+                self.into()
             }
         }
 
@@ -67,16 +73,13 @@ macro_rules! vocabulary {
         impl std::str::FromStr for $name {
             type Err = $crate::domain::DomainError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($word => Ok($name::$variant),)+
-                    _ => {
-                        let words: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                        Err($crate::domain::DomainError::invalid(format!(
-                            "unknown {} \"{}\"; use one of: {}",
-                            $what, s, words.join(", ")
-                        )))
-                    }
-                }
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let words: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    $crate::domain::DomainError::invalid(format!(
+                        "unknown {} \"{}\"; use one of: {}",
+                        $what, s, words.join(", ")
+                    ))
+                })
             }
         }
     };

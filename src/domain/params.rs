@@ -151,7 +151,7 @@ impl CadenceDefaults {
 
 /// The documented defaults of `[scoring]`, parsed from the embedded `config.example.toml`.
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 pub(crate) fn default_params() -> ScoringParams {
     let table = toml::from_str::<toml::Table>(include_str!("../../config.example.toml")).unwrap();
     table["scoring"]
@@ -162,7 +162,7 @@ pub(crate) fn default_params() -> ScoringParams {
 
 /// The documented defaults of `[cadence]`.
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 pub(crate) fn default_cadence() -> CadenceDefaults {
     let table = toml::from_str::<toml::Table>(include_str!("../../config.example.toml")).unwrap();
     table["cadence"]

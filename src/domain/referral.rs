@@ -9,24 +9,24 @@ use super::{DomainError, vocabulary};
 vocabulary! {
     /// The quality ladder, weakest to strongest (DESIGN.md §1): the order is meaningful.
     Quality, "referral quality" {
-        NameOnly => "name_only",
-        Permission => "permission",
-        WarmHandoff => "warm_handoff",
-        EmailIntro => "email_intro",
-        ThreeWayMeeting => "three_way_meeting",
+        NameOnly,
+        Permission,
+        WarmHandoff,
+        EmailIntro,
+        ThreeWayMeeting,
     }
 }
 
 vocabulary! {
     /// Pipeline status: `new → contacted → met → proposal → won`, or `lost` / `dormant`.
     Status, "referral status" {
-        New => "new",
-        Contacted => "contacted",
-        Met => "met",
-        Proposal => "proposal",
-        Won => "won",
-        Lost => "lost",
-        Dormant => "dormant",
+        New,
+        Contacted,
+        Met,
+        Proposal,
+        Won,
+        Lost,
+        Dormant,
     }
 }
 

@@ -331,7 +331,7 @@ fn monthly_index(key: &str, today: NaiveDate) -> Option<usize> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::domain::testkit::{ago, change, given, received, today};

@@ -10,12 +10,12 @@ use super::touch::{TouchDay, TouchKind};
 super::vocabulary! {
     /// Strength band (SCORING.md §2).
     Band, "band" {
-        NoHistory => "no_history",
-        Weak => "weak",
-        Acquaintance => "acquaintance",
-        Active => "active",
-        Close => "close",
-        InnerCircle => "inner_circle",
+        NoHistory,
+        Weak,
+        Acquaintance,
+        Active,
+        Close,
+        InnerCircle,
     }
 }
 
@@ -204,7 +204,7 @@ impl Strength {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::domain::interaction::{Direction, InteractionKind as K};

@@ -1,6 +1,6 @@
 //! Test fixtures for the scoring modules: fixed dates, contacts, histories and the
 //! SCORING.md §5 fixtures (Strong, Kitchen, NewClient).
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Days, NaiveDate};
 

@@ -13,8 +13,21 @@ use super::params::{ServiceUnits, TouchWeights};
 use super::referral::Referral;
 
 /// A model touch kind (SCORING.md §1 table). Messages are per day, by direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TouchKind {
     Meeting,
     Call,
@@ -33,24 +46,6 @@ pub enum TouchKind {
     Complaint,
 }
 
-const KINDS: [TouchKind; 15] = [
-    TouchKind::Meeting,
-    TouchKind::Call,
-    TouchKind::MessageTwoWay,
-    TouchKind::MessageOneWayOut,
-    TouchKind::MessageOneWayIn,
-    TouchKind::Job,
-    TouchKind::Praise,
-    TouchKind::Gift,
-    TouchKind::Extra,
-    TouchKind::ReferralGiven,
-    TouchKind::ReferralReceived,
-    TouchKind::Thanks,
-    TouchKind::Update,
-    TouchKind::Ask,
-    TouchKind::Complaint,
-];
-
 // Raw message codes, collapsed per day into one of the three message kinds.
 const MSG_IN: u64 = 0x40;
 const MSG_OUT: u64 = 0x41;
@@ -58,23 +53,7 @@ const MSG_BOTH: u64 = 0x42;
 
 impl TouchKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            TouchKind::Meeting => "meeting",
-            TouchKind::Call => "call",
-            TouchKind::MessageTwoWay => "message_two_way",
-            TouchKind::MessageOneWayOut => "message_one_way_out",
-            TouchKind::MessageOneWayIn => "message_one_way_in",
-            TouchKind::Job => "job",
-            TouchKind::Praise => "praise",
-            TouchKind::Gift => "gift",
-            TouchKind::Extra => "extra",
-            TouchKind::ReferralGiven => "referral_given",
-            TouchKind::ReferralReceived => "referral_received",
-            TouchKind::Thanks => "thanks",
-            TouchKind::Update => "update",
-            TouchKind::Ask => "ask",
-            TouchKind::Complaint => "complaint",
-        }
+        self.into()
     }
 
     /// A noun for reasons: "last meeting 10 days ago".
@@ -238,7 +217,9 @@ impl TouchBuffer {
                         msg_out = true;
                     }
                     c => {
-                        if let Some(&kind) = KINDS.get(c as usize) {
+                        if let Some(&kind) =
+                            <TouchKind as strum::VariantArray>::VARIANTS.get(c as usize)
+                        {
                             self.days.push(TouchDay {
                                 age: age as u32,
                                 kind,
@@ -283,7 +264,7 @@ pub fn touch_days<'r>(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::domain::interaction::InteractionKind as K;

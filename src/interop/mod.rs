@@ -2,7 +2,7 @@
 //! [`ImportedContact`]s and formats stored contacts back out as vCard 4.0 or Google CSV.
 //!
 //! Pure: no file I/O, no SQL, no clock. May import `std` (no I/O), `crate::domain`,
-//! `calcard`, `csv`, `chrono` date types, `serde` and `thiserror`. The lossless JSON
+//! `calcard`, `csv`, `encoding_rs`, `chrono` date types, `serde` and `thiserror`. The lossless JSON
 //! document lives in [`json`].
 //!
 //! Text decoding (one policy for every format, see [`decode_text`]): a UTF-8 BOM is
@@ -152,9 +152,9 @@ const SNIFF_LEN: usize = 8000;
 /// [`InteropError::Binary`] for a NUL byte among the first 8000 bytes.
 pub fn decode_text(bytes: &[u8]) -> Result<String, InteropError> {
     let text = if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        decode_utf16(rest, u16::from_le_bytes)
+        decode_with(encoding_rs::UTF_16LE, rest)
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        decode_utf16(rest, u16::from_be_bytes)
+        decode_with(encoding_rs::UTF_16BE, rest)
     } else {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if bytes[..bytes.len().min(SNIFF_LEN)].contains(&0) {
@@ -163,7 +163,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, InteropError> {
         match std::str::from_utf8(bytes) {
             Ok(s) => s.to_string(),
             Err(_) if has_multibyte_utf8(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-            Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
+            Err(_) => decode_with(encoding_rs::WINDOWS_1252, bytes),
         }
     };
     let text = text
@@ -179,11 +179,11 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, InteropError> {
     Ok(text)
 }
 
-fn decode_utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> String {
-    let units = bytes.chunks_exact(2).map(|p| word([p[0], p[1]]));
-    char::decode_utf16(units)
-        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
+/// Decodes with the WHATWG Encoding Standard's table (encoding_rs): malformed input
+/// becomes U+FFFD; Windows-1252's five unassigned bytes become the C1 controls of the
+/// same value.
+fn decode_with(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> String {
+    encoding.decode_without_bom_handling(bytes).0.into_owned()
 }
 
 /// True when the bytes hold at least one valid non-ASCII UTF-8 character: then the
@@ -192,27 +192,14 @@ fn has_multibyte_utf8(bytes: &[u8]) -> bool {
     bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
 }
 
-/// Windows-1252; its five unassigned bytes map to the C1 controls of the same value.
-fn windows_1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
-        _ => char::from(b),
-    }
-}
-
 /// Guesses the format from the first bytes: vCard (`BEGIN:VCARD` after an optional BOM
 /// and whitespace), LinkedIn (its `Notes:` preamble or its header), Google CSV (its
 /// header), JSON (starts with `{`). `None` when nothing fits.
 pub fn detect(bytes: &[u8]) -> Option<Format> {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let text = match head {
-        [0xFF, 0xFE, rest @ ..] => decode_utf16(rest, u16::from_le_bytes),
-        [0xFE, 0xFF, rest @ ..] => decode_utf16(rest, u16::from_be_bytes),
+        [0xFF, 0xFE, rest @ ..] => decode_with(encoding_rs::UTF_16LE, rest),
+        [0xFE, 0xFF, rest @ ..] => decode_with(encoding_rs::UTF_16BE, rest),
         _ => String::from_utf8_lossy(head).into_owned(),
     };
     let text = text.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace());
@@ -240,7 +227,7 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -1,6 +1,6 @@
 //! Tests of the vCard importer and exporter: the real-world corpus, round trips, the
 //! referred-by spellings, hostile input. Tests may read files; the module may not.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
 use crate::domain::contact::{Circle, Contact, Field};

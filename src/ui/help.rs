@@ -21,7 +21,7 @@ const COLUMN: u16 = 26;
 fn help_lines(app: &App, query: &str, theme: Theme) -> Vec<Line<'static>> {
     let q = query.trim().to_lowercase();
     let mut lines: Vec<Line<'static>> = Vec::new();
-    for mode in Mode::ALL {
+    for &mode in Mode::ALL {
         let bindings = app.keymap.bindings(mode);
         let groups: Vec<(String, &Action)> = BINDABLE
             .iter()

@@ -1,6 +1,6 @@
 //! Shared helpers for integration tests: a temporary home and database, and a
 //! `ties` command pointed at them with a fixed today.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every importer (AFL++ through afl.rs, on the stable
-# toolchain): vCard, Google CSV, LinkedIn CSV and ties JSON, each for SECONDS, seeded
+# toolchain): vCard, Google CSV, LinkedIn CSV, ties JSON and email, each for SECONDS, seeded
 # from fuzz/seeds/. Exits 1 when any target finds a crash or a hang; the inputs are
 # copied to fuzz/found/TARGET/ so each becomes a regression test (tests/interop.rs
 # `fuzz_finds_stay_fixed` replays every file kept under tests/fixtures/fuzz/).
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
-targets=(vcard google_csv linkedin_csv json)
+targets=(vcard google_csv linkedin_csv json email)
 command -v cargo-afl >/dev/null || cargo install cargo-afl --locked --quiet
 # Builds AFL++ once per rustc; says so (and fails) when it already is: not an error here.
 cargo afl config --build >/dev/null 2>&1 || true

@@ -28,8 +28,20 @@ pub struct Config {
     pub import: ImportConfig,
     pub theme: ThemeConfig,
     pub display: DisplayConfig,
+    /// Who the user is: email imports read introductions by it, contact imports skip
+    /// the user's own card by it.
+    pub me: MeConfig,
     /// Key bindings of the terminal interface, by mode (see `keymap`).
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeConfig {
+    /// Your name as it appears on your own card ("" when unset).
+    pub name: String,
+    /// Every address you send and receive mail at.
+    pub emails: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,6 +214,16 @@ impl Config {
             key: key.to_string(),
             message: message.to_string(),
         };
+        for e in &self.me.emails {
+            if crate::domain::contact::validate_email(e).is_err() {
+                return Err(bad(
+                    "me.emails",
+                    &format!(
+                        "\"{e}\" is not an email address; list yours as [\"you@example.com\"]"
+                    ),
+                ));
+            }
+        }
         let s = &self.scoring;
         for (key, v) in [
             ("scoring.half_life_days", s.half_life_days),

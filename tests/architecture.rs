@@ -191,6 +191,9 @@ const RULES: &[Rule] = &[
                 "calcard",
                 "csv",
                 "encoding_rs",
+                "mail_parser",
+                // mail-parser is not trusted never to panic on hostile input.
+                "std::panic::catch_unwind",
                 "serde",
                 "serde_json",
                 "thiserror",

@@ -326,7 +326,7 @@ fn fuzz_finds_stay_fixed() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
     let today = ties::domain::date::parse_date("2026-11-24").unwrap();
     let mut replayed = 0;
-    for target in ["vcard", "google_csv", "linkedin_csv", "json"] {
+    for target in ["vcard", "google_csv", "linkedin_csv", "json", "email"] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
         };
@@ -343,6 +343,11 @@ fn fuzz_finds_stay_fixed() {
                     }
                     "google_csv" => drop(ties::interop::google_csv::parse(&data)),
                     "linkedin_csv" => drop(ties::interop::linkedin_csv::parse(&data)),
+                    "email" => {
+                        let (mails, _) = ties::interop::email::parse(&data);
+                        let me = ties::interop::email::Me::new(&["me@example.com".to_string()]);
+                        let _ = ties::interop::email::plan(mails, &me);
+                    }
                     _ => {
                         if let Ok(text) = std::str::from_utf8(&data) {
                             if let Ok(doc) = ties::interop::json::Document::parse(text) {
@@ -367,4 +372,228 @@ fn fuzz_finds_stay_fixed() {
     // The case that used to lose a card reads both.
     let text = std::fs::read_to_string(root.join("vcard/soft-break-before-end.vcf")).unwrap();
     assert_eq!(ties::interop::vcard::parse(&text).contacts.len(), 2);
+}
+
+/// An environment whose user is Dana Hart <dana@hart.studio>, on 2026-12-01.
+struct MailEnv {
+    env: Env,
+    config: std::path::PathBuf,
+}
+
+impl MailEnv {
+    fn new() -> MailEnv {
+        let env = Env::new();
+        let config = env.dir.path().join("config.toml");
+        std::fs::write(
+            &config,
+            "[me]\nname = \"Dana Hart\"\nemails = [\"dana@hart.studio\"]\n",
+        )
+        .unwrap();
+        MailEnv { env, config }
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        self.env
+            .ties()
+            .env("TIES_CONFIG", &self.config)
+            .env("TIES_TODAY", "2026-12-01")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        let out = self.run(&a);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn import(&self, fixture: &str, extra: &[&str]) -> serde_json::Value {
+        let path = mail_fixture(fixture);
+        let mut a = vec!["import", path.to_str().unwrap()];
+        a.extend_from_slice(extra);
+        self.json(&a)
+    }
+}
+
+fn mail_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/email")
+        .join(name)
+}
+
+/// A Gmail introduction (the referrer writes to the person, copying me) becomes a
+/// received email-intro referral dated by the Date header's own day, with the subject
+/// as its note and both people created with their decoded names and addresses; the
+/// same mail again adds nothing.
+#[test]
+fn an_intro_email_becomes_its_referral_once() {
+    let m = MailEnv::new();
+    let r = m.import("gmail-intro.eml", &[]);
+    assert_eq!(r["format"], "email");
+    assert_eq!(r["referrals_created"], 1, "{r}");
+    let got = &r["referrals"][0];
+    assert_eq!(got["referrer"], "Jonas Reyes");
+    assert_eq!(got["person"], "Kofi Weber");
+    assert_eq!(got["recipient"], serde_json::Value::Null);
+    assert_eq!(got["date"], "2026-11-30");
+    assert_eq!(got["note"], "Intro: Kofi <> Dana — the café renovation");
+    assert_eq!(got["message_id"], "CAJx9Kq3=intro-kofi-dana@mail.gmail.com");
+    assert_eq!(
+        r["created"],
+        serde_json::json!(["Jonas Reyes", "Kofi Weber"])
+    );
+    let list = m.json(&["referral", "list"]);
+    assert_eq!(list[0]["quality"], "email_intro", "{list}");
+    let kofi = m.json(&["show", "Kofi"]);
+    assert_eq!(kofi["fields"][0]["value"], "kofi@weber.cafe", "{kofi}");
+    let before = row_counts(&m.env.db());
+    let again = m.import("gmail-intro.eml", &[]);
+    assert_eq!(again["referrals_created"], 0, "{again}");
+    assert!(
+        again["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already imported, as referral #1"),
+        "{again}"
+    );
+    assert_eq!(
+        row_counts(&m.env.db()),
+        before,
+        "a second import writes nothing"
+    );
+}
+
+/// Outlook writes "Last, First" and encoded words in a legacy charset; the person may be
+/// in Cc after me in To. Apple Mail from me to two people is a referral I gave.
+#[test]
+fn outlook_and_apple_mail_headers() {
+    let m = MailEnv::new();
+    let r = m.import("outlook-intro.eml", &[]);
+    let got = &r["referrals"][0];
+    assert_eq!(got["referrer"], "Priya Shah", "{r}");
+    assert_eq!(got["person"], "Renée Dubois");
+    assert_eq!(got["date"], "2026-11-24");
+    let priya = m.json(&["show", "Priya Shah"]);
+    assert_eq!(priya["fields"][0]["value"], "Priya.Shah@contoso.com");
+    let r = m.import("apple-mail-given.eml", &[]);
+    let got = &r["referrals"][0];
+    assert_eq!(got["referrer"], serde_json::Value::Null, "{r}");
+    assert_eq!(got["person"], "Ana Ruiz");
+    assert_eq!(got["recipient"], "Ben Okafor");
+    assert_eq!(got["date"], "2026-11-27", "the sender's own day (-0500)");
+}
+
+/// An mbox thread: the introduction is recorded; the reply-all that quotes it, a
+/// forward without me and my note to one person are skipped, each with its reason. A dry
+/// run reports the same and writes nothing.
+#[test]
+fn an_mbox_thread_records_the_introduction_and_says_why_it_skips_the_rest() {
+    let m = MailEnv::new();
+    m.json(&["add", "Placeholder"]);
+    let before = row_counts(&m.env.db());
+    let dry = m.import("thread.mbox", &["--dry-run"]);
+    assert_eq!(row_counts(&m.env.db()), before, "a dry run writes nothing");
+    let real = m.import("thread.mbox", &[]);
+    assert_eq!(dry["referrals"].as_array().unwrap().len(), 1);
+    assert_eq!(real["referrals"][0]["person"], "Mia Chen");
+    assert_eq!(real["referrals"][0]["referrer"], "Sam Lee");
+    let reasons: Vec<&str> = real["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert!(reasons[0].contains("a reply in the thread of the introduction in message 1"));
+    assert!(reasons[1].contains("you are not in its To or Cc"));
+    assert!(reasons[2].contains("from you to one other person"));
+    // The reply imported alone, later, is still that introduction's thread.
+    let again = m.import("thread.mbox", &[]);
+    assert_eq!(again["referrals_created"], 0, "{again}");
+}
+
+/// People are matched by email first, then by exact name (gaining the address), before
+/// anyone is created.
+#[test]
+fn intro_people_are_matched_before_they_are_created() {
+    let m = MailEnv::new();
+    m.json(&["add", "K. Weber", "--email", "KOFI@weber.cafe"]);
+    m.json(&["add", "Jonas Reyes"]);
+    let r = m.import("gmail-intro.eml", &[]);
+    assert_eq!(r["created"], serde_json::json!([]), "{r}");
+    assert_eq!(r["updated"], serde_json::json!(["Jonas Reyes"]));
+    assert_eq!(r["referrals"][0]["person"], "K. Weber");
+    let jonas = m.json(&["show", "Jonas Reyes"]);
+    assert_eq!(jonas["fields"][0]["value"], "jonas.reyes@gmail.com");
+}
+
+/// Bad input: a truncated mbox keeps what is whole and names what is not; a file that
+/// is not mail, or a user with no [me] address, is refused with what to do; a 50 MB
+/// message with a binary attachment imports.
+#[test]
+fn bad_mail_input_is_refused_or_skipped_never_half_written() {
+    let m = MailEnv::new();
+    let r = m.import("truncated.mbox", &[]);
+    assert_eq!(r["referrals_created"], 1, "{r}");
+    assert!(
+        r["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("truncated"),
+        "{r}"
+    );
+    let not = mail_fixture("not-a-mail.txt");
+    let out = m.run(&["import", not.to_str().unwrap(), "--format", "email"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not an email message or mbox"), "{err}");
+    // No [me]: nothing can be read as an introduction.
+    let nobody = Env::new();
+    let gmail = mail_fixture("gmail-intro.eml");
+    let err = nobody.fails(&["import", gmail.to_str().unwrap()], 2);
+    assert!(err.contains("[me]") && err.contains("emails"), "{err}");
+    // 50 MB, most of it a base64 attachment.
+    let big = m.env.dir.path().join("big.eml");
+    let mut text = String::from(
+        "From: Ben Okafor <ben@okafor.dev>\r\nTo: dana@hart.studio, Zoe <zoe@adams.example>\r\nSubject: plans\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <big@okafor.dev>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+    );
+    let line = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v\r\n";
+    while text.len() < 50 << 20 {
+        text.push_str(line);
+    }
+    text.push_str("--b--\r\n");
+    std::fs::write(&big, text).unwrap();
+    let r = m.json(&["import", big.to_str().unwrap()]);
+    // zoe@adams.example is the Zoe Adams the truncated mbox created.
+    assert_eq!(r["referrals"][0]["person"], "Zoe Adams", "{r}");
+}
+
+/// vCard and CSV imports skip the user's own card, by [me] name or address.
+#[test]
+fn contact_imports_skip_my_own_card() {
+    let m = MailEnv::new();
+    let vcf = m.env.dir.path().join("all.vcf");
+    std::fs::write(
+        &vcf,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dana Hart\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:D. H.\r\nEMAIL:Dana+work@hart.studio\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoe Adams\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    let r = m.json(&["import", vcf.to_str().unwrap()]);
+    assert_eq!(r["created"], serde_json::json!(["Zoe Adams"]), "{r}");
+    let skipped = r["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 2);
+    assert_eq!(skipped[1]["record"], 2);
+    assert!(
+        skipped[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("your own card")
+    );
 }

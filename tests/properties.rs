@@ -90,3 +90,77 @@ proptest! {
         prop_assert_eq!(second.interactions[0].note.as_deref(), Some(note.as_str()));
     }
 }
+
+/// RFC 2047 encoded word (UTF-8, base64) of a display name.
+fn encoded_word(name: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = name.as_bytes();
+    let mut out = String::new();
+    for c in b.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    format!("=?UTF-8?B?{out}?=")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any bytes at the mail parser's boundary: never a panic; every message is read or
+    /// skipped with a reason, and the rules never panic either.
+    #[test]
+    fn mail_parsing_never_panics(data in prop::collection::vec(any::<u8>(), 0..2048), prefix in prop::sample::select(vec!["", "From a@b.c Mon Nov 30 10:00:00 2026\n", "From: a@b.c\nTo: me@x.io, c@d.e\n\n"])) {
+        let mut bytes = prefix.as_bytes().to_vec();
+        bytes.extend_from_slice(&data);
+        let _ = ties::interop::email::looks_like_mail(&bytes);
+        let (mails, skipped) = ties::interop::email::parse(&bytes);
+        prop_assert!(skipped.iter().all(|s| !s.reason.is_empty()));
+        let me = ties::interop::email::Me::new(&["me@x.io".to_string()]);
+        let _ = ties::interop::email::plan(mails, &me);
+    }
+
+    /// A generated introduction, any display names (encoded words in UTF-8): the
+    /// sender, the first other person in To and the names come back exactly.
+    #[test]
+    fn generated_intros_come_back_exactly(
+        names in prop::collection::vec("[\\p{L}\\p{N} .'’-]{1,24}", 3),
+        users in prop::collection::vec("[a-z][a-z0-9]{0,8}", 3),
+        me_in_cc in any::<bool>(),
+    ) {
+        let addr = |i: usize| format!("{}{i}@example{i}.org", users[i]);
+        let mb = |i: usize| format!("{} <{}>", encoded_word(&names[i]), addr(i));
+        let me = "Me <me@x.io>";
+        let (to, cc) = if me_in_cc {
+            (format!("{}, {}", mb(1), mb(2)), me.to_string())
+        } else {
+            (format!("{me}, {}", mb(1)), mb(2))
+        };
+        let text = format!(
+            "From: {}\r\nTo: {to}\r\nCc: {cc}\r\nSubject: hi\r\nDate: Mon, 30 Nov 2026 10:00:00 +0000\r\nMessage-ID: <x@y>\r\n\r\nbody\r\n",
+            mb(0)
+        );
+        let (mails, skipped) = ties::interop::email::parse(text.as_bytes());
+        prop_assert!(skipped.is_empty(), "{:?}", skipped);
+        let me = ties::interop::email::Me::new(&["me@x.io".to_string()]);
+        let (intros, skipped) = ties::interop::email::plan(mails, &me);
+        prop_assert!(skipped.is_empty(), "{:?}", skipped);
+        match &intros[0].intro {
+            ties::interop::email::Intro::Received { by, person } => {
+                prop_assert_eq!(&by.email, &addr(0));
+                prop_assert_eq!(&person.email, &addr(1));
+                let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                prop_assert_eq!(by.name.as_deref().map(clean), Some(clean(&names[0])).filter(|n| !n.is_empty()));
+            }
+            other => prop_assert!(false, "{:?}", other),
+        }
+        prop_assert_eq!(intros[0].also.len(), 1);
+    }
+}

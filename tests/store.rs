@@ -218,3 +218,45 @@ fn read_only_commands_do_not_modify_the_file() {
     env.ok(&["check"]);
     assert_eq!(common::sha(&env.db()), before);
 }
+
+/// Every column of every table of the book is restored by its undo triggers: a
+/// migration that adds a column and forgets the triggers fails here.
+#[test]
+fn undo_triggers_cover_every_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ties.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT DISTINCT tbl_name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'undo_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(tables.len() >= 9, "{tables:?}");
+    for t in &tables {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for kind in ["update", "delete"] {
+            let sql: String = conn
+                .query_row(
+                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                    [format!("undo_{t}_{kind}")],
+                    |r| r.get(0),
+                )
+                .unwrap_or_else(|e| panic!("no undo_{t}_{kind}: {e}"));
+            for c in &columns {
+                assert!(
+                    sql.contains(&format!("old.{c})")),
+                    "undo_{t}_{kind} does not restore {t}.{c}"
+                );
+            }
+        }
+    }
+}

@@ -26,6 +26,8 @@ pub enum FileFormat {
     GoogleCsv,
     LinkedinCsv,
     Json,
+    /// An `.eml` message or an mbox: the introductions in it become referrals.
+    Email,
 }
 
 /// The formats `export` writes.
@@ -42,6 +44,7 @@ fn detect(bytes: &[u8]) -> Option<FileFormat> {
         interop::Format::GoogleCsv => FileFormat::GoogleCsv,
         interop::Format::LinkedinCsv => FileFormat::LinkedinCsv,
         interop::Format::Json => FileFormat::Json,
+        interop::Format::Email => FileFormat::Email,
     })
 }
 
@@ -70,6 +73,213 @@ fn records(parsed: interop::Parsed) -> (Vec<ContactRecord>, Vec<(usize, String)>
         })
         .collect();
     (records, skipped)
+}
+
+/// The user's own card (by `[me] name` or any `[me] emails` address) is not a contact:
+/// it moves to the skipped records with the reason.
+fn own_card_skipped(mut parsed: interop::Parsed, me: &crate::config::MeConfig) -> interop::Parsed {
+    let addresses = interop::email::Me::new(&me.emails);
+    let name = me.name.trim();
+    if name.is_empty() && addresses.is_empty() {
+        return parsed;
+    }
+    // Parsers number every record, kept or skipped: a contact's number is the next one
+    // no skip took.
+    let taken: std::collections::HashSet<usize> = parsed.skipped.iter().map(|s| s.record).collect();
+    let mut numbers = (1..).filter(|n| !taken.contains(n));
+    let mut kept = Vec::with_capacity(parsed.contacts.len());
+    for c in std::mem::take(&mut parsed.contacts) {
+        let record = numbers.next().unwrap_or(0);
+        let is_me = (!name.is_empty() && c.name.trim().eq_ignore_ascii_case(name))
+            || c.fields.iter().any(|f| {
+                f.kind == crate::domain::contact::FieldKind::Email && addresses.is(&f.value)
+            });
+        if is_me {
+            parsed.skipped.push(interop::Skipped {
+                record,
+                reason: format!(
+                    "\"{}\" is your own card: it matches [me] in your config",
+                    c.name
+                ),
+            });
+        } else {
+            kept.push(c);
+        }
+    }
+    parsed.contacts = kept;
+    parsed
+}
+
+/// `import` of an `.eml` or mbox: the introductions in it become referrals (quality
+/// `email_intro`), by the rules of [`interop::email`].
+fn import_email(ctx: &mut Ctx, file: &Path, bytes: &[u8], dry_run: bool) -> Result<()> {
+    use crate::domain::contact::{Field, FieldKind};
+    use crate::store::{IntroPeople, IntroRecord};
+    use interop::email::{Intro, Mailbox, Me};
+
+    let me = Me::new(&ctx.config.me.emails);
+    if me.is_empty() {
+        return Err(UsageError::new(
+            "to read introductions from mail, ties needs to know your address: add `emails = [\"you@example.com\"]` under [me] in your config file (`ties paths` shows where it is)",
+        )
+        .into());
+    }
+    let (mails, mut skipped) = interop::email::parse(bytes);
+    if mails.iter().all(|m| m.from.is_none()) && !interop::email::looks_like_mail(bytes) {
+        return Err(UsageError::new(format!(
+            "{} is not an email message or mbox (its first lines are not mail headers with a From); save the mail as .eml or export an mbox",
+            file.display()
+        ))
+        .into());
+    }
+    let (intros, plan_skipped) = interop::email::plan(mails, &me);
+    skipped.extend(plan_skipped);
+    let person = |m: &Mailbox| ContactRecord {
+        name: m.contact_name(),
+        fields: vec![Field {
+            kind: FieldKind::Email,
+            label: None,
+            value: m.email.clone(),
+        }],
+        ..ContactRecord::default()
+    };
+    let mut notes = Vec::new();
+    let mut also: HashMap<usize, Vec<String>> = HashMap::new();
+    let records: Vec<IntroRecord> = intros
+        .into_iter()
+        .map(|i| {
+            let date = match i.mail.date {
+                Some(d) if d <= ctx.today => d,
+                Some(d) => {
+                    notes.push(format!(
+                        "{} is dated {d}, in the future: recorded as today",
+                        i.mail.label()
+                    ));
+                    ctx.today
+                }
+                None => {
+                    notes.push(format!(
+                        "{} has no Date header: recorded as today",
+                        i.mail.label()
+                    ));
+                    ctx.today
+                }
+            };
+            if !i.also.is_empty() {
+                also.insert(
+                    i.mail.number,
+                    i.also.iter().map(|m| m.email.clone()).collect(),
+                );
+            }
+            IntroRecord {
+                number: i.mail.number,
+                label: i.mail.label(),
+                message_id: i.mail.message_id.clone(),
+                date,
+                note: i.mail.subject.clone(),
+                thread: i.mail.thread.clone(),
+                is_reply: i.mail.is_reply,
+                people: match &i.intro {
+                    Intro::Received { by, person: p } => IntroPeople::Received {
+                        by: person(by),
+                        person: person(p),
+                    },
+                    Intro::Given {
+                        person: p,
+                        recipient,
+                    } => IntroPeople::Given {
+                        person: person(p),
+                        recipient: person(recipient),
+                    },
+                },
+            }
+        })
+        .collect();
+    let mut report = ctx.store.import_intros(&records, ctx.today, dry_run)?;
+    report
+        .skipped
+        .extend(skipped.into_iter().map(|s| (s.record, s.reason)));
+    report.skipped.sort_by_key(|s| s.0);
+    if ctx.json {
+        return print_json(&json!({
+            "dry_run": dry_run,
+            "format": "email",
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": 0,
+            "skipped": report.skipped.iter().map(|(n, why)| json!({"record": n, "reason": why})).collect::<Vec<_>>(),
+            "referrals_created": report.recorded.len(),
+            "interactions_created": 0,
+            "referrals": report.recorded.iter().map(|r| json!({
+                "message": r.number,
+                "message_id": r.message_id,
+                "date": r.date,
+                "referral": r.referral_id,
+                "referrer": r.referrer,
+                "person": r.person,
+                "recipient": r.recipient,
+                "quality": "email_intro",
+                "note": r.note,
+                "also": also.get(&r.number).cloned().unwrap_or_default(),
+            })).collect::<Vec<_>>(),
+            "notes": notes,
+        }));
+    }
+    let verb = if dry_run { "Would record" } else { "Recorded" };
+    let mut people = format!(
+        "{} new contact{}",
+        report.created.len(),
+        if report.created.len() == 1 { "" } else { "s" }
+    );
+    if !report.updated.is_empty() {
+        people.push_str(&format!(", {} with a new address", report.updated.len()));
+    }
+    outln!(
+        "{verb} {} introduction{} (email-intro referrals); {people}; {} mail{} skipped.",
+        report.recorded.len(),
+        if report.recorded.len() == 1 { "" } else { "s" },
+        report.skipped.len(),
+        if report.skipped.len() == 1 { "" } else { "s" }
+    );
+    for r in &report.recorded {
+        let what = match (&r.referrer, &r.recipient) {
+            (Some(by), _) => format!("{} introduced {} to you", sanitize(by), sanitize(&r.person)),
+            (None, Some(to)) => {
+                format!("you introduced {} to {}", sanitize(&r.person), sanitize(to))
+            }
+            (None, None) => sanitize(&r.person).into_owned(),
+        };
+        let id = r
+            .referral_id
+            .map(|id| format!(" (referral #{id})"))
+            .unwrap_or_default();
+        outln!("  {}  {what}{id}", r.date);
+        if let Some(note) = &r.note {
+            outln!("              \"{}\"", sanitize(note));
+        }
+        if let Some(others) = also.get(&r.number) {
+            outln!(
+                "              also on it, not recorded: {}",
+                sanitize(&others.join(", "))
+            );
+        }
+    }
+    for n in &report.created {
+        outln!("  new contact {}", sanitize(n));
+    }
+    for n in &report.updated {
+        outln!("  new address for {}", sanitize(n));
+    }
+    for note in &notes {
+        outln!("  note    {}", sanitize(note));
+    }
+    for (_, why) in &report.skipped {
+        outln!("  skip    {}", sanitize(why));
+    }
+    if dry_run {
+        outln!("Nothing was written (--dry-run).");
+    }
+    Ok(())
 }
 
 /// What a path is, in words, when it is not a regular file.
@@ -153,12 +363,15 @@ pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: b
         Some(f) => f,
         None => {
             return Err(UsageError::new(format!(
-                "cannot tell the format of {}; pass --format vcard, google-csv, linkedin-csv or json",
+                "cannot tell the format of {}; pass --format vcard, google-csv, linkedin-csv, json or email",
                 file.display()
             ))
             .into());
         }
     };
+    if format == FileFormat::Email {
+        return import_email(ctx, file, &bytes, dry_run);
+    }
     // Progress on stderr, only for a person watching a large file go in.
     let progress = std::io::stderr().is_terminal() && bytes.len() > 256 << 10;
     if progress {
@@ -193,7 +406,7 @@ pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: b
                 FileFormat::GoogleCsv => interop::google_csv::parse(&bytes).map_err(bad)?,
                 _ => interop::linkedin_csv::parse(&bytes).map_err(bad)?,
             };
-            let (records, skipped) = records(parsed);
+            let (records, skipped) = records(own_card_skipped(parsed, &ctx.config.me));
             if records.is_empty() && skipped.is_empty() {
                 return Err(UsageError::new(format!(
                     "{} holds no contacts; check that it is the right file",

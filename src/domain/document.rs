@@ -85,6 +85,9 @@ pub struct DocReferral {
     pub reason: Option<String>,
     pub note: Option<String>,
     pub history: Vec<StatusEvent>,
+    /// The Message-ID of the mail it was imported from (`ties import` of an email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,9 +189,18 @@ impl Document {
                 date(&at("archived_on"), a)?;
             }
         }
+        let mut mails = std::collections::HashSet::new();
         for (n, r) in self.referrals.iter().enumerate() {
             let at = |field: &str| format!("referrals[{n}] (id {}).{field}", r.id);
             date(&at("referred_on"), r.referred_on)?;
+            if let Some(mid) = &r.message_id
+                && !mails.insert(mid.as_str())
+            {
+                return Err(format!(
+                    "{}: another referral already came from the mail \"{mid}\"; one mail is one referral",
+                    at("message_id")
+                ));
+            }
             if let Some(v) = r.value {
                 validate_amount(v).map_err(|e| format!("{}: {e}", at("value")))?;
             }

@@ -11,6 +11,7 @@
 //! at all (old Outlook and vCard 2.1 exports), otherwise lossily as UTF-8 (each bad byte
 //! becomes U+FFFD). A file with a NUL byte in its first 8000 bytes is refused as binary.
 
+pub mod email;
 pub mod google_csv;
 pub mod json;
 pub mod linkedin_csv;
@@ -79,6 +80,8 @@ pub enum Format {
     GoogleCsv,
     LinkedinCsv,
     Json,
+    /// An `.eml` message or an mbox: introductions, not contacts.
+    Email,
 }
 
 impl Format {
@@ -87,6 +90,7 @@ impl Format {
         Format::GoogleCsv,
         Format::LinkedinCsv,
         Format::Json,
+        Format::Email,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +99,7 @@ impl Format {
             Format::GoogleCsv => "google-csv",
             Format::LinkedinCsv => "linkedin-csv",
             Format::Json => "json",
+            Format::Email => "email",
         }
     }
 }
@@ -222,6 +227,9 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
     }
     if google_csv::is_header(&header) {
         return Some(Format::GoogleCsv);
+    }
+    if email::looks_like_mail(bytes) {
+        return Some(Format::Email);
     }
     None
 }

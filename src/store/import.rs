@@ -47,7 +47,7 @@ pub struct ImportReport {
 }
 
 /// In-memory indexes of existing contacts for matching, kept current during an import.
-struct Matcher {
+pub(super) struct Matcher {
     uid: HashMap<String, i64>,
     email: HashMap<String, i64>,
     phone: HashMap<String, i64>,
@@ -60,7 +60,7 @@ fn phone_key(p: &str) -> Option<String> {
 }
 
 impl Matcher {
-    fn load(tx: &Transaction<'_>) -> Result<Matcher> {
+    pub(super) fn load(tx: &Transaction<'_>) -> Result<Matcher> {
         let mut m = Matcher {
             uid: HashMap::new(),
             email: HashMap::new(),
@@ -88,7 +88,7 @@ impl Matcher {
         Ok(m)
     }
 
-    fn add_field(&mut self, id: i64, kind: &str, value: &str) {
+    pub(super) fn add_field(&mut self, id: i64, kind: &str, value: &str) {
         match kind {
             "email" => {
                 self.email.entry(value.to_lowercase()).or_insert(id);
@@ -102,7 +102,7 @@ impl Matcher {
         }
     }
 
-    fn add(&mut self, id: i64, uid: &str, name: &str, fields: &[Field]) {
+    pub(super) fn add(&mut self, id: i64, uid: &str, name: &str, fields: &[Field]) {
         self.uid.insert(uid.to_string(), id);
         self.name.entry(name.to_lowercase()).or_default().push(id);
         for f in fields {
@@ -111,7 +111,7 @@ impl Matcher {
     }
 
     /// UID first, then any email, then any phone, then a unique exact full name.
-    fn find(&self, r: &ContactRecord) -> Option<i64> {
+    pub(super) fn find(&self, r: &ContactRecord) -> Option<i64> {
         if let Some(id) = r.uid.as_ref().and_then(|u| self.uid.get(u)) {
             return Some(*id);
         }
@@ -277,9 +277,17 @@ impl Store {
             .collect();
         let mut refs = self.referrals()?;
         refs.sort_by_key(|r| r.id);
+        let mut message_ids: HashMap<i64, String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, message_id FROM referrals WHERE message_id IS NOT NULL")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
         doc.referrals = refs
             .into_iter()
             .map(|r| DocReferral {
+                message_id: message_ids.remove(&r.id),
                 id: r.id,
                 referrer_id: r.referrer_id,
                 person_id: r.person_id,
@@ -426,19 +434,34 @@ impl Store {
             let existing: Option<i64> = if empty {
                 None
             } else {
-                tx.query_row(
-                    "SELECT id FROM referrals WHERE person_id = ?1 AND referrer_id IS ?2 AND recipient_id IS ?3 AND referred_on = ?4",
-                    params![person, referrer, recipient, r.referred_on],
-                    |row| row.get(0),
-                )
-                .optional()?
+                // The same mail is the same referral, whoever it was matched to.
+                let by_mail: Option<i64> = match &r.message_id {
+                    Some(mid) => tx
+                        .query_row(
+                            "SELECT id FROM referrals WHERE message_id = ?1",
+                            [mid],
+                            |row| row.get(0),
+                        )
+                        .optional()?,
+                    None => None,
+                };
+                match by_mail {
+                    Some(id) => Some(id),
+                    None => tx
+                        .query_row(
+                            "SELECT id FROM referrals WHERE person_id = ?1 AND referrer_id IS ?2 AND recipient_id IS ?3 AND referred_on = ?4",
+                            params![person, referrer, recipient, r.referred_on],
+                            |row| row.get(0),
+                        )
+                        .optional()?,
+                }
             };
             let rid = match existing {
                 Some(id) => id,
                 None => {
                     tx.execute(
-                        "INSERT INTO referrals (id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        "INSERT INTO referrals (id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note, message_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                         params![
                             if empty { Some(r.id) } else { None },
                             referrer,
@@ -449,7 +472,8 @@ impl Store {
                             r.referred_on,
                             r.value,
                             r.reason,
-                            r.note
+                            r.note,
+                            r.message_id
                         ],
                     )?;
                     let rid = tx.last_insert_rowid();
@@ -563,7 +587,7 @@ fn insert_received_referral(
 
 /// Fills empty details of contact `id` from `r` and adds missing tags and fields.
 /// Returns whether anything changed. Existing values are never overwritten.
-fn merge_into(tx: &Transaction<'_>, id: i64, r: &ContactRecord) -> Result<bool> {
+pub(super) fn merge_into(tx: &Transaction<'_>, id: i64, r: &ContactRecord) -> Result<bool> {
     let mut changed = 0;
     for (col, v) in [
         ("company", &r.company),

@@ -12,6 +12,7 @@ mod bulk;
 mod contacts;
 mod import;
 mod interactions;
+mod intro;
 mod open;
 mod referrals;
 pub mod schema;
@@ -25,6 +26,7 @@ use thiserror::Error;
 
 pub use contacts::ContactFilter;
 pub use import::{ContactRecord, ImportReport};
+pub use intro::{IntroPeople, IntroRecord, IntroReport, RecordedIntro};
 pub use open::create_private_dir;
 pub use referrals::ReferralPerson;
 pub use schema::{APPLICATION_ID, LATEST_VERSION};

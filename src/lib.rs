@@ -29,6 +29,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod intake;
 pub mod interop;
 pub mod keymap;
 pub mod runtime;

@@ -62,6 +62,7 @@ impl Session {
         let version = store.data_version()?;
         let file = file_id(store.path());
         let mut app = App::new(data, config, keymap, color);
+        app.commands = crate::cli::command_names();
         app.read_only = store.is_read_only();
         if app.read_only {
             app.warn("This book is read-only (its file or folder is not writable): you can look, not change.");
@@ -119,7 +120,22 @@ impl Session {
                     "not saved: this session has no config file; set ideal_referral under [ask] in config.toml".into(),
                 )],
             },
-            Effect::Write { .. } | Effect::Undo if self.replaced() => match self.reopen() {
+            Effect::PreviewMail(typed) => {
+                let path = typed_path(&typed);
+                match self.mail_import(&path, true) {
+                    Ok((lines, recordable, _)) => {
+                        vec![Action::MailPreview(Arc::new(app::MailPreview {
+                            path: path.display().to_string(),
+                            lines,
+                            recordable,
+                        }))]
+                    }
+                    Err(e) => vec![Action::Failed(format!("not imported: {e}"))],
+                }
+            }
+            Effect::Write { .. } | Effect::Undo | Effect::ImportMail(_) | Effect::RunLine(_)
+                if self.replaced() =>
+            match self.reopen() {
                 Ok(loaded) => vec![
                     loaded,
                     Action::Failed(
@@ -144,6 +160,67 @@ impl Session {
                 Ok(None) => vec![Action::Failed("Nothing to undo.".into())],
                 Err(e) => vec![Action::Failed(format!("not undone: {e}"))],
             },
+            Effect::RunLine(line) => {
+                let db = self
+                    .store
+                    .path()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default();
+                let config = self.app.config.clone();
+                let outcome = crate::cli::run_line(&mut self.store, &config, self.today, &db, &line);
+                let mut out = Vec::new();
+                if outcome.wrote {
+                    match self.reload() {
+                        Ok(loaded) => out.push(loaded),
+                        Err(e) => out.push(Action::Failed(format!("could not reload: {e}"))),
+                    }
+                }
+                let lines: Vec<String> = outcome
+                    .output
+                    .lines()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>();
+                let lines: Vec<String> = {
+                    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(0, |i| i + 1);
+                    lines[..end].to_vec()
+                };
+                match (outcome.error, lines.len()) {
+                    // Too long for the status bar: read it whole.
+                    (Some(e), _) if e.chars().count() > 76 => {
+                        out.push(Action::Output(Arc::new(app::Output {
+                            title: format!("error · :{line}"),
+                            lines: vec![e],
+                        })));
+                    }
+                    (Some(e), _) => out.push(Action::Failed(e)),
+                    (None, 0) => out.push(Action::Saved(format!("Done: {line}"))),
+                    (None, 1) => out.push(Action::Saved(lines[0].trim().to_string())),
+                    (None, _) => out.push(Action::Output(Arc::new(app::Output {
+                        title: format!(":{line}"),
+                        lines,
+                    }))),
+                }
+                out
+            }
+            Effect::ImportMail(path) => {
+                let path = std::path::PathBuf::from(path);
+                self.store
+                    .describe(format!("import {}", path.display()));
+                match self.mail_import(&path, false) {
+                    Ok((_, recorded, created)) => match self.reload() {
+                        Ok(loaded) => vec![
+                            loaded,
+                            Action::Saved(format!(
+                                "Recorded {recorded} introduction{}, {created} new contact{} (z undoes it).",
+                                if recorded == 1 { "" } else { "s" },
+                                if created == 1 { "" } else { "s" },
+                            )),
+                        ],
+                        Err(e) => vec![Action::Failed(format!("imported, but could not reload: {e}"))],
+                    },
+                    Err(e) => vec![Action::Failed(format!("not imported: {e}"))],
+                }
+            }
             Effect::Write { write, done } => {
                 // The journal names the change by what the status bar says of it.
                 self.store.describe(done.clone());
@@ -153,6 +230,30 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Reads the mail file at `path` and imports its introductions (or, `dry_run`,
+    /// works out what it would record): the report in words, how many introductions it
+    /// records and how many contacts it creates.
+    fn mail_import(
+        &mut self,
+        path: &std::path::Path,
+        dry_run: bool,
+    ) -> Result<(Vec<String>, usize, usize)> {
+        let config = &self.app.config;
+        let bytes = crate::intake::read_input(path, config.import.max_bytes)?;
+        let plan = crate::intake::plan_mail(&bytes, &config.me, self.today)
+            .map_err(|e| anyhow::anyhow!(e.message(&path.display().to_string())))?;
+        let report = self
+            .store
+            .import_intros(&plan.records, self.today, dry_run)?;
+        let report = crate::intake::finish(report, &plan);
+        let (recorded, created) = (report.recorded.len(), report.created.len());
+        Ok((
+            crate::intake::describe(&report, &plan, dry_run),
+            recorded,
+            created,
+        ))
     }
 
     /// Performs a write, then reads back the rows it changed (not the whole book).
@@ -364,4 +465,23 @@ fn convert(k: event::KeyEvent) -> Option<Key> {
         ctrl,
         alt: k.modifiers.contains(KeyModifiers::ALT),
     })
+}
+
+/// A path as a person types or pastes it into the prompt: quotes around it and `\ `
+/// escapes (a file dropped on the terminal) removed, `~/` for the home folder.
+fn typed_path(typed: &str) -> std::path::PathBuf {
+    let t = typed.trim();
+    let t = t
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .or_else(|| t.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
+        .unwrap_or(t);
+    let t = t.replace("\\ ", " ");
+    match t.strip_prefix("~/") {
+        Some(rest) => match std::env::var_os("HOME") {
+            Some(home) => std::path::PathBuf::from(home).join(rest),
+            None => std::path::PathBuf::from(&t),
+        },
+        None => std::path::PathBuf::from(t),
+    }
 }

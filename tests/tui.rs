@@ -1128,3 +1128,101 @@ fn the_insights_pane() {
     keys(&mut e, &["5"]);
     assert!(screen(&e, 80, 24).contains("No referrals yet"));
 }
+
+/// Referrals → I: a mail file's path typed in shows what it would record, nothing
+/// written; Enter records it, z takes it back; a wrong path says so in the status bar.
+#[test]
+fn a_mail_file_is_previewed_then_recorded_from_the_referrals_pane() {
+    let mut config = Config::defaults().unwrap();
+    config.me.emails = vec!["dana@hart.studio".to_string()];
+    let keymap = Keymap::from_config(&config.keys, Path::new("<defaults>")).unwrap();
+    let mut s = Session::new(
+        Store::open_in_memory().unwrap(),
+        config,
+        keymap,
+        false,
+        today(),
+    )
+    .unwrap();
+    keys(&mut s, &["3", "I", "'no/such/file.eml", "enter"]);
+    let bar = screen(&s, 80, 24);
+    assert!(
+        bar.contains("not imported: cannot read no/such/file.eml"),
+        "{bar}"
+    );
+    // Integration tests run in the package folder: a relative path, as a user types it.
+    keys(&mut s, &["I", "'tests/fixtures/email/thread.mbox"]);
+    snap!("import_path_80x24", s, 80, 24);
+    keys(&mut s, &["enter"]);
+    assert!(
+        s.store.referrals().unwrap().is_empty(),
+        "a preview writes nothing"
+    );
+    snap!("import_preview_80x24", s, 80, 24);
+    snap!("import_preview_120x40", s, 120, 40);
+    keys(&mut s, &["enter"]);
+    let refs = s.store.referrals().unwrap();
+    assert_eq!(refs.len(), 1);
+    let bar = screen(&s, 120, 40);
+    assert!(bar.contains("Recorded 1 introduction"), "{bar}");
+    assert!(
+        bar.contains("Mia Chen"),
+        "the new referral is on the board: {bar}"
+    );
+    keys(&mut s, &["z"]);
+    assert!(
+        s.store.referrals().unwrap().is_empty(),
+        "z undoes the whole import"
+    );
+    // Esc on the preview changes nothing.
+    keys(
+        &mut s,
+        &["I", "'tests/fixtures/email/thread.mbox", "enter", "esc"],
+    );
+    assert!(s.store.referrals().unwrap().is_empty());
+}
+
+/// `:` runs the CLI's own commands on the open book: the output or error in the status
+/// bar (or an overlay when it is long), ↑ brings back the last line, Tab completes
+/// commands and contact names, and what cannot run here says why.
+#[test]
+fn the_command_line_runs_cli_commands_on_this_book() {
+    let mut s = session_on(Store::open_in_memory().unwrap());
+    keys(
+        &mut s,
+        &[
+            ":",
+            "'add \"Sam Lee\" --tag VIP --email sam@lee.example",
+            "enter",
+        ],
+    );
+    assert_eq!(s.store.name_entries().unwrap().len(), 1);
+    let bar = screen(&s, 80, 24);
+    assert!(bar.contains("Added #1 Sam Lee"), "{bar}");
+    keys(
+        &mut s,
+        &[":", "'log sa", "tab", "'call --label catch-up", "enter"],
+    );
+    assert_eq!(count_interactions(&s), 1, "{}", screen(&s, 80, 24));
+    keys(&mut s, &[":", "up"]);
+    snap!("command_line_80x24", s, 80, 24);
+    keys(&mut s, &["esc", ":", "'lgo sam call", "enter"]);
+    let bar = screen(&s, 80, 24);
+    assert!(
+        bar.contains("unrecognized subcommand") && bar.contains("log"),
+        "{bar}"
+    );
+    keys(&mut s, &[":", "'show sam", "enter"]);
+    snap!("command_output_80x24", s, 80, 24);
+    keys(&mut s, &["esc", ":", "'demo", "enter"]);
+    let bar = screen(&s, 80, 24);
+    assert!(
+        bar.contains("not here: demo fills a book of its own"),
+        "{bar}"
+    );
+    keys(&mut s, &[":", "'undo", "enter"]);
+    assert_eq!(count_interactions(&s), 0, "undo from the command line");
+    keys(&mut s, &[":", "'--db /tmp/x list", "enter"]);
+    let bar = screen(&s, 80, 24);
+    assert!(bar.contains("--db is not available here"), "{bar}");
+}

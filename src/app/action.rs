@@ -46,6 +46,8 @@ pub enum Action {
     IdealReferral,
     /// Undo the most recent change (repeatable, newest first).
     Undo,
+    /// The command line: a `ties` command typed in, run on this book.
+    CommandLine,
     Filter,
     ClearFilter,
     AddContact,
@@ -66,6 +68,9 @@ pub enum Action {
     MarkDormant,
     Thank,
     Inform,
+    /// Referrals: import introductions from a mail file (a path typed in), shown
+    /// before they are recorded.
+    ImportMail,
     RecordAsk,
     /// A key typed into a form, the filter, a picker or the help overlay.
     #[serde(skip)]
@@ -86,6 +91,30 @@ pub enum Action {
     /// The ideal referral was saved to the config file.
     #[serde(skip)]
     IdealReferralSaved(String),
+    /// What importing a mail file would record, to confirm.
+    #[serde(skip)]
+    MailPreview(Arc<MailPreview>),
+    /// A command's output of more than one line, to read.
+    #[serde(skip)]
+    Output(Arc<Output>),
+}
+
+/// Lines of output to read in an overlay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
+/// What importing a mail file would record (a dry run), in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailPreview {
+    /// The file, as the runtime resolved it.
+    pub path: String,
+    /// A summary line, then one line per introduction, new contact, note and skip.
+    pub lines: Vec<String>,
+    /// How many introductions a real import would record.
+    pub recordable: usize,
 }
 
 /// Every bindable action, in the order help and hints list them.
@@ -117,6 +146,7 @@ pub const BINDABLE: &[Action] = &[
     Action::Thank,
     Action::Inform,
     Action::MarkDormant,
+    Action::ImportMail,
     Action::RecordAsk,
     Action::Left,
     Action::Right,
@@ -134,6 +164,7 @@ pub const BINDABLE: &[Action] = &[
     Action::NextPane,
     Action::PrevPane,
     Action::Undo,
+    Action::CommandLine,
     Action::Help,
     Action::Quit,
 ];
@@ -149,6 +180,8 @@ impl crate::keymap::Bindable for Action {
                 | Action::Saved(_)
                 | Action::Failed(_)
                 | Action::IdealReferralSaved(_)
+                | Action::MailPreview(_)
+                | Action::Output(_)
         )
     }
 }
@@ -185,6 +218,7 @@ impl Action {
             Action::LetGo => "let go",
             Action::IdealReferral => "ideal referral",
             Action::Undo => "undo",
+            Action::CommandLine => "command",
             Action::Filter => "filter",
             Action::ClearFilter => "clear filter",
             Action::AddContact => "add",
@@ -203,12 +237,15 @@ impl Action {
             Action::Thank => "thank",
             Action::Inform => "inform",
             Action::RecordAsk => "record ask",
+            Action::ImportMail => "import mail",
             Action::Input(_)
             | Action::Loaded(_)
             | Action::Changed(_)
             | Action::Saved(_)
             | Action::Failed(_)
-            | Action::IdealReferralSaved(_) => "",
+            | Action::IdealReferralSaved(_)
+            | Action::MailPreview(_)
+            | Action::Output(_) => "",
         }
     }
 

@@ -23,6 +23,13 @@ pub enum Effect {
     SaveIdealReferral(String),
     /// Undo the most recent change in the store's journal, then reload.
     Undo,
+    /// Read a mail file (the path as typed) and answer with what importing it would
+    /// record ([`super::Action::MailPreview`]); nothing is written.
+    PreviewMail(String),
+    /// Import the introductions in a mail file (the path of a preview), then reload.
+    ImportMail(String),
+    /// Run a line typed into the command line as a `ties` command on this book.
+    RunLine(String),
     Quit,
 }
 

@@ -10,6 +10,7 @@
 
 mod action;
 mod ask;
+mod command;
 mod contacts;
 mod data;
 mod detail;
@@ -24,7 +25,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-pub use action::{Action, BINDABLE};
+pub use action::{Action, BINDABLE, MailPreview, Output};
+pub use command::{CommandLine, CommandName};
 pub use contacts::ContactsState;
 pub use data::{AskCard, COLUMNS, ChainLine, ContactRow, Data, SnoozedRow};
 pub use detail::Detail;
@@ -108,6 +110,20 @@ pub enum Overlay {
         id: i64,
         name: String,
     },
+    /// The path of a mail file to import introductions from.
+    ImportPath(TextField),
+    /// What importing it would record; Enter records it.
+    ImportPreview {
+        preview: Arc<MailPreview>,
+        scroll: usize,
+    },
+    /// The command line, drawn in the status bar.
+    Command(CommandLine),
+    /// A command's output.
+    Output {
+        output: Arc<Output>,
+        scroll: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -136,6 +152,10 @@ pub struct App {
     pub read_only: bool,
     /// A throwaway demo book (`ties --demo`): quitting asks first.
     pub demo: bool,
+    /// The command line's history, oldest first.
+    pub history: Vec<String>,
+    /// The commands the command line completes (from the CLI's definitions).
+    pub commands: Vec<CommandName>,
 }
 
 impl App {
@@ -156,6 +176,8 @@ impl App {
             quit: false,
             read_only: false,
             demo: false,
+            history: Vec::new(),
+            commands: Vec::new(),
         };
         app.refilter(None);
         app
@@ -384,6 +406,18 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             // The scripts say it: the ask cards are built again.
             Arc::make_mut(&mut app.data).update(Vec::new(), &app.config);
             app.say("Saved your ideal referral to your config file.");
+            Vec::new()
+        }
+        Action::CommandLine => {
+            app.overlay = Some(Overlay::Command(CommandLine::default()));
+            Vec::new()
+        }
+        Action::Output(output) => {
+            app.overlay = Some(Overlay::Output { output, scroll: 0 });
+            Vec::new()
+        }
+        Action::MailPreview(preview) => {
+            app.overlay = Some(Overlay::ImportPreview { preview, scroll: 0 });
             Vec::new()
         }
         Action::IdealReferral => {
@@ -659,6 +693,79 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                 Vec::new()
             }
         },
+        Overlay::ImportPath(mut field) => match key.code {
+            KeyCode::Esc => {
+                app.say("Nothing imported.");
+                Vec::new()
+            }
+            KeyCode::Enter if field.value.trim().is_empty() => {
+                app.warn("Type the path of an .eml or mbox file, or Esc to cancel.");
+                app.overlay = Some(Overlay::ImportPath(field));
+                Vec::new()
+            }
+            KeyCode::Enter => vec![Effect::PreviewMail(field.value.trim().to_string())],
+            _ => {
+                field.edit(key);
+                app.overlay = Some(Overlay::ImportPath(field));
+                Vec::new()
+            }
+        },
+        Overlay::Command(mut line) => {
+            let names: Vec<&str> = app.data.rows.iter().map(|r| r.name.as_str()).collect();
+            match line.key(key, &app.history, &app.commands, &names) {
+                command::LineKey::Editing => {}
+                command::LineKey::NoMatch => app.warn("Nothing to complete there."),
+                command::LineKey::Cancel => return Vec::new(),
+                command::LineKey::Run(l) if l.is_empty() => return Vec::new(),
+                command::LineKey::Run(l) => {
+                    command::remember(&mut app.history, &l);
+                    return vec![Effect::RunLine(l)];
+                }
+            }
+            app.overlay = Some(Overlay::Command(line));
+            Vec::new()
+        }
+        Overlay::Output { output, mut scroll } => {
+            let last = output.lines.len().saturating_sub(1);
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => scroll = scroll.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => scroll = (scroll + 1).min(last),
+                KeyCode::PageUp => scroll = scroll.saturating_sub(PAGE),
+                KeyCode::PageDown => scroll = (scroll + PAGE).min(last),
+                KeyCode::Home => scroll = 0,
+                KeyCode::End => scroll = last,
+                _ => return Vec::new(),
+            }
+            app.overlay = Some(Overlay::Output { output, scroll });
+            Vec::new()
+        }
+        Overlay::ImportPreview {
+            preview,
+            mut scroll,
+        } => {
+            let last = preview.lines.len().saturating_sub(1);
+            match key.code {
+                KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y')
+                    if preview.recordable > 0 =>
+                {
+                    return vec![Effect::ImportMail(preview.path.clone())];
+                }
+                KeyCode::Up | KeyCode::Char('k') => scroll = scroll.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => scroll = (scroll + 1).min(last),
+                KeyCode::PageUp => scroll = scroll.saturating_sub(PAGE),
+                KeyCode::PageDown => scroll = (scroll + PAGE).min(last),
+                _ => {
+                    app.say(if preview.recordable > 0 {
+                        "Nothing imported."
+                    } else {
+                        "Nothing to record from that file."
+                    });
+                    return Vec::new();
+                }
+            }
+            app.overlay = Some(Overlay::ImportPreview { preview, scroll });
+            Vec::new()
+        }
         Overlay::ConfirmArchive { id, name } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::Write {
                 write: Write::Archive(id, today),

@@ -63,6 +63,13 @@ pub fn selected_referral(app: &App) -> Option<&Referral> {
 pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
     let current = selected_referral(app).cloned();
     match action {
+        Action::ImportMail => {
+            if app.read_only {
+                app.warn("This book is read-only: nothing can be imported into it.");
+            } else {
+                app.overlay = Some(super::Overlay::ImportPath(super::TextField::default()));
+            }
+        }
         Action::Pipeline => app.referrals.chains = false,
         Action::Chains => app.referrals.chains = true,
         Action::Left if !app.referrals.chains => {

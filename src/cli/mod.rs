@@ -6,18 +6,63 @@
 /// `println!` that returns an error instead of panicking when stdout is closed
 /// (`ties list | head`); `main` treats a broken pipe as a quiet exit.
 macro_rules! outln {
+    () => {{
+        $crate::cli::sink::emit(format_args!(""), true)?
+    }};
     ($($t:tt)*) => {{
-        use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($t)*)?
+        $crate::cli::sink::emit(format_args!($($t)*), true)?
     }};
 }
 
 /// `print!` counterpart of [`outln!`].
 macro_rules! out {
     ($($t:tt)*) => {{
-        use std::io::Write as _;
-        write!(std::io::stdout().lock(), $($t)*)?
+        $crate::cli::sink::emit(format_args!($($t)*), false)?
     }};
+}
+
+/// Where command output goes: standard output, or a buffer while the interface's
+/// command line runs a command (the terminal belongs to the interface then).
+pub(crate) mod sink {
+    use std::cell::RefCell;
+    use std::io::Write as _;
+
+    thread_local! {
+        static CAPTURE: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+    }
+
+    pub(crate) fn emit(args: std::fmt::Arguments<'_>, newline: bool) -> std::io::Result<()> {
+        let captured = CAPTURE.with(|c| {
+            c.borrow_mut().as_mut().map(|buf| {
+                let _ = buf.write_fmt(args);
+                if newline {
+                    buf.push(b'\n');
+                }
+            })
+        });
+        if captured.is_some() {
+            return Ok(());
+        }
+        let mut out = std::io::stdout().lock();
+        out.write_fmt(args)?;
+        if newline {
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    /// Whether output is being captured (progress on stderr is then left out too).
+    pub(crate) fn capturing() -> bool {
+        CAPTURE.with(|c| c.borrow().is_some())
+    }
+
+    /// Runs `f` with its output captured; returns what it printed.
+    pub(crate) fn capture<T>(f: impl FnOnce() -> T) -> (T, String) {
+        CAPTURE.with(|c| *c.borrow_mut() = Some(Vec::new()));
+        let out = f();
+        let buf = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
+        (out, String::from_utf8_lossy(&buf).into_owned())
+    }
 }
 
 mod args;
@@ -150,14 +195,15 @@ fn follow_link(path: &std::path::Path) -> Result<PathBuf> {
 }
 
 /// What every command handler works with.
-pub struct Ctx {
-    pub store: Store,
+pub struct Ctx<'s> {
+    /// Borrowed: the interface's command line runs commands on the store it has open.
+    pub store: &'s mut Store,
     pub config: Config,
     pub today: NaiveDate,
     pub json: bool,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     /// Resolves a typed contact reference (`#12`, `12`, a name, a unique fragment).
     ///
     /// The trigram index finds the candidates; only a reference that matches nobody reads
@@ -272,7 +318,7 @@ fn run(cli: Cli) -> Result<()> {
     } else {
         Store::open(&paths.db)
     };
-    let store = match store {
+    let mut store = match store {
         Err(e @ crate::store::StoreError::Sqlite(_))
             if matches!(command, Command::Check { .. }) =>
         {
@@ -281,7 +327,7 @@ fn run(cli: Cli) -> Result<()> {
         other => other?,
     };
     let mut ctx = Ctx {
-        store,
+        store: &mut store,
         config,
         today,
         json: cli.json,
@@ -290,6 +336,158 @@ fn run(cli: Cli) -> Result<()> {
     ctx.store.describe(command_line());
     let db = paths.db.clone();
     dispatch(&mut ctx, command, paths.db).map_err(|e| name_the_book(e, &db))
+}
+
+/// What a command typed into the interface's command line did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineOutcome {
+    /// What it printed (help text, a list, a confirmation).
+    pub output: String,
+    /// Why it failed: one sentence.
+    pub error: Option<String>,
+    /// It may have changed the book: the interface reloads.
+    pub wrote: bool,
+}
+
+/// Runs one command line typed into the interface (`log sam call --label catch-up`,
+/// without the leading `ties`): split like a shell would, parsed by the CLI's own clap
+/// definitions, run by the same handlers on the interface's `store`, output captured.
+/// Commands that would take the terminal, replace the book or read standard input are
+/// refused with what to do instead.
+pub fn run_line(
+    store: &mut Store,
+    config: &Config,
+    today: NaiveDate,
+    db: &std::path::Path,
+    line: &str,
+) -> LineOutcome {
+    let fail = |msg: &str| LineOutcome {
+        error: Some(msg.to_string()),
+        ..LineOutcome::default()
+    };
+    let Some(mut words) = shlex::split(line) else {
+        return fail("a quote is not closed; close it and press Enter again");
+    };
+    if words.first().is_some_and(|w| w == "ties") {
+        words.remove(0);
+    }
+    if words.is_empty() {
+        return fail("type a command, e.g. log sam call (Tab completes commands and names)");
+    }
+    if let Some(w) = words.iter().find(|w| {
+        ["--db", "--config", "--today", "--demo"]
+            .iter()
+            .any(|f| *w == f || w.starts_with(&format!("{f}=")))
+    }) {
+        let flag = w.split('=').next().unwrap_or(w);
+        return fail(&format!(
+            "{flag} is not available here: the command line acts on the book that is open; run `ties {flag} …` in a shell"
+        ));
+    }
+    let cli = match Cli::try_parse_from(std::iter::once("ties".to_string()).chain(words)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = crate::text::sanitize_multiline(&e.render().to_string());
+            if !e.use_stderr() {
+                return LineOutcome {
+                    output: text,
+                    ..LineOutcome::default()
+                };
+            }
+            let mut msg = clap_error_line(&text);
+            // clap suggests only close spellings; a swapped letter ("lgo") gets one too.
+            if e.kind() == clap::error::ErrorKind::InvalidSubcommand && !text.contains("tip:") {
+                if let Some(first) = line.split_whitespace().find(|w| *w != "ties") {
+                    if let Some(near) = command_names()
+                        .into_iter()
+                        .map(|c| c.name)
+                        .filter(|n| strsim::damerau_levenshtein(n, first) <= 2)
+                        .min_by_key(|n| strsim::damerau_levenshtein(n, first))
+                    {
+                        msg.push_str(&format!("; did you mean `{near}`?"));
+                    }
+                }
+            }
+            return fail(&msg);
+        }
+    };
+    let Some(command) = cli.command else {
+        return fail("type a command after the options, e.g. list --search hart");
+    };
+    let refused = match &command {
+        Command::Demo(_) => Some("demo fills a book of its own"),
+        Command::Restore { .. } => Some("restore replaces the open book"),
+        Command::Completions { .. } | Command::Man | Command::Config { .. } | Command::Paths => {
+            Some("it prints for a shell")
+        }
+        Command::Import { file, .. } if file.as_os_str() == "-" => {
+            Some("standard input belongs to the interface")
+        }
+        _ => None,
+    };
+    if let Some(why) = refused {
+        return fail(&format!(
+            "not here: {why}; run `ties {}` in a shell",
+            line.trim().trim_start_matches("ties ").trim()
+        ));
+    }
+    let wrote = !command.only_reads();
+    store.describe(format!("ties {}", line.trim()));
+    let mut ctx = Ctx {
+        store,
+        config: config.clone(),
+        today,
+        json: cli.json,
+    };
+    let (result, output) = sink::capture(|| dispatch(&mut ctx, command, db.to_path_buf()));
+    LineOutcome {
+        output,
+        error: result.err().map(|e| one_line(&e)),
+        wrote,
+    }
+}
+
+/// The commands the interface's command line offers (and completes): every
+/// subcommand but those it refuses, each with its own subcommands.
+pub fn command_names() -> Vec<crate::app::CommandName> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let refused = [
+        "help",
+        "demo",
+        "restore",
+        "completions",
+        "man",
+        "config",
+        "paths",
+    ];
+    cmd.get_subcommands()
+        .filter(|s| !refused.contains(&s.get_name()))
+        .map(|s| crate::app::CommandName {
+            name: s.get_name().to_string(),
+            subcommands: s
+                .get_subcommands()
+                .filter(|n| n.get_name() != "help")
+                .map(|n| n.get_name().to_string())
+                .collect(),
+        })
+        .collect()
+}
+
+/// A clap error as one line: its `error:` sentence and its tip, if any.
+fn clap_error_line(text: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for l in text.lines().map(str::trim) {
+        if let Some(e) = l.strip_prefix("error: ") {
+            parts.push(e.to_string());
+        } else if let Some(t) = l.strip_prefix("tip: ") {
+            parts.push(t.to_string());
+        }
+    }
+    if parts.is_empty() {
+        text.lines().next().unwrap_or_default().to_string()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// The manual page: `ties(1)`, then a section per subcommand (and per subcommand of

@@ -113,93 +113,10 @@ fn own_card_skipped(mut parsed: interop::Parsed, me: &crate::config::MeConfig) -
 /// `import` of an `.eml` or mbox: the introductions in it become referrals (quality
 /// `email_intro`), by the rules of [`interop::email`].
 fn import_email(ctx: &mut Ctx, file: &Path, bytes: &[u8], dry_run: bool) -> Result<()> {
-    use crate::domain::contact::{Field, FieldKind};
-    use crate::store::{IntroPeople, IntroRecord};
-    use interop::email::{Intro, Mailbox, Me};
-
-    let me = Me::new(&ctx.config.me.emails);
-    if me.is_empty() {
-        return Err(UsageError::new(
-            "to read introductions from mail, ties needs to know your address: add `emails = [\"you@example.com\"]` under [me] in your config file (`ties paths` shows where it is)",
-        )
-        .into());
-    }
-    let (mails, mut skipped) = interop::email::parse(bytes);
-    if mails.iter().all(|m| m.from.is_none()) && !interop::email::looks_like_mail(bytes) {
-        return Err(UsageError::new(format!(
-            "{} is not an email message or mbox (its first lines are not mail headers with a From); save the mail as .eml or export an mbox",
-            file.display()
-        ))
-        .into());
-    }
-    let (intros, plan_skipped) = interop::email::plan(mails, &me);
-    skipped.extend(plan_skipped);
-    let person = |m: &Mailbox| ContactRecord {
-        name: m.contact_name(),
-        fields: vec![Field {
-            kind: FieldKind::Email,
-            label: None,
-            value: m.email.clone(),
-        }],
-        ..ContactRecord::default()
-    };
-    let mut notes = Vec::new();
-    let mut also: HashMap<usize, Vec<String>> = HashMap::new();
-    let records: Vec<IntroRecord> = intros
-        .into_iter()
-        .map(|i| {
-            let date = match i.mail.date {
-                Some(d) if d <= ctx.today => d,
-                Some(d) => {
-                    notes.push(format!(
-                        "{} is dated {d}, in the future: recorded as today",
-                        i.mail.label()
-                    ));
-                    ctx.today
-                }
-                None => {
-                    notes.push(format!(
-                        "{} has no Date header: recorded as today",
-                        i.mail.label()
-                    ));
-                    ctx.today
-                }
-            };
-            if !i.also.is_empty() {
-                also.insert(
-                    i.mail.number,
-                    i.also.iter().map(|m| m.email.clone()).collect(),
-                );
-            }
-            IntroRecord {
-                number: i.mail.number,
-                label: i.mail.label(),
-                message_id: i.mail.message_id.clone(),
-                date,
-                note: i.mail.subject.clone(),
-                thread: i.mail.thread.clone(),
-                is_reply: i.mail.is_reply,
-                people: match &i.intro {
-                    Intro::Received { by, person: p } => IntroPeople::Received {
-                        by: person(by),
-                        person: person(p),
-                    },
-                    Intro::Given {
-                        person: p,
-                        recipient,
-                    } => IntroPeople::Given {
-                        person: person(p),
-                        recipient: person(recipient),
-                    },
-                },
-            }
-        })
-        .collect();
-    let mut report = ctx.store.import_intros(&records, ctx.today, dry_run)?;
-    report
-        .skipped
-        .extend(skipped.into_iter().map(|s| (s.record, s.reason)));
-    report.skipped.sort_by_key(|s| s.0);
+    let plan = crate::intake::plan_mail(bytes, &ctx.config.me, ctx.today)
+        .map_err(|e| UsageError::new(e.message(&file.display().to_string())))?;
+    let report = ctx.store.import_intros(&plan.records, ctx.today, dry_run)?;
+    let report = crate::intake::finish(report, &plan);
     if ctx.json {
         return print_json(&json!({
             "dry_run": dry_run,
@@ -220,61 +137,13 @@ fn import_email(ctx: &mut Ctx, file: &Path, bytes: &[u8], dry_run: bool) -> Resu
                 "recipient": r.recipient,
                 "quality": "email_intro",
                 "note": r.note,
-                "also": also.get(&r.number).cloned().unwrap_or_default(),
+                "also": plan.also.get(&r.number).cloned().unwrap_or_default(),
             })).collect::<Vec<_>>(),
-            "notes": notes,
+            "notes": plan.notes,
         }));
     }
-    let verb = if dry_run { "Would record" } else { "Recorded" };
-    let mut people = format!(
-        "{} new contact{}",
-        report.created.len(),
-        if report.created.len() == 1 { "" } else { "s" }
-    );
-    if !report.updated.is_empty() {
-        people.push_str(&format!(", {} with a new address", report.updated.len()));
-    }
-    outln!(
-        "{verb} {} introduction{} (email-intro referrals); {people}; {} mail{} skipped.",
-        report.recorded.len(),
-        if report.recorded.len() == 1 { "" } else { "s" },
-        report.skipped.len(),
-        if report.skipped.len() == 1 { "" } else { "s" }
-    );
-    for r in &report.recorded {
-        let what = match (&r.referrer, &r.recipient) {
-            (Some(by), _) => format!("{} introduced {} to you", sanitize(by), sanitize(&r.person)),
-            (None, Some(to)) => {
-                format!("you introduced {} to {}", sanitize(&r.person), sanitize(to))
-            }
-            (None, None) => sanitize(&r.person).into_owned(),
-        };
-        let id = r
-            .referral_id
-            .map(|id| format!(" (referral #{id})"))
-            .unwrap_or_default();
-        outln!("  {}  {what}{id}", r.date);
-        if let Some(note) = &r.note {
-            outln!("              \"{}\"", sanitize(note));
-        }
-        if let Some(others) = also.get(&r.number) {
-            outln!(
-                "              also on it, not recorded: {}",
-                sanitize(&others.join(", "))
-            );
-        }
-    }
-    for n in &report.created {
-        outln!("  new contact {}", sanitize(n));
-    }
-    for n in &report.updated {
-        outln!("  new address for {}", sanitize(n));
-    }
-    for note in &notes {
-        outln!("  note    {}", sanitize(note));
-    }
-    for (_, why) in &report.skipped {
-        outln!("  skip    {}", sanitize(why));
+    for line in crate::intake::describe(&report, &plan, dry_run) {
+        outln!("{line}");
     }
     if dry_run {
         outln!("Nothing was written (--dry-run).");
@@ -282,78 +151,8 @@ fn import_email(ctx: &mut Ctx, file: &Path, bytes: &[u8], dry_run: bool) -> Resu
     Ok(())
 }
 
-/// What a path is, in words, when it is not a regular file.
-fn not_a_file(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a named pipe";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if meta.is_dir() {
-        "a folder"
-    } else {
-        "not a regular file"
-    }
-}
-
-/// Reads an import's input: a regular file (through links), or standard input for `-`,
-/// never more than `max` bytes. Pipes, devices and folders are refused before they are
-/// opened (opening a pipe with no writer would wait forever; `/dev/zero` never ends).
-pub(super) fn read_input(file: &Path, max: u64) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let too_big = |what: String| {
-        UsageError::new(format!(
-            "{what} is larger than [import] max_bytes ({} MB); split it, or raise max_bytes in your config",
-            max >> 20
-        ))
-    };
-    if file.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(max.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| anyhow!("cannot read standard input: {e}"))?;
-        if bytes.len() as u64 > max {
-            return Err(too_big("standard input".into()).into());
-        }
-        return Ok(bytes);
-    }
-    let meta = std::fs::metadata(file)
-        .map_err(|e| anyhow!("cannot read {}: {e}; check the path", file.display()))?;
-    if !meta.is_file() {
-        return Err(UsageError::new(format!(
-            "{} is {}, not a file; save what you want to import to a file (or pipe it to `ties import -`)",
-            file.display(),
-            not_a_file(&meta)
-        ))
-        .into());
-    }
-    if meta.len() > max {
-        return Err(too_big(file.display().to_string()).into());
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(file)
-        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
-        .map_err(|e| anyhow!("cannot read {}: {e}; check the path", file.display()))?;
-    if bytes.len() as u64 > max {
-        // It grew while we read it.
-        return Err(too_big(file.display().to_string()).into());
-    }
-    Ok(bytes)
-}
-
 pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: bool) -> Result<()> {
-    let bytes = read_input(file, ctx.config.import.max_bytes)?;
+    let bytes = crate::intake::read_input(file, ctx.config.import.max_bytes)?;
     if bytes.is_empty() {
         return Err(
             UsageError::new(format!("{} is empty; nothing to import", file.display())).into(),
@@ -373,7 +172,8 @@ pub fn import(ctx: &mut Ctx, file: &Path, format: Option<FileFormat>, dry_run: b
         return import_email(ctx, file, &bytes, dry_run);
     }
     // Progress on stderr, only for a person watching a large file go in.
-    let progress = std::io::stderr().is_terminal() && bytes.len() > 256 << 10;
+    let progress =
+        std::io::stderr().is_terminal() && !super::sink::capturing() && bytes.len() > 256 << 10;
     if progress {
         eprint!("{:<72}", format!("reading {} KB…", bytes.len() >> 10));
     }
@@ -501,7 +301,11 @@ pub fn export(
         Some(path) => {
             let wrote = write_output(&path, text.as_bytes(), force)?;
             if !ctx.json && wrote {
-                eprintln!("Wrote {}.", path.display());
+                if super::sink::capturing() {
+                    outln!("Wrote {}.", path.display());
+                } else {
+                    eprintln!("Wrote {}.", path.display());
+                }
             }
         }
     }

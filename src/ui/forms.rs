@@ -10,13 +10,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::Theme;
-use super::text::{centered, fit, safe, window};
-use crate::app::{DoneOption, Form, Input, Picked, SNOOZE_DAYS, SnoozedRow, TextField};
+use super::text::{centered, fit, safe, window, wrapped_window};
+use crate::app::{
+    DoneOption, Form, Input, MailPreview, Output, Picked, SNOOZE_DAYS, SnoozedRow, TextField,
+};
 
 const LABEL: usize = 15;
 
 /// The text with the cursor cell drawn reversed when focused.
-fn text_spans(t: &TextField, focused: bool, theme: Theme) -> Vec<Span<'static>> {
+pub(super) fn text_spans(t: &TextField, focused: bool, theme: Theme) -> Vec<Span<'static>> {
     let v = safe(&t.value);
     if !focused {
         return vec![Span::raw(v)];
@@ -270,6 +272,105 @@ pub fn confirm(frame: &mut Frame<'_>, area: Rect, name: &str, theme: Theme) {
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Archive ")),
+        r,
+    );
+}
+
+/// The path of a mail file to import introductions from.
+pub fn import_path(frame: &mut Frame<'_>, area: Rect, field: &TextField, theme: Theme) {
+    let width = area.width.saturating_sub(4).min(78);
+    let mut path = vec![Span::styled("File: ", theme.dim())];
+    path.extend(text_spans(field, true, theme));
+    let lines = vec![
+        Line::raw("Import introductions from an email (.eml) or a mailbox (mbox)."),
+        Line::styled(
+            "You see what it would record before anything is written.",
+            theme.dim(),
+        ),
+        Line::raw(""),
+        Line::from(path),
+    ];
+    let r = centered(area, width, (lines.len() + 2) as u16);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(Block::bordered().title(" Import mail ")),
+        r,
+    );
+}
+
+/// What importing a mail file would record: scrolls; Enter records it.
+pub fn import_preview(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    preview: &MailPreview,
+    scroll: usize,
+    theme: Theme,
+) {
+    let width = area.width.saturating_sub(4).min(100);
+    let inner = usize::from(width.saturating_sub(2));
+    let room = usize::from(area.height.saturating_sub(6)).max(1);
+    let mut lines = Vec::new();
+    let (rows, start) = wrapped_window(&preview.lines, inner, scroll, room);
+    for (i, l) in rows.iter().skip(start).take(room) {
+        let original = preview.lines[*i].trim_start();
+        let style = if *i == 0 {
+            theme.bold()
+        } else if original.starts_with("skip") || original.starts_with("note") {
+            theme.dim()
+        } else {
+            ratatui::style::Style::default()
+        };
+        lines.push(Line::styled(l.clone(), style));
+    }
+    lines.push(Line::raw(""));
+    lines.push(if preview.recordable > 0 {
+        Line::from(vec![
+            Span::styled("Enter", theme.key()),
+            Span::raw(" record them · ↑↓ scroll · Esc changes nothing"),
+        ])
+    } else {
+        Line::styled("Nothing to record · any key closes", theme.dim())
+    });
+    let r = centered(area, width, (lines.len() + 2) as u16);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered().title(format!(" {} ", fit(&preview.path, inner.saturating_sub(2)))),
+        ),
+        r,
+    );
+}
+
+/// A command's output: scrolls; any other key closes.
+pub fn output(frame: &mut Frame<'_>, area: Rect, output: &Output, scroll: usize, theme: Theme) {
+    let width = area.width.saturating_sub(2).min(120);
+    let inner = usize::from(width.saturating_sub(2));
+    let room = usize::from(area.height.saturating_sub(4)).max(1);
+    let (rows, start) = wrapped_window(&output.lines, inner, scroll, room);
+    let mut lines: Vec<Line<'_>> = rows
+        .iter()
+        .skip(start)
+        .take(room)
+        .map(|(_, l)| Line::raw(l.clone()))
+        .collect();
+    let more = rows.len().saturating_sub(start + room);
+    lines.push(Line::styled(
+        if more > 0 {
+            format!("{more} more · ↑↓ PgUp PgDn scroll · any other key closes")
+        } else {
+            "any key closes".to_string()
+        },
+        theme.dim(),
+    ));
+    let r = centered(area, width, (lines.len() + 2) as u16);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(format!(
+            " {} ",
+            fit(&safe(&output.title), inner.saturating_sub(2))
+        ))),
         r,
     );
 }

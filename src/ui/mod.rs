@@ -81,6 +81,15 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         Some(Overlay::Confirm {
             question, detail, ..
         }) => forms::confirm_write(frame, body, question, detail, theme),
+        Some(Overlay::ImportPath(field)) => forms::import_path(frame, body, field, theme),
+        Some(Overlay::Output { output, scroll }) => {
+            forms::output(frame, body, output, *scroll, theme);
+        }
+        // Drawn in the status bar.
+        Some(Overlay::Command(_)) => {}
+        Some(Overlay::ImportPreview { preview, scroll }) => {
+            forms::import_preview(frame, body, preview, *scroll, theme);
+        }
         Some(Overlay::ConfirmQuit) => forms::confirm_write(
             frame,
             body,
@@ -229,9 +238,33 @@ pub fn hints(app: &App, mode: Mode, width: usize, theme: Theme) -> Vec<Span<'sta
 }
 
 fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
+    // The command line takes the status bar, as in vim and helix.
+    if let Some(Overlay::Command(line)) = &app.overlay {
+        let mut spans = vec![Span::styled(":", theme.key())];
+        spans.extend(forms::text_spans(&line.field, true, theme));
+        if let Some(m) = &app.message {
+            let style = if m.error { theme.error() } else { theme.ok() };
+            spans.push(Span::styled(format!("   {}", text::safe(&m.text)), style));
+        } else if line.field.value.is_empty() {
+            spans.push(Span::styled(
+                "  a ties command: log sam call · Tab completes · ↑↓ history · Esc",
+                theme.dim(),
+            ));
+        }
+        frame.render_widget(Line::from(spans), area);
+        return;
+    }
     let line = if let Some(m) = &app.message {
         let style = if m.error { theme.error() } else { theme.ok() };
-        Line::from(Span::styled(text::safe(&m.text), style))
+        // One row: a message longer than that ends in an ellipsis, never mid-word.
+        let width = usize::from(area.width);
+        let msg = text::safe(&m.text);
+        let msg = if msg.chars().count() > width {
+            text::fit(&msg, width)
+        } else {
+            msg
+        };
+        Line::from(Span::styled(msg, style))
     } else {
         match &app.overlay {
             Some(Overlay::Help { typing: true, .. }) => Line::styled(
@@ -267,6 +300,18 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             Some(Overlay::ConfirmArchive { .. }) => {
                 Line::styled("y archive · any other key keeps them", theme.dim())
             }
+            Some(Overlay::ImportPath(_)) => Line::styled(
+                "type or paste a path (~/ works) · Enter show what it would record · Esc cancel",
+                theme.dim(),
+            ),
+            Some(Overlay::Command(_)) => Line::raw(""),
+            Some(Overlay::Output { .. }) => {
+                Line::styled("↑↓ PgUp PgDn scroll · any other key closes", theme.dim())
+            }
+            Some(Overlay::ImportPreview { .. }) => Line::styled(
+                "Enter record · ↑↓ PgUp PgDn scroll · Esc changes nothing",
+                theme.dim(),
+            ),
             None if app.pane == Pane::Contacts && app.contacts.filtering => Line::styled(
                 "type to filter · Enter keep the filter · Esc clear it",
                 theme.dim(),

@@ -38,6 +38,75 @@ pub fn fit(s: &str, width: usize) -> String {
     }
 }
 
+/// Word-wrapped to `width` columns (one per char): continuation lines are indented two
+/// columns past the line's own indent; a word longer than a line is split.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let lead = s.chars().take_while(|c| *c == ' ').count();
+    let indent = " ".repeat((lead + 2).min(width / 2));
+    let mut out: Vec<String> = Vec::new();
+    let mut line = " ".repeat(lead);
+    let mut len = lead;
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let room = width - len;
+            let fresh = line.trim().is_empty();
+            if word.len() + usize::from(!fresh) <= room {
+                if !fresh {
+                    line.push(' ');
+                    len += 1;
+                }
+                line.extend(word.iter());
+                len += word.len();
+                break;
+            }
+            if fresh || word.len() > width - indent.len() {
+                // Split the word: what fits here, the rest on the next line.
+                let take = room.saturating_sub(usize::from(!fresh)).max(1);
+                if !fresh {
+                    line.push(' ');
+                }
+                line.extend(word.iter().take(take));
+                word.drain(..take.min(word.len()));
+                out.push(std::mem::replace(&mut line, indent.clone()));
+                len = indent.len();
+                if word.is_empty() {
+                    break;
+                }
+                continue;
+            }
+            out.push(std::mem::replace(&mut line, indent.clone()));
+            len = indent.len();
+        }
+    }
+    if !line.trim().is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// Lines wrapped to `width`, and the first wrapped row to draw so that original line
+/// `scroll` is on top (never leaving rows empty below the last line).
+pub fn wrapped_window(
+    lines: &[String],
+    width: usize,
+    scroll: usize,
+    room: usize,
+) -> (Vec<(usize, String)>, usize) {
+    let mut rows = Vec::new();
+    let mut first_of = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        first_of.push(rows.len());
+        for w in wrap(&safe(l), width) {
+            rows.push((i, w));
+        }
+    }
+    let top = first_of.get(scroll).copied().unwrap_or(0);
+    let start = top.min(rows.len().saturating_sub(room));
+    (rows, start)
+}
+
 /// The range of rows to draw so `selected` is visible in `height` rows.
 pub fn window(selected: usize, len: usize, height: usize) -> std::ops::Range<usize> {
     if height == 0 || len == 0 {
@@ -71,5 +140,24 @@ pub fn age(since: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> String
             0 => "today".into(),
             n => format!("{n}d"),
         },
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrapping_keeps_words_whole_and_indents() {
+        assert_eq!(
+            wrap("  skip    message 2: a reply in the thread", 20),
+            ["  skip message 2: a", "    reply in the", "    thread"]
+        );
+        assert_eq!(
+            wrap("abcdefghijklmnopqrstuvwxyz", 10),
+            ["abcdefghij", "  klmnopqr", "  stuvwxyz"]
+        );
+        assert_eq!(wrap("", 10), [""]);
     }
 }

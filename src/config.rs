@@ -31,8 +31,17 @@ pub struct Config {
     /// Who the user is: email imports read introductions by it, contact imports skip
     /// the user's own card by it.
     pub me: MeConfig,
+    /// The terminal interface itself.
+    pub ui: UiConfig,
     /// Key bindings of the terminal interface, by mode (see `keymap`).
     pub keys: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    /// Clicks and the wheel (off: the terminal keeps its own mouse selection).
+    pub mouse: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

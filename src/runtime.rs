@@ -221,6 +221,19 @@ impl Session {
                     Err(e) => vec![Action::Failed(format!("not imported: {e}"))],
                 }
             }
+            Effect::Write {
+                write: Write::Merge { keep, other },
+                done,
+            } => {
+                self.store.describe(done.clone());
+                match self.store.merge_contacts(keep, other, false) {
+                    Ok(()) => match self.reload() {
+                        Ok(loaded) => vec![loaded, Action::Saved(format!("{done} z undoes it."))],
+                        Err(e) => vec![Action::Failed(format!("merged, but could not reload: {e}"))],
+                    },
+                    Err(e) => vec![Action::Failed(format!("not merged: {e}"))],
+                }
+            }
             Effect::Write { write, done } => {
                 // The journal names the change by what the status bar says of it.
                 self.store.describe(done.clone());
@@ -283,6 +296,12 @@ impl Session {
                 s.set_archived(id, Some(on))?;
                 vec![contact(s, id)?]
             }
+            Write::Unarchive(id) => {
+                s.set_archived(id, None)?;
+                vec![contact(s, id)?]
+            }
+            // Handled in `perform` (a merge removes a contact: the book is read again).
+            Write::Merge { .. } => Vec::new(),
             Write::Interaction(i) => {
                 s.insert_interaction(&i)?;
                 vec![Change::Interactions(
@@ -410,6 +429,7 @@ fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Arc<Data>> {
 pub fn run(session: &mut Session) -> Result<()> {
     let forced_panic = std::env::var_os("TIES_TEST_PANIC").is_some();
     ratatui::run(|terminal| -> Result<()> {
+        let _mouse = session.app.config.ui.mouse.then(MouseCapture::on);
         loop {
             terminal.draw(|frame| session.draw(frame))?;
             if session.app.quit {
@@ -425,6 +445,20 @@ pub fn run(session: &mut Session) -> Result<()> {
                             session.press(key);
                         }
                     }
+                    Event::Mouse(m) => {
+                        use event::{MouseButton, MouseEventKind as M};
+                        let hit = session.app.hits.borrow().at(m.column, m.row);
+                        match m.kind {
+                            M::Down(MouseButton::Left) => {
+                                if let Some(hit) = hit {
+                                    session.dispatch(Action::Click(hit));
+                                }
+                            }
+                            M::ScrollDown => session.dispatch(Action::Wheel { hit, down: true }),
+                            M::ScrollUp => session.dispatch(Action::Wheel { hit, down: false }),
+                            _ => {}
+                        }
+                    }
                     // A resize simply redraws at the new size on the next pass.
                     _ => {}
                 }
@@ -432,6 +466,22 @@ pub fn run(session: &mut Session) -> Result<()> {
             session.tick();
         }
     })
+}
+
+/// Mouse reporting while the interface runs; off again when it ends, however it ends.
+struct MouseCapture;
+
+impl MouseCapture {
+    fn on() -> MouseCapture {
+        let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture);
+        MouseCapture
+    }
+}
+
+impl Drop for MouseCapture {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
+    }
 }
 
 /// A crossterm key event as our [`Key`].

@@ -109,6 +109,8 @@ const RULES: &[Rule] = &[
                 "serde",
                 "strum",
                 "nucleo_matcher",
+                // The hit map the renderer writes for the mouse (drawing borrows the app).
+                "std::cell::RefCell",
                 "crate::app",
                 "crate::domain",
                 "crate::config",
@@ -141,6 +143,7 @@ const RULES: &[Rule] = &[
             &[
                 "chrono",
                 "ratatui",
+                "unicode_width",
                 "crate::ui",
                 "crate::app",
                 "crate::domain",

@@ -1226,3 +1226,195 @@ fn the_command_line_runs_cli_commands_on_this_book() {
     let bar = screen(&s, 80, 24);
     assert!(bar.contains("--db is not available here"), "{bar}");
 }
+
+/// The mouse: a click on a tab switches to it, on a row selects it (again: opens it),
+/// on a pipeline card selects the card; the wheel moves the list under it and scrolls
+/// the timeline; under an overlay a click does nothing.
+#[test]
+fn clicks_and_the_wheel() {
+    use ties::app::{Action, Hit};
+    let mut s = demo(300);
+    let at = |s: &Session, x: u16, y: u16| {
+        screen(s, 120, 40);
+        s.app.hits.borrow().at(x, y)
+    };
+    let top = screen(&s, 120, 40);
+    let first = top.lines().next().unwrap().trim_start_matches('"');
+    let col = first.find("2 Contacts").unwrap() as u16;
+    let hit = at(&s, col, 0).unwrap();
+    assert_eq!(hit, Hit::Tab(Pane::Contacts));
+    s.dispatch(Action::Click(hit));
+    assert_eq!(s.app.pane, Pane::Contacts);
+    // The list starts under the filter line: row 2 of the screen is the first contact.
+    let hit = at(&s, 3, 4).unwrap();
+    assert_eq!(hit, Hit::ContactRow(2));
+    s.dispatch(Action::Click(hit));
+    assert_eq!(s.app.contacts.selected, 2);
+    s.dispatch(Action::Wheel {
+        hit: at(&s, 3, 10),
+        down: true,
+    });
+    assert_eq!(s.app.contacts.selected, 3);
+    let timeline = at(&s, 100, 20);
+    assert_eq!(timeline, Some(Hit::Timeline));
+    s.dispatch(Action::Wheel {
+        hit: timeline,
+        down: true,
+    });
+    assert!(
+        s.app.contacts.timeline_offset > 0,
+        "the wheel scrolls the timeline"
+    );
+    // Referrals: a card in the second column.
+    s.dispatch(Action::Click(Hit::Tab(Pane::Referrals)));
+    let hit = at(&s, 25, 5).unwrap();
+    assert!(matches!(hit, Hit::Card { column: 1, .. }), "{hit:?}");
+    s.dispatch(Action::Click(hit));
+    assert_eq!(s.app.referrals.column, 1);
+    // Today: a click selects, a second one opens the contact.
+    s.dispatch(Action::Click(Hit::Tab(Pane::Today)));
+    let hit = (1..30)
+        .find_map(|y| at(&s, 5, y).filter(|h| matches!(h, Hit::TodayItem(i) if *i > 0)))
+        .unwrap();
+    s.dispatch(Action::Click(hit));
+    assert_ne!(s.app.today.selected, 0);
+    s.dispatch(Action::Click(hit));
+    assert_eq!(
+        s.app.pane,
+        Pane::Contacts,
+        "a click on the selected item opens it"
+    );
+    // Under help, a click is nothing.
+    keys(&mut s, &["?"]);
+    assert_eq!(at(&s, col, 0), Some(Hit::Covered));
+    s.dispatch(Action::Click(Hit::Tab(Pane::Ask)));
+    assert_eq!(s.app.pane, Pane::Contacts);
+}
+
+/// CJK, emoji and combining marks take the columns the terminal gives them: the
+/// strength bars of the Contacts list stay in one column whatever the names hold.
+#[test]
+fn wide_characters_keep_the_contact_columns_in_line() {
+    use ratatui::buffer::Buffer;
+    let mut store = Store::open_in_memory().unwrap();
+    for name in [
+        "王小明 Wáng",
+        "Zoë 🎉 Party planner for every wedding",
+        "Ana Ruiz",
+        "김민준 Kim",
+        "Ame\u{301}lie",
+    ] {
+        store
+            .insert_contact(
+                &ties::domain::contact::NewContact {
+                    name: name.into(),
+                    ..Default::default()
+                },
+                today(),
+            )
+            .unwrap();
+    }
+    let mut s = session_on(store);
+    keys(&mut s, &["2"]);
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| s.draw(f)).unwrap();
+        let buf: &Buffer = t.backend().buffer();
+        let mut columns = Vec::new();
+        for y in 0..h {
+            // The cell where the first bar glyph is drawn (cells, not characters).
+            if let Some(x) = (0..w).find(|&x| ["▮", "▯"].contains(&buf[(x, y)].symbol())) {
+                columns.push(x);
+            }
+        }
+        assert_eq!(columns.len(), 5, "{}", screen(&s, w, h));
+        assert!(
+            columns.windows(2).all(|p| p[0] == p[1]),
+            "bars out of line at {w}x{h}: {columns:?}\n{}",
+            screen(&s, w, h)
+        );
+    }
+}
+
+/// Contacts: adding someone already there warns and offers to open them; M merges
+/// another contact in (after a question; z undoes it); H shows the archived ones and A
+/// brings one back.
+#[test]
+fn contacts_duplicates_merge_and_the_archive() {
+    let mut s = session_on(Store::open_in_memory().unwrap());
+    keys(
+        &mut s,
+        &[":", "'add \"Sam Lee\" --email sam@lee.example", "enter"],
+    );
+    keys(&mut s, &[":", "'add \"Ana Ruiz\"", "enter"]);
+    keys(&mut s, &[":", "'add \"S. Lee\" --phone 555-0100", "enter"]);
+    keys(&mut s, &[":", "'log \"S. Lee\" call", "enter"]);
+    assert_eq!(s.store.name_entries().unwrap().len(), 3);
+    keys(&mut s, &["2", "a", "'sam lee", "enter"]);
+    snap!("duplicate_80x24", s, 80, 24);
+    keys(&mut s, &["o"]);
+    assert_eq!(
+        s.store.name_entries().unwrap().len(),
+        3,
+        "nothing was added"
+    );
+    assert_eq!(s.app.selected_contact().unwrap().name, "Sam Lee");
+    // The same phone is a duplicate too; y adds anyway.
+    keys(
+        &mut s,
+        &[
+            "a",
+            "'Samuel",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "'555 0100",
+            "enter",
+        ],
+    );
+    let screen80 = screen(&s, 80, 24);
+    assert!(
+        screen80.contains("You already have S. Lee (the same phone"),
+        "{screen80}"
+    );
+    keys(&mut s, &["y"]);
+    assert_eq!(s.store.name_entries().unwrap().len(), 4);
+    keys(&mut s, &["z"]);
+    // Merge S. Lee into Sam Lee.
+    keys(&mut s, &["M", "'S. Lee", "enter"]);
+    let screen80 = screen(&s, 80, 24);
+    assert!(
+        screen80.contains("Merge S. Lee into Sam Lee?"),
+        "{screen80}"
+    );
+    keys(&mut s, &["y"]);
+    assert_eq!(s.store.name_entries().unwrap().len(), 2);
+    let sam = s.app.selected_contact().unwrap().id;
+    assert_eq!(
+        s.store.interactions_for(sam).unwrap().len(),
+        1,
+        "the call moved"
+    );
+    keys(&mut s, &["z"]);
+    assert_eq!(
+        s.store.name_entries().unwrap().len(),
+        3,
+        "z undoes the merge"
+    );
+    // Archive Ana, see her among the archived, bring her back.
+    keys(&mut s, &["g"]);
+    assert_eq!(
+        s.app.selected_contact().unwrap().name,
+        "Ana Ruiz",
+        "names sort first"
+    );
+    keys(&mut s, &["A", "y", "H"]);
+    snap!("archived_80x24", s, 80, 24);
+    assert_eq!(s.app.selected_contact().unwrap().name, "Ana Ruiz");
+    keys(&mut s, &["A", "y"]);
+    keys(&mut s, &["H"]);
+    assert_eq!(s.app.contact_rows().len(), 3, "Ana is back");
+}

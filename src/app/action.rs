@@ -55,6 +55,10 @@ pub enum Action {
     LogInteraction,
     RecordReferral,
     ArchiveContact,
+    /// Contacts: show the archived contacts instead of the active ones (and back).
+    ShowArchived,
+    /// Contacts: merge another contact into the selected one.
+    MergeContact,
     /// Scroll the contact's timeline towards older entries.
     TimelineOlder,
     /// Scroll the contact's timeline back towards the newest entry.
@@ -97,6 +101,15 @@ pub enum Action {
     /// A command's output of more than one line, to read.
     #[serde(skip)]
     Output(Arc<Output>),
+    /// A left click on what the last frame drew there.
+    #[serde(skip)]
+    Click(super::Hit),
+    /// The mouse wheel, over what the last frame drew there.
+    #[serde(skip)]
+    Wheel {
+        hit: Option<super::Hit>,
+        down: bool,
+    },
 }
 
 /// Lines of output to read in an overlay.
@@ -117,7 +130,8 @@ pub struct MailPreview {
     pub recordable: usize,
 }
 
-/// Every bindable action, in the order help and hints list them.
+/// Every bindable action, in the order help and hints list them: each pane's own main
+/// actions first, so a narrow status bar keeps those.
 pub const BINDABLE: &[Action] = &[
     Action::Done,
     Action::Snooze,
@@ -128,7 +142,6 @@ pub const BINDABLE: &[Action] = &[
     Action::ShowAll,
     Action::Snoozes,
     Action::IdealReferral,
-    Action::OpenContact,
     Action::Filter,
     Action::ClearFilter,
     Action::LogInteraction,
@@ -136,10 +149,10 @@ pub const BINDABLE: &[Action] = &[
     Action::EditContact,
     Action::RecordReferral,
     Action::ArchiveContact,
+    Action::ShowArchived,
+    Action::MergeContact,
     Action::TimelineOlder,
     Action::TimelineNewer,
-    Action::Pipeline,
-    Action::Chains,
     Action::StatusForward,
     Action::StatusBack,
     Action::MarkLost,
@@ -147,7 +160,10 @@ pub const BINDABLE: &[Action] = &[
     Action::Inform,
     Action::MarkDormant,
     Action::ImportMail,
+    Action::Pipeline,
+    Action::Chains,
     Action::RecordAsk,
+    Action::OpenContact,
     Action::Left,
     Action::Right,
     Action::Up,
@@ -182,6 +198,8 @@ impl crate::keymap::Bindable for Action {
                 | Action::IdealReferralSaved(_)
                 | Action::MailPreview(_)
                 | Action::Output(_)
+                | Action::Click(_)
+                | Action::Wheel { .. }
         )
     }
 }
@@ -226,6 +244,8 @@ impl Action {
             Action::LogInteraction => "log",
             Action::RecordReferral => "referral",
             Action::ArchiveContact => "archive",
+            Action::ShowArchived => "archived",
+            Action::MergeContact => "merge",
             Action::TimelineOlder => "older timeline",
             Action::TimelineNewer => "newer timeline",
             Action::Pipeline => "pipeline",
@@ -245,7 +265,9 @@ impl Action {
             | Action::Failed(_)
             | Action::IdealReferralSaved(_)
             | Action::MailPreview(_)
-            | Action::Output(_) => "",
+            | Action::Output(_)
+            | Action::Click(_)
+            | Action::Wheel { .. } => "",
         }
     }
 

@@ -25,6 +25,8 @@ pub struct ContactsState {
     pub timeline_offset: usize,
     /// The matcher and its buffers, kept between keystrokes.
     pub(super) fuzzy: Fuzzy,
+    /// The archived contacts are shown instead of the active ones.
+    pub archived: bool,
 }
 
 pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
@@ -54,7 +56,29 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
         }
         Action::ArchiveContact => {
             if let Some((id, name)) = selected {
-                app.overlay = Some(Overlay::ConfirmArchive { id, name });
+                app.overlay = Some(if app.contacts.archived {
+                    Overlay::ConfirmUnarchive { id, name }
+                } else {
+                    Overlay::ConfirmArchive { id, name }
+                });
+            }
+        }
+        Action::ShowArchived => {
+            app.contacts.archived = !app.contacts.archived;
+            app.contacts.timeline_offset = 0;
+            app.refilter(None);
+            let n = app.contact_rows().len();
+            app.say(if app.contacts.archived {
+                format!("Archived contacts ({n}): A brings one back · H shows the others")
+            } else {
+                "Active contacts.".to_string()
+            });
+        }
+        Action::MergeContact => {
+            if app.contacts.archived {
+                app.warn("Bring the contact back first (A): merge works on active contacts.");
+            } else if let Some((id, name)) = selected {
+                app.overlay = Some(Overlay::Form(Form::merge(id, &name, &app.data)));
             }
         }
         Action::TimelineOlder => {
@@ -76,4 +100,47 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
         }
     }
     Vec::new()
+}
+
+/// A contact in the book that `new` likely duplicates: the same name (case ignored),
+/// or an email or phone it already has. Archived contacts count too. Returns the id, the
+/// name and why, in words.
+pub(super) fn likely_duplicate(
+    data: &super::Data,
+    new: &crate::domain::contact::NewContact,
+) -> Option<(i64, String, String)> {
+    use crate::domain::contact::FieldKind;
+    let digits = |v: &str| -> String { v.chars().filter(char::is_ascii_digit).collect() };
+    let name = new.name.trim().to_lowercase();
+    for c in &data.book.contacts {
+        let archived = if c.archived_on.is_some() {
+            " (archived)"
+        } else {
+            ""
+        };
+        if c.name.trim().to_lowercase() == name {
+            return Some((c.id, c.name.clone(), format!("the same name{archived}")));
+        }
+        for f in &new.fields {
+            let same = c.fields.iter().any(|g| {
+                g.kind == f.kind
+                    && match f.kind {
+                        FieldKind::Email => g.value.eq_ignore_ascii_case(&f.value),
+                        FieldKind::Phone => {
+                            let d = digits(&f.value);
+                            d.len() >= 5 && d == digits(&g.value)
+                        }
+                        _ => false,
+                    }
+            });
+            if same {
+                return Some((
+                    c.id,
+                    c.name.clone(),
+                    format!("the same {} {}{archived}", f.kind.as_str(), f.value),
+                ));
+            }
+        }
+    }
+    None
 }

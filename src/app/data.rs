@@ -73,6 +73,10 @@ pub struct Data {
     pub rows: Vec<ContactRow>,
     /// Each row's "name company tags", what the fuzzy filter matches against.
     pub haystacks: Haystacks,
+    /// Archived contacts sorted by name, and their haystacks (the Contacts pane's
+    /// archived view).
+    pub archived: Vec<ContactRow>,
+    pub archived_haystacks: Haystacks,
     pub names: HashMap<i64, String>,
     /// The day's review first (`agenda_today` items, bounded by `[review]
     /// items_per_day`), then the items that wait (marked `waiting`).
@@ -123,6 +127,8 @@ impl Data {
             today,
             rows: Vec::new(),
             haystacks: Haystacks::default(),
+            archived: Vec::new(),
+            archived_haystacks: Haystacks::default(),
             names: HashMap::new(),
             agenda: Vec::new(),
             agenda_today: 0,
@@ -181,13 +187,23 @@ impl Data {
         self.build_review(config);
     }
 
-    /// Active contacts sorted by name, with their strength, and the filter's text.
+    /// Contacts sorted by name, with their strength, and the filter's text: the active
+    /// ones and, apart, the archived ones.
     fn build_rows(&mut self) {
+        let (rows, haystacks) = self.rows_where(false);
+        self.rows = rows;
+        self.haystacks = haystacks;
+        let (rows, haystacks) = self.rows_where(true);
+        self.archived = rows;
+        self.archived_haystacks = haystacks;
+    }
+
+    fn rows_where(&self, archived: bool) -> (Vec<ContactRow>, Haystacks) {
         let (book, assessed) = (&self.book, &self.assessed);
         let mut rows: Vec<ContactRow> = book
             .contacts
             .iter()
-            .filter(|c| c.archived_on.is_none())
+            .filter(|c| c.archived_on.is_some() == archived)
             .map(|c| {
                 let s = assessed.summary(book, c.id);
                 ContactRow {
@@ -213,8 +229,7 @@ impl Data {
             }
             haystacks.push(&text);
         }
-        self.rows = rows;
-        self.haystacks = haystacks;
+        (rows, haystacks)
     }
 
     /// The pipeline columns, the chain lines and the insights.

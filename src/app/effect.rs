@@ -39,6 +39,13 @@ pub enum Write {
     AddContact(NewContact),
     UpdateContact(i64, ContactPatch),
     Archive(i64, NaiveDate),
+    /// Bring an archived contact back.
+    Unarchive(i64),
+    /// Move everything of `other` to `keep` and remove `other` (one transaction).
+    Merge {
+        keep: i64,
+        other: i64,
+    },
     /// An interaction, already validated.
     Interaction(NewInteraction),
     Referral {

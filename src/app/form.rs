@@ -111,7 +111,12 @@ pub enum FormKind {
     EditContact(i64),
     Log(i64),
     Referral,
-    Status { referral_id: i64, to: Status },
+    Status {
+        referral_id: i64,
+        to: Status,
+    },
+    /// Merge the contact picked into this one (kept).
+    Merge(i64),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,6 +256,21 @@ impl Form {
         }
     }
 
+    /// Merge another contact into `keep`: pick the other with the typeahead.
+    pub fn merge(keep: i64, name: &str, data: &Data) -> Form {
+        Form {
+            kind: FormKind::Merge(keep),
+            title: format!("Merge into {name}"),
+            fields: vec![FormField {
+                label: "the other",
+                input: Input::Person(Pick::new(false, data, None)),
+                error: None,
+                touched: false,
+            }],
+            focus: 0,
+        }
+    }
+
     pub fn status(r: &Referral, to: Status, describe: &str) -> Form {
         let (title, label) = if to == Status::Won {
             (format!("Won: {describe}"), "value")
@@ -383,6 +403,7 @@ impl Form {
             FormKind::Log(id) => self.check_log(id, data, today),
             FormKind::Referral => self.check_referral(today),
             FormKind::Status { referral_id, to } => self.check_status(referral_id, to, data, today),
+            FormKind::Merge(keep) => self.check_merge(keep, data),
         };
         match result {
             Ok(w) => Ok(w),
@@ -393,6 +414,23 @@ impl Form {
                 Err(())
             }
         }
+    }
+
+    fn check_merge(&self, keep: i64, data: &Data) -> Result<(Write, String), (usize, String)> {
+        let Some(Picked::Existing(other, other_name)) = self.picked(0) else {
+            return Err((
+                0,
+                "type the name of the contact to merge in, and pick it".into(),
+            ));
+        };
+        if other == keep {
+            return Err((0, "that is this contact; pick the other one".into()));
+        }
+        let keep_name = data.name(keep).to_string();
+        Ok((
+            Write::Merge { keep, other },
+            format!("Merged {other_name} into {keep_name}."),
+        ))
     }
 
     fn check_contact(&self, data: &Data) -> Result<(Write, String), (usize, String)> {

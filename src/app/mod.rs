@@ -18,6 +18,7 @@ mod effect;
 mod field;
 mod filter;
 mod form;
+mod mouse;
 mod referrals;
 mod today;
 
@@ -35,6 +36,7 @@ pub use field::TextField;
 use filter::narrows;
 pub use filter::{Haystacks, filter};
 pub use form::{Form, FormField, FormKind, Input, Pick, Picked};
+pub use mouse::{Hit, HitMap};
 pub use referrals::{ReferralsState, selected_referral};
 pub use today::{DoneOption, TodayState};
 
@@ -110,6 +112,22 @@ pub enum Overlay {
         id: i64,
         name: String,
     },
+    /// "Bring X back?"
+    ConfirmUnarchive {
+        id: i64,
+        name: String,
+    },
+    /// A contact being added looks like one already in the book: add anyway (y), or
+    /// open the one there (o).
+    Duplicate {
+        existing: i64,
+        name: String,
+        why: String,
+        write: Box<Write>,
+        done: String,
+        /// The form, given back to change it.
+        form: Box<Form>,
+    },
     /// The path of a mail file to import introductions from.
     ImportPath(TextField),
     /// What importing it would record; Enter records it.
@@ -156,6 +174,8 @@ pub struct App {
     pub history: Vec<String>,
     /// The commands the command line completes (from the CLI's definitions).
     pub commands: Vec<CommandName>,
+    /// What the last frame drew where, for the mouse (written while drawing).
+    pub hits: std::cell::RefCell<HitMap>,
 }
 
 impl App {
@@ -178,6 +198,7 @@ impl App {
             demo: false,
             history: Vec::new(),
             commands: Vec::new(),
+            hits: std::cell::RefCell::new(HitMap::default()),
         };
         app.refilter(None);
         app
@@ -207,26 +228,39 @@ impl App {
         self.keymap.lookup(self.mode(), key)
     }
 
+    /// The rows the Contacts list shows: the active contacts, or the archived ones.
+    pub fn contact_rows(&self) -> &[ContactRow] {
+        if self.contacts.archived {
+            &self.data.archived
+        } else {
+            &self.data.rows
+        }
+    }
+
     /// The contact under the cursor in the Contacts list.
     pub fn selected_contact(&self) -> Option<&ContactRow> {
         self.contacts
             .visible
             .get(self.contacts.selected)
-            .and_then(|&i| self.data.rows.get(i))
+            .and_then(|&i| self.contact_rows().get(i))
     }
 
     /// Re-applies the filter over every row (after a reload or a cleared filter),
     /// keeping `keep` selected if visible.
     fn refilter(&mut self, keep: Option<i64>) {
         let c = &mut self.contacts;
-        c.fuzzy
-            .filter(&self.data.haystacks, &c.filter.value, None, &mut c.visible);
+        c.fuzzy.filter(
+            haystacks_of(&self.data, c.archived),
+            &c.filter.value,
+            None,
+            &mut c.visible,
+        );
         if let Some(id) = keep {
             if let Some(pos) = self
                 .contacts
                 .visible
                 .iter()
-                .position(|&i| self.data.rows[i].id == id)
+                .position(|&i| self.contact_rows()[i].id == id)
             {
                 self.contacts.selected = pos;
             }
@@ -245,7 +279,7 @@ impl App {
         let previous = std::mem::take(&mut c.visible);
         let within = narrows(before, &c.filter.value).then_some(previous.as_slice());
         c.fuzzy.filter(
-            &self.data.haystacks,
+            haystacks_of(&self.data, c.archived),
             &c.filter.value,
             within,
             &mut c.visible,
@@ -254,7 +288,7 @@ impl App {
         self.refresh_detail(false);
     }
 
-    fn refresh_detail(&mut self, force: bool) {
+    pub(super) fn refresh_detail(&mut self, force: bool) {
         let id = self.selected_contact().map(|r| r.id);
         let same = self.contacts.detail.as_ref().map(|d| d.id) == id;
         if !force && same {
@@ -274,7 +308,7 @@ impl App {
             .contacts
             .visible
             .iter()
-            .any(|&i| self.data.rows[i].id == id)
+            .any(|&i| self.contact_rows()[i].id == id)
         {
             self.contacts.filter = TextField::default();
         }
@@ -311,6 +345,14 @@ impl App {
             text: text.into(),
             error: true,
         });
+    }
+}
+
+fn haystacks_of(data: &Data, archived: bool) -> &Haystacks {
+    if archived {
+        &data.archived_haystacks
+    } else {
+        &data.haystacks
     }
 }
 
@@ -407,6 +449,23 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             Arc::make_mut(&mut app.data).update(Vec::new(), &app.config);
             app.say("Saved your ideal referral to your config file.");
             Vec::new()
+        }
+        Action::Click(hit) => {
+            if app.overlay.is_some() {
+                return Vec::new();
+            }
+            match mouse::click(app, hit) {
+                Some(then) => update(app, then, today),
+                None => Vec::new(),
+            }
+        }
+        Action::Wheel { hit, down } => {
+            if app.overlay.is_some() {
+                // The wheel scrolls what is open (help, a preview, an output).
+                let code = if down { KeyCode::Down } else { KeyCode::Up };
+                return input(app, Key::plain(code), today);
+            }
+            update(app, mouse::wheel(hit, down), today)
         }
         Action::CommandLine => {
             app.overlay = Some(Overlay::Command(CommandLine::default()));
@@ -546,7 +605,7 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                 app.say("Cancelled: nothing was saved.");
                 Vec::new()
             }
-            form::Outcome::Submit(write, done) => vec![Effect::Write { write, done }],
+            form::Outcome::Submit(write, done) => submitted(app, write, done, form),
         },
         Overlay::Snooze {
             key: item,
@@ -766,6 +825,48 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
             app.overlay = Some(Overlay::ImportPreview { preview, scroll });
             Vec::new()
         }
+        Overlay::ConfirmUnarchive { id, name } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::Write {
+                write: Write::Unarchive(id),
+                done: format!("{name} is back among your contacts."),
+            }],
+            _ => {
+                app.say("Still archived.");
+                Vec::new()
+            }
+        },
+        Overlay::Duplicate {
+            existing,
+            write,
+            done,
+            form,
+            ..
+        } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::Write {
+                write: *write,
+                done,
+            }],
+            KeyCode::Char('o') | KeyCode::Char('O') => {
+                app.contacts.archived = app
+                    .data
+                    .book
+                    .contact(existing)
+                    .is_some_and(|c| c.archived_on.is_some());
+                app.refilter(None);
+                app.open_contact(existing);
+                app.say("Not added: here is the one you have.");
+                Vec::new()
+            }
+            KeyCode::Esc => {
+                app.say("Not added.");
+                Vec::new()
+            }
+            _ => {
+                app.overlay = Some(Overlay::Form(*form));
+                app.say("Change what you typed, or Esc to cancel.");
+                Vec::new()
+            }
+        },
         Overlay::ConfirmArchive { id, name } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::Write {
                 write: Write::Archive(id, today),
@@ -777,6 +878,40 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
             }
         },
     }
+}
+
+/// A form's write, or first the question it needs: a likely duplicate of a contact
+/// being added, a merge (it removes a contact).
+fn submitted(app: &mut App, write: Write, done: String, form: Form) -> Vec<Effect> {
+    match &write {
+        Write::AddContact(c) => {
+            if let Some((existing, name, why)) = contacts::likely_duplicate(&app.data, c) {
+                app.overlay = Some(Overlay::Duplicate {
+                    existing,
+                    name,
+                    why,
+                    write: Box::new(write),
+                    done,
+                    form: Box::new(form),
+                });
+                return Vec::new();
+            }
+        }
+        Write::Merge { keep, other } => {
+            let (keep_name, other_name) = (app.data.name(*keep), app.data.name(*other));
+            app.overlay = Some(Overlay::Confirm {
+                question: format!("Merge {other_name} into {keep_name}?"),
+                detail: format!(
+                    "Everything of {other_name} moves to {keep_name}, and {other_name} is removed; z undoes it."
+                ),
+                write: Box::new(write),
+                done,
+            });
+            return Vec::new();
+        }
+        _ => {}
+    }
+    vec![Effect::Write { write, done }]
 }
 
 /// What a key does in the pane on screen: each room handles its own.

@@ -101,12 +101,49 @@ pub fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
             .transpose()
             .map_err(UsageError::from)?,
     };
+    let twin = likely_duplicate(ctx, &new)?;
     let id = ctx.store.insert_contact(&new, ctx.today)?;
     if ctx.json {
         return print_json(&output::contact_json(ctx, id)?);
     }
     outln!("Added #{id} {}.", sanitize(&new.name));
+    if let Some((other, name, why)) = twin {
+        // A note, not an error: scripts that add on purpose still work.
+        let note = format!(
+            "note: #{other} {} has {why}; if they are one person, `ties merge #{other} #{id}` joins them",
+            sanitize(&name)
+        );
+        if super::sink::capturing() {
+            outln!("{note}");
+        } else {
+            eprintln!("{note}");
+        }
+    }
     Ok(())
+}
+
+/// A contact already in the book that `new` likely duplicates: the same name (case
+/// ignored), or one of its emails or phones. Returns its id, name and why, in words.
+fn likely_duplicate(ctx: &Ctx, new: &NewContact) -> Result<Option<(i64, String, String)>> {
+    let name = new.name.trim().to_lowercase();
+    if let Some(e) = ctx
+        .store
+        .name_entries()?
+        .into_iter()
+        .find(|e| e.name.trim().to_lowercase() == name)
+    {
+        return Ok(Some((e.id, e.name, "the same name".into())));
+    }
+    for f in &new.fields {
+        if let Some((id, name)) = ctx.store.contact_with_field(f.kind, &f.value)? {
+            return Ok(Some((
+                id,
+                name,
+                format!("the same {} {}", f.kind.as_str(), f.value),
+            )));
+        }
+    }
+    Ok(None)
 }
 
 pub fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {

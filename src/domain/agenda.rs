@@ -109,6 +109,10 @@ pub struct AgendaItem {
     pub referral_id: Option<i64>,
     pub due: NaiveDate,
     pub reason: String,
+    /// The row of a list: the action first, the person once, then why — "Thank Jonas
+    /// Reyes — referred Kofi Weber 2 years ago".
+    #[serde(skip)]
+    pub summary: String,
     /// Long overdue: offered with a way out (let it go; for keep in touch, a
     /// lower or no cadence). See [`STALE_DAYS`], [`STALE_CADENCES`].
     pub stale: bool,
@@ -130,7 +134,7 @@ impl AgendaItem {
         contact: (i64, &str),
         referral_id: Option<i64>,
         due: NaiveDate,
-        reason: String,
+        (reason, summary): (String, String),
     ) -> Self {
         AgendaItem {
             key,
@@ -140,6 +144,7 @@ impl AgendaItem {
             referral_id,
             due,
             reason,
+            summary,
             stale: false,
             waiting: false,
             card: super::review::Card::default(),
@@ -285,7 +290,7 @@ impl Builder<'_> {
         contact_id: i64,
         referral_id: Option<i64>,
         due: NaiveDate,
-        reason: String,
+        reason: (String, String),
         weight: f64,
     ) {
         let Some(c) = self.contacts.get(contact_id) else {
@@ -322,12 +327,13 @@ pub fn contact_items(
     }
     let age = |d: NaiveDate| days_between(d, today);
     // Every item here is the contact's own, about no referral.
-    let mut push = |key: String, kind: AgendaKind, due: NaiveDate, reason: String, weight: f64| {
-        let mut item = AgendaItem::new(key, kind, (c.id, &c.name), None, due, reason);
-        item.weight = weight;
-        item.stale = stale_by_age(kind, item.late(today));
-        items.push(item);
-    };
+    let mut push =
+        |key: String, kind: AgendaKind, due: NaiveDate, reason: (String, String), weight: f64| {
+            let mut item = AgendaItem::new(key, kind, (c.id, &c.name), None, due, reason);
+            item.weight = weight;
+            item.stale = stale_by_age(kind, item.late(today));
+            items.push(item);
+        };
     let gives = ix
         .iter()
         .filter(|i| {
@@ -361,7 +367,14 @@ pub fn contact_items(
             format!("over_deliver:i{}", job.id),
             AgendaKind::OverDeliver,
             job.occurred_on,
-            reason,
+            (
+                reason,
+                format!(
+                    "Over-deliver for {} — delivered {what} {}",
+                    c.name,
+                    time_ago(age(job.occurred_on))
+                ),
+            ),
             0.0,
         );
     }
@@ -383,7 +396,15 @@ pub fn contact_items(
                 format!("give_back:c{}", c.id),
                 AgendaKind::GiveBack,
                 latest,
-                reason,
+                (
+                    reason,
+                    format!(
+                        "Give back to {} — sent you {}, you sent {}",
+                        c.name,
+                        plural(a.ledger.lifetime_received, "referral", "referrals"),
+                        a.ledger.lifetime_given
+                    ),
+                ),
                 a.ledger.deficit as f64,
             );
         }
@@ -404,11 +425,23 @@ pub fn contact_items(
                 ),
             };
             let reason = format!("{since}; you keep in touch every {cadence} days");
+            let summary = match last_live {
+                Some(d) => format!(
+                    "Catch up with {} — last real conversation {}",
+                    c.name,
+                    time_ago(age(d))
+                ),
+                None => format!(
+                    "Catch up with {} — nothing real since you added them {}",
+                    c.name,
+                    time_ago(age(base))
+                ),
+            };
             push(
                 format!("keep_in_touch:c{}", c.id),
                 AgendaKind::KeepInTouch,
                 base + Days::new(u64::from(cadence)),
-                reason,
+                (reason, summary),
                 f64::from(a.strength.score),
             );
             if let Some(item) = items.last_mut() {
@@ -464,6 +497,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
             };
             let turns = years.map(|y| format!(", turning {y}")).unwrap_or_default();
             let reason = format!("{}'s birthday is {when}{turns}: send a note", c.name);
+            let summary = format!("Send {} a note — birthday {when}{turns}", c.name);
             // On the day it weighs 1: the day keeps a place for it (see `review::plan`).
             b.push(
                 format!("occasion:c{}:{on}", c.id),
@@ -471,7 +505,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                 c.id,
                 None,
                 on,
-                reason,
+                (reason, summary),
                 if until == 0 { 1.0 } else { 0.0 },
             );
         }
@@ -482,13 +516,14 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
     for (n, s) in offered.enumerate() {
         let why = s.reasons.first().map_or("Ready to ask", String::as_str);
         let reason = format!("{why}; readiness {}", s.readiness);
+        let summary = format!("Ask {} for an introduction — {}", s.name, lower_first(why));
         b.push(
             format!("ask:c{}", s.id),
             AgendaKind::Ask,
             s.id,
             None,
             today,
-            reason,
+            (reason, summary),
             -(n as f64),
         );
     }
@@ -509,13 +544,17 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                 let again = if thanks.is_some() { " again" } else { "" };
                 let reason =
                     format!("{person} signed (won {w}); thank {referrer}{again} with a reward");
+                let summary = format!(
+                    "Thank {referrer}{again} — {person} signed ({})",
+                    time_ago(age(w))
+                );
                 b.push(
                     format!("reward:r{}", r.id),
                     AgendaKind::Thank,
                     by,
                     Some(r.id),
                     w,
-                    reason,
+                    (reason, summary),
                     worth,
                 );
             } else if thanks.is_none() {
@@ -523,13 +562,17 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                     "{referrer} referred {person} to you {}; thank {referrer}",
                     days_ago(age(r.referred_on))
                 );
+                let summary = format!(
+                    "Thank {referrer} — referred {person} {}",
+                    time_ago(age(r.referred_on))
+                );
                 b.push(
                     format!("thank:r{}", r.id),
                     AgendaKind::Thank,
                     by,
                     Some(r.id),
                     r.referred_on,
-                    reason,
+                    (reason, summary),
                     worth,
                 );
             }
@@ -553,7 +596,10 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                     by,
                     Some(r.id),
                     d,
-                    format!("{what}; tell {referrer}"),
+                    (
+                        format!("{what}; tell {referrer}"),
+                        format!("Tell {referrer} — {what}"),
+                    ),
                     worth,
                 );
             } else if !r.status.is_closed() && r.status != Status::Dormant {
@@ -569,13 +615,23 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                             age(base)
                         ),
                     };
+                    let summary = match update {
+                        Some(u) => format!(
+                            "Update {referrer} — last told about {person} {}",
+                            time_ago(age(u))
+                        ),
+                        None => format!(
+                            "Update {referrer} — nothing heard about {person} for {}",
+                            span(age(base))
+                        ),
+                    };
                     b.push(
                         format!("inform:r{}", r.id),
                         AgendaKind::Inform,
                         by,
                         Some(r.id),
                         base + Days::new(INFORM_DAYS as u64),
-                        reason,
+                        (reason, summary),
                         worth,
                     );
                 }
@@ -593,6 +649,10 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                             "{referrer} referred {person} {} and you have not reached out; contact {person}",
                             days_ago(age(r.referred_on))
                         );
+                        let summary = format!(
+                            "Contact {person} — referred by {referrer} {}, not reached yet",
+                            time_ago(age(r.referred_on))
+                        );
                         let due = r.referred_on + Days::new(FIRST_FOLLOW_UP_DAYS as u64);
                         b.push(
                             format!("follow_up:r{}", r.id),
@@ -600,7 +660,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                             r.person_id,
                             Some(r.id),
                             due,
-                            reason,
+                            (reason, summary),
                             worth,
                         );
                     }
@@ -616,13 +676,18 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                             age(base),
                             r.status.as_str()
                         );
+                        let summary = format!(
+                            "Follow up with {person} — nothing for {} ({}, from {referrer})",
+                            span(age(base)),
+                            r.status.as_str()
+                        );
                         b.push(
                             format!("follow_up:r{}", r.id),
                             AgendaKind::FollowUp,
                             r.person_id,
                             Some(r.id),
                             base + Days::new(FOLLOW_UP_DAYS as u64),
-                            reason,
+                            (reason, summary),
                             worth,
                         );
                     }
@@ -641,13 +706,17 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
                     days_ago(age(r.referred_on)),
                     age(base)
                 );
+                let summary = format!(
+                    "Ask {recipient} about {person} — no news for {} since your referral",
+                    span(age(base))
+                );
                 b.push(
                     format!("follow_up:r{}", r.id),
                     AgendaKind::FollowUp,
                     to,
                     Some(r.id),
                     base + Days::new(FOLLOW_UP_DAYS as u64),
-                    reason,
+                    (reason, summary),
                     worth,
                 );
             }
@@ -677,6 +746,40 @@ pub fn within_group(x: &AgendaItem, y: &AgendaItem) -> std::cmp::Ordering {
         .then(x.due.cmp(&y.due))
         .then_with(|| x.contact.cmp(&y.contact))
         .then_with(|| x.key.cmp(&y.key))
+}
+
+/// How long ago, as a person says it: "today", "yesterday", "12 days ago", "3 weeks
+/// ago", "5 months ago", "2 years ago".
+pub fn time_ago(days: i64) -> String {
+    match days {
+        i64::MIN..=0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        _ => format!("{} ago", span(days)),
+    }
+}
+
+/// A length of time in the unit a person would use: "12 days", "3 weeks", "5 months",
+/// "2 years".
+pub fn span(days: i64) -> String {
+    let (n, unit) = match days {
+        i64::MIN..=20 => (days.max(0), "day"),
+        21..=59 => (days / 7, "week"),
+        60..=729 => (days / 30, "month"),
+        _ => (days / 365, "year"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "Ready to ask" → "ready to ask": a reason placed after a dash.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if c.clone().next().is_some_and(char::is_lowercase) => {
+            f.to_lowercase().chain(c).collect()
+        }
+        Some(f) => std::iter::once(f).chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -587,7 +587,14 @@ mod tests {
     use super::*;
 
     fn item(key: &str, kind: AgendaKind, due: NaiveDate, weight: f64) -> AgendaItem {
-        let mut i = AgendaItem::new(key.into(), kind, (1, "Sam"), None, due, "why".into());
+        let mut i = AgendaItem::new(
+            key.into(),
+            kind,
+            (1, "Sam"),
+            None,
+            due,
+            ("why".into(), "Sam — why".into()),
+        );
         i.weight = weight;
         i
     }

@@ -307,6 +307,36 @@ impl Store {
     }
 
     /// Every contact's id, name and archived flag: what a typed reference resolves against.
+    /// The contact (archived too) holding this email (case ignored, through the field
+    /// index) or this phone (digits compared, separators ignored): (id, name).
+    pub fn contact_with_field(
+        &self,
+        kind: FieldKind,
+        value: &str,
+    ) -> Result<Option<(i64, String)>> {
+        let sql = match kind {
+            FieldKind::Email => {
+                "SELECT c.id, c.name FROM contact_fields f JOIN contacts c ON c.id = f.contact_id
+                 WHERE f.kind = 'email' AND f.value = ?1 COLLATE NOCASE ORDER BY c.id LIMIT 1"
+            }
+            FieldKind::Phone => {
+                "SELECT c.id, c.name FROM contact_fields f JOIN contacts c ON c.id = f.contact_id
+                 WHERE f.kind = 'phone' AND length(?1) >= 5
+                   AND replace(replace(replace(replace(replace(replace(f.value, ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', '') = ?1
+                 ORDER BY c.id LIMIT 1"
+            }
+            _ => return Ok(None),
+        };
+        let key = match kind {
+            FieldKind::Phone => value.chars().filter(char::is_ascii_digit).collect(),
+            _ => value.trim().to_string(),
+        };
+        Ok(self
+            .conn
+            .query_row(sql, [key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     pub fn name_entries(&self) -> Result<Vec<NameEntry>> {
         let mut stmt = self
             .conn

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::Theme;
 use super::text::{fit, safe, window};
-use crate::app::App;
+use crate::app::{App, Hit};
 use crate::domain::ask::AskStatus;
 
 fn waiting_word(s: AskStatus) -> &'static str {
@@ -49,7 +49,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         ));
     }
     let rows = usize::from(list_h - 1);
-    for i in window(app.ask, d.ask_now.len(), rows) {
+    let top = list.y + lines.len() as u16;
+    for (k, i) in window(app.ask, d.ask_now.len(), rows).enumerate() {
+        app.hits
+            .borrow_mut()
+            .add(list.x, top + k as u16, list.width, 1, Hit::AskRow(i));
         let s = &d.assessed.ranking[d.ask_now[i].suggestion];
         let reason = s.reasons.first().map(|r| safe(r)).unwrap_or_default();
         let head = format!("{:>2}. {} ", i + 1, fit(&safe(&s.name), 20));

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::Theme;
 use super::text::{age, fit, safe, window};
 use super::theme::bar;
-use crate::app::{App, Detail};
+use crate::app::{App, Detail, Hit};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let [left, right] =
@@ -23,6 +23,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .border_style(theme.dim());
     let inner = block.inner(right);
     frame.render_widget(block, right);
+    app.hits
+        .borrow_mut()
+        .add(inner.x, inner.y, inner.width, inner.height, Hit::Timeline);
     match &app.contacts.detail {
         Some(d) => detail(frame, inner, d, app, theme),
         None => frame.render_widget(
@@ -36,7 +39,7 @@ fn list(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let c = &app.contacts;
     let [top, rows_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let count = format!(" {} of {}", c.visible.len(), app.data.rows.len());
+    let count = format!(" {} of {}", c.visible.len(), app.contact_rows().len());
     let filter_line = if c.filtering || !c.filter.value.is_empty() {
         let mut spans = vec![Span::styled("/", theme.key())];
         let (before, after): (String, String) = {
@@ -57,13 +60,25 @@ fn list(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         Line::from(spans)
     } else {
         Line::from(vec![
-            Span::styled("Contacts", theme.heading()),
-            Span::styled(format!("{count} · / filters"), theme.dim()),
+            Span::styled(
+                if c.archived { "Archived" } else { "Contacts" },
+                theme.heading(),
+            ),
+            Span::styled(
+                if c.archived {
+                    format!("{count} · A brings back")
+                } else {
+                    format!("{count} · / filters")
+                },
+                theme.dim(),
+            ),
         ])
     };
     frame.render_widget(filter_line, top);
     if c.visible.is_empty() {
-        let text = if app.data.rows.is_empty() {
+        let text = if c.archived && app.data.archived.is_empty() {
+            vec![Line::raw("Nothing is archived. H shows your contacts.")]
+        } else if app.data.rows.is_empty() && !c.archived {
             vec![
                 Line::raw("No contacts yet. a adds one; or, in a shell:"),
                 Line::raw("  ties import FILE   (a vCard, Google or LinkedIn CSV)"),
@@ -77,33 +92,42 @@ fn list(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let width = usize::from(rows_area.width);
     let name_w = width.saturating_sub(14).min(24);
     let today = app.data.today;
-    let lines: Vec<Line<'_>> = c.visible
-        [window(c.selected, c.visible.len(), usize::from(rows_area.height))]
-    .iter()
-    .map(|&i| {
-        let r = &app.data.rows[i];
-        let selected = Some(r.id) == app.selected_contact().map(|s| s.id);
-        let tags = if r.tags.is_empty() {
-            String::new()
-        } else {
-            safe(&r.tags.join(","))
-        };
-        let rest = width.saturating_sub(name_w + 14);
-        let spans = vec![
-            Span::raw(fit(&safe(&r.name), name_w)),
-            Span::raw(" "),
-            Span::styled(bar(r.strength), theme.band(r.band)),
-            Span::raw(format!(" {:>6} ", age(r.last_touch, today))),
-            Span::styled(fit(&tags, rest), theme.dim()),
-        ];
-        let line = Line::from(spans);
-        if selected {
-            line.style(theme.selected())
-        } else {
-            line
-        }
-    })
-    .collect();
+    let shown = window(c.selected, c.visible.len(), usize::from(rows_area.height));
+    for (k, i) in shown.clone().enumerate() {
+        app.hits.borrow_mut().add(
+            rows_area.x,
+            rows_area.y + k as u16,
+            rows_area.width,
+            1,
+            Hit::ContactRow(i),
+        );
+    }
+    let lines: Vec<Line<'_>> = c.visible[shown]
+        .iter()
+        .map(|&i| {
+            let r = &app.contact_rows()[i];
+            let selected = Some(r.id) == app.selected_contact().map(|s| s.id);
+            let tags = if r.tags.is_empty() {
+                String::new()
+            } else {
+                safe(&r.tags.join(","))
+            };
+            let rest = width.saturating_sub(name_w + 14);
+            let spans = vec![
+                Span::raw(fit(&safe(&r.name), name_w)),
+                Span::raw(" "),
+                Span::styled(bar(r.strength), theme.band(r.band)),
+                Span::raw(format!(" {:>6} ", age(r.last_touch, today))),
+                Span::styled(fit(&tags, rest), theme.dim()),
+            ];
+            let line = Line::from(spans);
+            if selected {
+                line.style(theme.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
     frame.render_widget(Paragraph::new(lines), rows_area);
 }
 

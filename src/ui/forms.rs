@@ -374,3 +374,31 @@ pub fn output(frame: &mut Frame<'_>, area: Rect, output: &Output, scroll: usize,
         r,
     );
 }
+
+/// "You already have Sam Lee (the same email)": add anyway, or open it.
+pub fn duplicate(frame: &mut Frame<'_>, area: Rect, name: &str, why: &str, theme: Theme) {
+    let width = area.width.saturating_sub(4).min(72);
+    let inner = usize::from(width.saturating_sub(2));
+    let lines = vec![
+        Line::raw(fit(
+            &format!("You already have {} ({}).", safe(name), safe(why)),
+            inner,
+        )),
+        Line::styled(
+            fit("Two cards for one person split their history.", inner),
+            theme.dim(),
+        ),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" add anyway · "),
+            Span::styled("o", theme.key()),
+            Span::raw(" open the one you have · other keys: back to the form"),
+        ]),
+    ];
+    let r = centered(area, width, 5);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Already there? ")),
+        r,
+    );
+}

@@ -20,7 +20,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{Action, App, BINDABLE, Overlay, Pane};
+use crate::app::{Action, App, BINDABLE, Hit, Overlay, Pane};
 use crate::keymap::Mode;
 pub use theme::Theme;
 
@@ -30,6 +30,7 @@ pub const MIN_HEIGHT: u16 = 16;
 
 pub fn render(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
+    app.hits.borrow_mut().clear();
     let theme = Theme::new(&app.config.theme, app.color);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);
@@ -50,6 +51,11 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         Pane::Insights => insights::render(frame, body, app, theme),
     }
     status_bar(frame, bottom, app, theme);
+    if app.overlay.is_some() {
+        app.hits
+            .borrow_mut()
+            .add(area.x, area.y, area.width, area.height, Hit::Covered);
+    }
     match &app.overlay {
         None => {}
         Some(Overlay::Help {
@@ -78,6 +84,16 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
             );
         }
         Some(Overlay::ConfirmArchive { name, .. }) => forms::confirm(frame, body, name, theme),
+        Some(Overlay::ConfirmUnarchive { name, .. }) => forms::confirm_write(
+            frame,
+            body,
+            &format!("Bring {name} back among your contacts?"),
+            "They show in lists, the review and suggestions again.",
+            theme,
+        ),
+        Some(Overlay::Duplicate { name, why, .. }) => {
+            forms::duplicate(frame, body, name, why, theme);
+        }
         Some(Overlay::Confirm {
             question, detail, ..
         }) => forms::confirm_write(frame, body, question, detail, theme),
@@ -152,6 +168,7 @@ fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let width = usize::from(area.width);
     let counts = full + date.chars().count() < width;
     let mut spans = vec![Span::styled(" ties ", theme.heading())];
+    let mut x = area.x + 6;
     for (i, p) in Pane::ALL.iter().enumerate() {
         spans.push(Span::styled("│", theme.dim()));
         let style = if *p == app.pane {
@@ -159,7 +176,11 @@ fn tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         } else {
             theme.plain()
         };
-        spans.push(Span::styled(label(i, *p, counts), style));
+        let text = label(i, *p, counts);
+        let w = text.chars().count() as u16;
+        app.hits.borrow_mut().add(x + 1, area.y, w, 1, Hit::Tab(*p));
+        x += 1 + w;
+        spans.push(Span::styled(text, style));
     }
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     if used + date.chars().count() < width {
@@ -212,27 +233,40 @@ pub fn hint_items(app: &App, mode: Mode) -> Vec<(String, &'static str)> {
     items
 }
 
-/// The hints as spans that fit `width`: whole items only, help and quit always kept.
+/// The hints as spans that fit `width`: the pane's main keys first, in their order,
+/// whole items only; when some do not fit, help reads "more" (they are all in `?`).
+/// Help and quit are always kept.
 pub fn hints(app: &App, mode: Mode, width: usize, theme: Theme) -> Vec<Span<'static>> {
     let items = hint_items(app, mode);
     let len = |(k, d): &(String, &str)| k.chars().count() + d.chars().count() + 4;
-    let tail: usize = items.iter().rev().take(2).map(len).sum();
-    let mut used = tail;
-    let mut spans = Vec::new();
     let n = items.len();
+    let tail_from = n.saturating_sub(2);
+    // "more" is as long as "help": the tail's width does not change.
+    let mut used: usize = items[tail_from..].iter().map(len).sum();
+    let mut shown = tail_from;
+    for (i, item) in items[..tail_from].iter().enumerate() {
+        if used + len(item) > width {
+            shown = i;
+            break;
+        }
+        used += len(item);
+    }
+    let cut = shown < tail_from;
+    let mut spans = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let is_tail = i + 2 >= n;
-        if !is_tail {
-            if used + len(item) > width {
-                continue;
-            }
-            used += len(item);
+        if i >= shown && i < tail_from {
+            continue;
         }
         if !spans.is_empty() {
             spans.push(Span::styled(" · ", theme.dim()));
         }
+        let what = if cut && item.1 == Action::Help.description() {
+            "more"
+        } else {
+            item.1
+        };
         spans.push(Span::styled(item.0.clone(), theme.key()));
-        spans.push(Span::raw(format!(" {}", item.1)));
+        spans.push(Span::raw(format!(" {what}")));
     }
     spans
 }
@@ -300,6 +334,14 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             Some(Overlay::ConfirmArchive { .. }) => {
                 Line::styled("y archive · any other key keeps them", theme.dim())
             }
+            Some(Overlay::ConfirmUnarchive { .. }) => Line::styled(
+                "y bring back · any other key leaves them archived",
+                theme.dim(),
+            ),
+            Some(Overlay::Duplicate { .. }) => Line::styled(
+                "y add anyway · o open the one you have · Esc cancel · other keys: the form",
+                theme.dim(),
+            ),
             Some(Overlay::ImportPath(_)) => Line::styled(
                 "type or paste a path (~/ works) · Enter show what it would record · Esc cancel",
                 theme.dim(),

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::text::{fit, safe, window};
-use crate::app::{App, COLUMNS};
+use crate::app::{App, COLUMNS, Hit};
 use crate::domain::chain::format_money;
 use crate::domain::interaction::InteractionKind;
 use crate::domain::referral::{Quality, Referral};
@@ -130,7 +130,21 @@ fn pipeline(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         // Two lines per card.
         let fit_cards = usize::from(rect.height.saturating_sub(1)) / 2;
         let sel = s.rows[c];
-        for &i in &ids[window(sel, ids.len(), fit_cards)] {
+        let shown = window(sel, ids.len(), fit_cards);
+        {
+            let mut hits = app.hits.borrow_mut();
+            hits.add(rect.x, rect.y, rect.width, rect.height, Hit::Column(c));
+            for (k, row) in shown.clone().enumerate() {
+                hits.add(
+                    rect.x,
+                    rect.y + 1 + 2 * k as u16,
+                    rect.width,
+                    2,
+                    Hit::Card { column: c, row },
+                );
+            }
+        }
+        for &i in &ids[shown] {
             let r = &app.data.book.referrals[i];
             let days = (app.data.today - r.last_change()).num_days();
             let selected = c == s.column && ids.get(sel) == Some(&i);

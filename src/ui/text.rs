@@ -5,6 +5,7 @@
 //! May import `crate::text` and `ratatui` text types.
 
 use ratatui::layout::Rect;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::text::sanitize;
 
@@ -23,19 +24,31 @@ pub fn safe(s: &str) -> String {
     }
 }
 
-/// Exactly `width` columns: cut with "…" or padded with spaces (one column per char;
-/// wide characters are cut by the widget itself).
+/// Exactly `width` terminal columns: cut with "…" or padded with spaces. Columns are
+/// counted as the terminal draws them (unicode-width): a CJK character or an emoji
+/// takes two, a combining mark none, so columns stay in line whatever the names hold.
 pub fn fit(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    if n > width {
-        let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
-        if width > 0 {
-            out.push('…');
-        }
-        out
-    } else {
-        format!("{s}{}", " ".repeat(width - n))
+    let n = UnicodeWidthStr::width(s);
+    if n <= width {
+        return format!("{s}{}", " ".repeat(width - n));
     }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    // A wide character that did not fit leaves a column: pad it.
+    out.push_str(&" ".repeat(width - 1 - used));
+    out
 }
 
 /// Word-wrapped to `width` columns (one per char): continuation lines are indented two
@@ -159,5 +172,22 @@ mod tests {
             ["abcdefghij", "  klmnopqr", "  stuvwxyz"]
         );
         assert_eq!(wrap("", 10), [""]);
+    }
+
+    #[test]
+    fn fit_counts_terminal_columns() {
+        use super::fit;
+        use unicode_width::UnicodeWidthStr;
+        for s in ["王小明", "Zoë 🎉 Party", "e\u{301}cole", "plain", ""] {
+            for w in 0..12 {
+                assert_eq!(
+                    UnicodeWidthStr::width(fit(s, w).as_str()),
+                    w,
+                    "{s:?} at {w}"
+                );
+            }
+        }
+        assert_eq!(fit("王小明", 5), "王小…");
+        assert_eq!(fit("王小明", 4), "王… ");
     }
 }

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::text::{centered, fit, safe, window};
 use super::{Theme, hints};
-use crate::app::App;
+use crate::app::{App, Hit};
 use crate::domain::agenda::{AgendaItem, AgendaKind};
 use crate::domain::review::Card;
 use crate::keymap::Mode;
@@ -80,8 +80,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         rows.push(Row::Item(i));
     }
     let width = usize::from(list.width);
-    let name_w = 22.min(width / 3);
-    let lines: Vec<Line<'_>> = rows[window(selected_row, rows.len(), usize::from(list.height))]
+    let shown = window(selected_row, rows.len(), usize::from(list.height));
+    {
+        let mut hits = app.hits.borrow_mut();
+        for (k, row) in rows[shown.clone()].iter().enumerate() {
+            if let Row::Item(i) = row {
+                hits.add(list.x, list.y + k as u16, list.width, 1, Hit::TodayItem(*i));
+            }
+        }
+    }
+    let lines: Vec<Line<'_>> = rows[shown]
         .iter()
         .map(|row| match row {
             Row::Heading(k, waiting, n) => {
@@ -96,12 +104,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                     String::new()
                 };
                 let stale = if it.stale { " stale" } else { "" };
-                let rest = width.saturating_sub(name_w + 4 + due.len() + stale.len());
-                let text = format!(
-                    "  {} {}{stale}{due}",
-                    fit(&safe(&it.contact), name_w),
-                    fit(&safe(&it.reason), rest),
-                );
+                // The action first, the person once: what to do reads before it is cut.
+                let rest = width.saturating_sub(3 + due.len() + stale.len());
+                let text = format!("  {}{stale}{due}", fit(&safe(&it.summary), rest));
                 if *i == app.today.selected {
                     Line::styled(text, theme.selected())
                 } else if it.waiting {
@@ -231,7 +236,7 @@ fn all_clear(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     if let Some(t) = &d.tomorrow {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            format!("Tomorrow: {} — {}", safe(&t.contact), safe(&t.reason)),
+            format!("Tomorrow: {}", safe(&t.summary)),
             theme.dim(),
         ));
     }

@@ -1418,3 +1418,32 @@ fn contacts_duplicates_merge_and_the_archive() {
     keys(&mut s, &["H"]);
     assert_eq!(s.app.contact_rows().len(), 3, "Ana is back");
 }
+
+/// The Ask pane's Waiting list can be reached and read: ↓ past the last ask moves into
+/// it, the card says every reason it is not yet time, Enter opens the person; PgDn
+/// moves by the list's height on screen.
+#[test]
+fn the_waiting_list_is_navigable_and_pages_are_pages() {
+    let mut s = demo(300);
+    keys(&mut s, &["4"]);
+    let asks = s.app.data.ask_now.len();
+    assert!(!s.app.data.waiting.is_empty());
+    for _ in 0..asks {
+        keys(&mut s, &["down"]);
+    }
+    assert_eq!(s.app.ask, asks, "on the first waiting person");
+    let who = s.app.data.assessed.ranking[s.app.data.waiting[0]]
+        .name
+        .clone();
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("not yet") && shown.contains(&who), "{shown}");
+    snap!("ask_waiting_80x24", s, 80, 24);
+    keys(&mut s, &["enter"]);
+    assert_eq!(s.app.pane, Pane::Contacts);
+    assert_eq!(s.app.selected_contact().unwrap().name, who);
+    // Contacts: a page is the rows on screen (24 lines: 20 of them), not 10.
+    keys(&mut s, &["g"]);
+    screen(&s, 80, 24);
+    keys(&mut s, &["pagedown"]);
+    assert!(s.app.contacts.selected > 10, "{}", s.app.contacts.selected);
+}

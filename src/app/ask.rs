@@ -1,5 +1,6 @@
-//! The Ask room: today's offered asks and what its keys do (record the ask). Mirrors
-//! `ui/ask.rs`.
+//! The Ask room: today's offered asks, then the people waiting (one list to move
+//! through: `app.ask` counts the asks first, then the waiting), and what its keys do
+//! (record the ask; open the contact). Mirrors `ui/ask.rs`.
 //!
 //! Pure: may import `domain` and the app's own modules.
 
@@ -14,7 +15,17 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
     match action {
         Action::RecordAsk => {
             let Some(card) = card else {
-                app.say("Nobody to ask right now.");
+                // On a waiting person there is no ask to record: Enter opens them.
+                if let Some(&w) = app
+                    .ask
+                    .checked_sub(app.data.ask_now.len())
+                    .and_then(|j| app.data.waiting.get(j))
+                {
+                    let id = app.data.assessed.ranking[w].id;
+                    app.open_contact(id);
+                } else {
+                    app.say("Nobody to ask right now.");
+                }
                 return Vec::new();
             };
             let s = &app.data.assessed.ranking[card.suggestion];
@@ -29,13 +40,22 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
             return write(Write::Interaction(i), done);
         }
         Action::OpenContact => {
-            if let Some(card) = card {
-                let id = app.data.assessed.ranking[card.suggestion].id;
+            let row = match card {
+                Some(card) => Some(card.suggestion),
+                None => app
+                    .ask
+                    .checked_sub(app.data.ask_now.len())
+                    .and_then(|j| app.data.waiting.get(j).copied()),
+            };
+            if let Some(row) = row {
+                let id = app.data.assessed.ranking[row].id;
                 app.open_contact(id);
             }
         }
         other => {
-            step(&mut app.ask, app.data.ask_now.len(), &other);
+            let page = app.page();
+            let len = app.data.ask_now.len() + app.data.waiting.len();
+            step(&mut app.ask, len, &other, page);
         }
     }
     Vec::new()

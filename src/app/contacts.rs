@@ -90,10 +90,12 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
             app.contacts.timeline_offset = app.contacts.timeline_offset.saturating_sub(5);
         }
         other => {
+            let page = app.page();
             if step(
                 &mut app.contacts.selected,
                 app.contacts.visible.len(),
                 &other,
+                page,
             ) {
                 app.refresh_detail(false);
             }

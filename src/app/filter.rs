@@ -100,6 +100,9 @@ pub struct Fuzzy {
     matcher: Matcher,
     /// (score inverted, row) packed so one integer sort ranks best first, then by name.
     hits: Vec<u64>,
+    /// Every row the last query matched, before scattered matches were dropped: what a
+    /// longer query may narrow from ([`narrows`]).
+    matched: Vec<usize>,
 }
 
 impl Clone for Fuzzy {
@@ -132,6 +135,7 @@ impl Fuzzy {
         out: &mut Vec<usize>,
     ) {
         out.clear();
+        self.matched.clear();
         if query.trim().is_empty() {
             out.extend(0..rows.len());
             return;
@@ -150,7 +154,54 @@ impl Fuzzy {
             None => (0..rows.len()).for_each(try_row),
         }
         hits.sort_unstable();
-        out.extend(hits.iter().map(|&h| (h & u64::from(u32::MAX)) as usize));
+        self.matched
+            .extend(hits.iter().map(|&h| (h & u64::from(u32::MAX)) as usize));
+        // A word of three letters or more that some rows hold as it is typed: those rows
+        // only ("realt" finds the realtors, not a dentist whose letters happen to be in
+        // that order). Without such rows the fuzzy matches stand (abbreviations).
+        let word = query.trim();
+        let plain = word.chars().count() >= 3
+            && !word.contains(char::is_whitespace)
+            && !word
+                .chars()
+                .any(|c| matches!(c, '!' | '^' | '$' | '\'' | '\\'));
+        if plain {
+            let needle: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+            let before = out.len();
+            out.extend(
+                self.matched
+                    .iter()
+                    .copied()
+                    .filter(|&i| contains(rows.get(i), &needle)),
+            );
+            if out.len() > before {
+                return;
+            }
+        }
+        out.extend_from_slice(&self.matched);
+    }
+
+    /// Every row the last query matched, scattered matches too (see [`Fuzzy::filter`]).
+    pub fn matched(&self) -> &[usize] {
+        &self.matched
+    }
+}
+
+/// Whether a haystack holds `needle` (lowercase) as consecutive characters, case
+/// ignored.
+fn contains(hay: Utf32Str<'_>, needle: &[char]) -> bool {
+    let n = needle.len();
+    match hay {
+        Utf32Str::Ascii(bytes) => bytes.windows(n).any(|w| {
+            w.iter()
+                .zip(needle)
+                .all(|(b, c)| char::from(b.to_ascii_lowercase()) == *c)
+        }),
+        Utf32Str::Unicode(chars) => chars.windows(n).any(|w| {
+            w.iter()
+                .zip(needle)
+                .all(|(h, c)| h.to_lowercase().eq(std::iter::once(*c)))
+        }),
     }
 }
 
@@ -188,6 +239,26 @@ pub fn best_names(rows: &[ContactRow], query: &str, n: usize) -> Vec<(i64, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_typed_as_it_is_keeps_only_the_rows_that_hold_it() {
+        let mut h = Haystacks::default();
+        for t in [
+            "Dana Hart realtor",
+            "Robert Allen dentist",
+            "Realty Group",
+            "Zoë Realtà",
+        ] {
+            h.push(t);
+        }
+        let mut found = filter(&h, "realt");
+        found.sort_unstable();
+        assert_eq!(found, [0, 2, 3], "not the dentist");
+        // No row holds it as typed: the fuzzy matches stand (an abbreviation).
+        assert_eq!(filter(&h, "rbrtallen"), [1]);
+        // Two letters are too few to judge.
+        assert!(filter(&h, "rt").contains(&1));
+    }
 
     #[test]
     fn only_plain_extensions_narrow() {

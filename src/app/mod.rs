@@ -228,6 +228,14 @@ impl App {
         self.keymap.lookup(self.mode(), key)
     }
 
+    /// A page of the list on screen, as the last frame drew it (10 before any frame).
+    pub fn page(&self) -> usize {
+        match self.hits.borrow().page {
+            0 => PAGE,
+            n => n,
+        }
+    }
+
     /// The rows the Contacts list shows: the active contacts, or the archived ones.
     pub fn contact_rows(&self) -> &[ContactRow] {
         if self.contacts.archived {
@@ -276,7 +284,9 @@ impl App {
     /// when the top row is another contact (the data has not changed).
     fn retype(&mut self, before: &str) {
         let c = &mut self.contacts;
-        let previous = std::mem::take(&mut c.visible);
+        // Narrow from everything the shorter query matched, scattered matches too: a
+        // longer word may have no row that holds it as typed.
+        let previous = c.fuzzy.matched().to_vec();
         let within = narrows(before, &c.filter.value).then_some(previous.as_slice());
         c.fuzzy.filter(
             haystacks_of(&self.data, c.archived),
@@ -360,14 +370,16 @@ fn clamp(i: usize, len: usize) -> usize {
     i.min(len.saturating_sub(1))
 }
 
-/// Moves a selection within `len` rows; false when the action is not a movement.
-fn step(sel: &mut usize, len: usize, action: &Action) -> bool {
+/// Moves a selection within `len` rows, PgUp/PgDn by `page` rows (the list's height on
+/// screen); false when the action is not a movement.
+fn step(sel: &mut usize, len: usize, action: &Action, page: usize) -> bool {
+    let page = page.max(1);
     let last = len.saturating_sub(1);
     *sel = match action {
         Action::Up => sel.saturating_sub(1),
         Action::Down => (*sel + 1).min(last),
-        Action::PageUp => sel.saturating_sub(PAGE),
-        Action::PageDown => (*sel + PAGE).min(last),
+        Action::PageUp => sel.saturating_sub(page),
+        Action::PageDown => (*sel + page).min(last),
         Action::Top => 0,
         Action::Bottom => last,
         _ => return false,
@@ -394,7 +406,7 @@ fn data_changed(app: &mut App, keep: Option<i64>) {
         }
     }
     referrals::clamp_referrals(app);
-    app.ask = clamp(app.ask, app.data.ask_now.len());
+    app.ask = clamp(app.ask, app.data.ask_now.len() + app.data.waiting.len());
     app.insights = clamp(app.insights, app.data.stats.by_referrer.len());
 }
 
@@ -930,7 +942,13 @@ pub(super) fn pane_action(app: &mut App, action: Action, today: NaiveDate) -> Ve
                     }
                 }
                 other => {
-                    step(&mut app.insights, app.data.stats.by_referrer.len(), &other);
+                    let page = app.page();
+                    step(
+                        &mut app.insights,
+                        app.data.stats.by_referrer.len(),
+                        &other,
+                        page,
+                    );
                 }
             }
             Vec::new()

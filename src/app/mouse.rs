@@ -30,11 +30,14 @@ pub enum Hit {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HitMap {
     regions: Vec<(u16, u16, u16, u16, Hit)>,
+    /// Rows of the list the pane shows (what PgUp/PgDn move by); 0 before a frame.
+    pub page: usize,
 }
 
 impl HitMap {
     pub fn clear(&mut self) {
         self.regions.clear();
+        self.page = 0;
     }
 
     /// `w` × `h` cells from (`x`, `y`).

@@ -181,12 +181,13 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
             return write(Write::Interaction(i), done);
         }
         other => {
+            let page = app.page();
             let s = &mut app.referrals;
             if s.chains {
-                step(&mut s.line, app.data.chains.len(), &other);
+                step(&mut s.line, app.data.chains.len(), &other, page);
             } else {
                 let len = app.data.columns[s.column].len();
-                step(&mut s.rows[s.column], len, &other);
+                step(&mut s.rows[s.column], len, &other, page);
             }
         }
     }

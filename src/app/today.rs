@@ -249,7 +249,8 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
         }
         other => {
             if app.today.review.is_none() {
-                step(&mut app.today.selected, len, &other);
+                let page = app.page();
+                step(&mut app.today.selected, len, &other, page);
             }
         }
     }

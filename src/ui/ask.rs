@@ -50,14 +50,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     }
     let rows = usize::from(list_h - 1);
     let top = list.y + lines.len() as u16;
-    for (k, i) in window(app.ask, d.ask_now.len(), rows).enumerate() {
+    app.hits.borrow_mut().page = rows.saturating_sub(1);
+    let in_asks = app.ask.min(d.ask_now.len().saturating_sub(1));
+    for (k, i) in window(in_asks, d.ask_now.len(), rows).enumerate() {
         app.hits
             .borrow_mut()
             .add(list.x, top + k as u16, list.width, 1, Hit::AskRow(i));
         let s = &d.assessed.ranking[d.ask_now[i].suggestion];
         let reason = s.reasons.first().map(|r| safe(r)).unwrap_or_default();
         let head = format!("{:>2}. {} ", i + 1, fit(&safe(&s.name), 20));
-        let score = format!("S{:>3} R{:>3}  ", s.strength, s.readiness);
+        let score = format!("strength {:>3} · ready {:>3}  ", s.strength, s.readiness);
         let rest = width.saturating_sub(head.chars().count() + score.len());
         let text = format!("{head}{score}{}", fit(&reason, rest));
         lines.push(if i == app.ask {
@@ -102,17 +104,51 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             ),
         ];
         frame.render_widget(Paragraph::new(card_lines).wrap(Wrap { trim: false }), inner);
+    } else if let Some(&w) = app
+        .ask
+        .checked_sub(d.ask_now.len())
+        .and_then(|j| d.waiting.get(j))
+    {
+        // A waiting person: every reason it is not yet time, and what changes that.
+        let s = &d.assessed.ranking[w];
+        let mut card_lines = vec![Line::from(vec![
+            Span::styled(format!("{} ", safe(&s.name)), theme.bold()),
+            Span::styled(
+                format!("strength {} · ready {} · not yet", s.strength, s.readiness),
+                theme.dim(),
+            ),
+        ])];
+        if let Some(u) = s.wait_until {
+            card_lines.push(Line::raw(format!("Asked recently: wait until {u}.")));
+        }
+        card_lines.extend(
+            s.reasons
+                .iter()
+                .map(|r| Line::raw(format!("· {}", safe(r)))),
+        );
+        card_lines.push(Line::styled("Enter opens the contact", theme.dim()));
+        frame.render_widget(Paragraph::new(card_lines).wrap(Wrap { trim: false }), inner);
     }
 
     let mut wait_lines = vec![Line::styled(
-        format!("Waiting ({}) — why not yet", d.waiting.len()),
+        format!(
+            "Waiting ({}) — why not yet · ↓ moves here, Enter opens",
+            d.waiting.len()
+        ),
         theme.heading(),
     )];
-    for &i in d
-        .waiting
-        .iter()
-        .take(usize::from(waiting.height.saturating_sub(1)))
-    {
+    let n = d.ask_now.len();
+    let selected_wait = app.ask.checked_sub(n);
+    let wait_rows = usize::from(waiting.height.saturating_sub(1));
+    for j in window(selected_wait.unwrap_or(0), d.waiting.len(), wait_rows) {
+        let i = d.waiting[j];
+        app.hits.borrow_mut().add(
+            waiting.x,
+            waiting.y + wait_lines.len() as u16,
+            waiting.width,
+            1,
+            Hit::AskRow(n + j),
+        );
         let s = &d.assessed.ranking[i];
         // Ready but past today's limit: the last reason says so.
         let reason = if s.status == AskStatus::AskNow {
@@ -130,10 +166,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             waiting_word(s.status)
         );
         let rest = width.saturating_sub(head.chars().count());
-        wait_lines.push(Line::from(vec![
+        let line = Line::from(vec![
             Span::raw(head),
             Span::styled(fit(&why, rest), theme.dim()),
-        ]));
+        ]);
+        wait_lines.push(if selected_wait == Some(j) {
+            line.style(theme.selected())
+        } else {
+            line
+        });
     }
     frame.render_widget(Paragraph::new(wait_lines), waiting);
 }

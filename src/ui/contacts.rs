@@ -93,6 +93,7 @@ fn list(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let name_w = width.saturating_sub(14).min(24);
     let today = app.data.today;
     let shown = window(c.selected, c.visible.len(), usize::from(rows_area.height));
+    app.hits.borrow_mut().page = usize::from(rows_area.height).saturating_sub(1);
     for (k, i) in shown.clone().enumerate() {
         app.hits.borrow_mut().add(
             rows_area.x,

@@ -55,6 +55,38 @@ fn help_lines(app: &App, query: &str, theme: Theme) -> Vec<Line<'static>> {
             ]));
         }
     }
+    // The two numbers the panes show, in a column's width.
+    let words: [(&str, &[&str]); 2] = [
+        (
+            "strength",
+            &[
+                "how close you",
+                "are, 0–100, from",
+                "what you did",
+                "together lately",
+            ],
+        ),
+        ("ready", &["how good a time", "to ask, 0–100"]),
+    ];
+    let shown: Vec<_> = words
+        .iter()
+        .filter(|(w, says)| q.is_empty() || w.contains(&q) || says.iter().any(|s| s.contains(&q)))
+        .collect();
+    if !shown.is_empty() {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled("Words", theme.heading()));
+        for (word, says) in shown {
+            for (i, s) in says.iter().enumerate() {
+                let head = if i == 0 { *word } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{head:>9} "), theme.key()),
+                    Span::raw(*s),
+                ]));
+            }
+        }
+    }
     lines
 }
 

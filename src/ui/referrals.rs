@@ -133,6 +133,7 @@ fn pipeline(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         let shown = window(sel, ids.len(), fit_cards);
         {
             let mut hits = app.hits.borrow_mut();
+            hits.page = fit_cards.saturating_sub(1);
             hits.add(rect.x, rect.y, rect.width, rect.height, Hit::Column(c));
             for (k, row) in shown.clone().enumerate() {
                 hits.add(
@@ -183,6 +184,7 @@ fn chains(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         return;
     }
     let sel = app.referrals.line;
+    app.hits.borrow_mut().page = usize::from(area.height).saturating_sub(1);
     let lines: Vec<Line<'_>> = window(sel, lines_data.len(), usize::from(area.height))
         .map(|i| {
             let l = &lines_data[i];

@@ -83,6 +83,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let shown = window(selected_row, rows.len(), usize::from(list.height));
     {
         let mut hits = app.hits.borrow_mut();
+        // A page of items: the rows on screen less their group headings.
+        hits.page = rows[shown.clone()]
+            .iter()
+            .filter(|r| matches!(r, Row::Item(_)))
+            .count()
+            .saturating_sub(1);
         for (k, row) in rows[shown.clone()].iter().enumerate() {
             if let Row::Item(i) = row {
                 hits.add(list.x, list.y + k as u16, list.width, 1, Hit::TodayItem(*i));

@@ -1447,3 +1447,76 @@ fn the_waiting_list_is_navigable_and_pages_are_pages() {
     keys(&mut s, &["pagedown"]);
     assert!(s.app.contacts.selected > 10, "{}", s.app.contacts.selected);
 }
+
+/// The edit form lists the existing emails, phones, urls and addresses: editing one
+/// changes it, clearing one removes it, a bad one is refused with the reason.
+#[test]
+fn the_edit_form_changes_and_removes_existing_fields() {
+    let mut s = session_on(Store::open_in_memory().unwrap());
+    keys(
+        &mut s,
+        &[
+            ":",
+            "'add \"Sam Lee\" --email old@lee.example --email work@lee.example --phone 555-0100 --url https://lee.example",
+            "enter",
+            "2",
+            "e",
+        ],
+    );
+    snap!("edit_existing_80x24", s, 80, 24);
+    // Ten fixed fields, then the existing ones in order: email, email, phone, url.
+    keys(&mut s, &["tab"; 10]);
+    keys(
+        &mut s,
+        &[
+            "ctrl-u",
+            "'new@lee.example",
+            "tab",
+            "tab",
+            "ctrl-u",
+            "tab",
+            "ctrl-u",
+            "'not a url, kept as typed",
+            "enter",
+        ],
+    );
+    let sam = s.store.name_entries().unwrap()[0].id;
+    let c = s.store.contact(sam).unwrap().unwrap();
+    let values: Vec<&str> = c.fields.iter().map(|f| f.value.as_str()).collect();
+    assert!(values.contains(&"new@lee.example"), "{values:?}");
+    assert!(values.contains(&"work@lee.example"), "{values:?}");
+    assert!(!values.contains(&"old@lee.example"), "{values:?}");
+    assert!(
+        !values.iter().any(|v| v.contains("555")),
+        "the phone was cleared: {values:?}"
+    );
+    // A bad email is refused in the form, nothing written.
+    keys(&mut s, &["e"]);
+    keys(&mut s, &["tab"; 10]);
+    keys(&mut s, &["ctrl-u", "'@@", "enter"]);
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("is not an email address"), "{shown}");
+    keys(&mut s, &["esc"]);
+}
+
+/// A form's error wraps under its field in whole words at 80 columns.
+#[test]
+fn form_errors_wrap_in_whole_words() {
+    let mut s = session_on(Store::open_in_memory().unwrap());
+    keys(
+        &mut s,
+        &[
+            "2",
+            "a",
+            "'Dana",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "'dana at the studio on elm street near the park",
+            "enter",
+        ],
+    );
+    snap!("form_error_wraps_80x24", s, 80, 24);
+}

@@ -125,7 +125,13 @@ pub struct Form {
     pub title: String,
     pub fields: Vec<FormField>,
     pub focus: usize,
+    /// The edit form: a contact's existing emails, phones, urls and addresses, each
+    /// shown in a field after the fixed ones (`EXISTING_FROM` on), to change or clear.
+    pub existing: Vec<Field>,
 }
+
+/// Where the edit form's existing fields start (after the ten fixed ones).
+const EXISTING_FROM: usize = 10;
 
 /// What a key did to a form.
 #[allow(clippy::large_enum_variant)]
@@ -182,11 +188,25 @@ impl Form {
                 text("cadence (days)", ""),
             ],
             focus: 0,
+            existing: Vec::new(),
         }
     }
 
     pub fn edit_contact(c: &Contact) -> Form {
         let circle = Circle::ALL.iter().position(|x| *x == c.circle).unwrap_or(0);
+        // Each existing email, phone, url and address to change (edit it) or remove
+        // (clear it); a birthday has its own command.
+        let existing: Vec<Field> = c
+            .fields
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    FieldKind::Email | FieldKind::Phone | FieldKind::Url | FieldKind::Address
+                )
+            })
+            .cloned()
+            .collect();
         let opt = |s: &Option<String>| s.clone().unwrap_or_default();
         Form {
             kind: FormKind::EditContact(c.id),
@@ -205,8 +225,16 @@ impl Form {
                     "cadence (days)",
                     c.cadence_days.map(|d| d.to_string()).unwrap_or_default(),
                 ),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                existing
+                    .iter()
+                    .map(|f| text(f.kind.as_str(), f.value.clone())),
+            )
+            .collect(),
             focus: 0,
+            existing,
         }
     }
 
@@ -221,6 +249,7 @@ impl Form {
                 text("note", ""),
             ],
             focus: 0,
+            existing: Vec::new(),
         }
     }
 
@@ -253,6 +282,7 @@ impl Form {
                 text("note", ""),
             ],
             focus: 0,
+            existing: Vec::new(),
         }
     }
 
@@ -268,6 +298,7 @@ impl Form {
                 touched: false,
             }],
             focus: 0,
+            existing: Vec::new(),
         }
     }
 
@@ -285,6 +316,7 @@ impl Form {
             title,
             fields: vec![text(label, "")],
             focus: 0,
+            existing: Vec::new(),
         }
     }
 
@@ -505,6 +537,28 @@ impl Form {
                     remove_fields: Vec::new(),
                     ..ContactPatch::default()
                 };
+                let mut patch = patch;
+                for (k, old) in self.existing.iter().enumerate() {
+                    let i = EXISTING_FROM + k;
+                    let typed = self.text_of(i);
+                    if typed == old.value {
+                        continue;
+                    }
+                    patch.remove_fields.push(old.value.clone());
+                    if typed.is_empty() {
+                        continue;
+                    }
+                    let value = match old.kind {
+                        FieldKind::Email => validate_email(typed).map_err(e(i))?,
+                        FieldKind::Phone => validate_phone(typed).map_err(e(i))?,
+                        _ => typed.to_string(),
+                    };
+                    patch.add_fields.push(Field {
+                        kind: old.kind,
+                        label: old.label.clone(),
+                        value,
+                    });
+                }
                 if patch == ContactPatch::default() {
                     return Err((0, "nothing changed; edit a field or press Esc".into()));
                 }

@@ -86,7 +86,12 @@ fn list(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         } else {
             vec![Line::raw("No contact matches.")]
         };
-        frame.render_widget(Paragraph::new(text).style(theme.dim()), rows_area);
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.dim())
+                .wrap(Wrap { trim: false }),
+            rows_area,
+        );
         return;
     }
     let width = usize::from(rows_area.width);

@@ -35,9 +35,15 @@ pub(super) fn text_spans(t: &TextField, focused: bool, theme: Theme) -> Vec<Span
 }
 
 pub fn form(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
+    let width = area.width.saturating_sub(4).min(84);
+    let inner = usize::from(width.saturating_sub(2));
     let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut focus_line = 0;
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
+        if focused {
+            focus_line = lines.len();
+        }
         let label_style = if focused { theme.key() } else { theme.dim() };
         let mut spans = vec![Span::styled(
             format!("{:>w$}: ", f.label, w = LABEL),
@@ -83,11 +89,22 @@ pub fn form(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
             }
         }
         if let (Some(e), true) = (&f.error, f.touched) {
-            lines.push(Line::from(vec![
-                Span::raw(" ".repeat(LABEL + 2)),
-                Span::styled(format!("✗ {}", safe(e)), theme.error()),
-            ]));
+            // An error wraps under its field, whole words, never cut.
+            let room = inner.saturating_sub(LABEL + 4).max(20);
+            for (k, part) in super::text::wrap(&safe(e), room).into_iter().enumerate() {
+                let mark = if k == 0 { "✗ " } else { "  " };
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(LABEL + 2)),
+                    Span::styled(format!("{mark}{}", part.trim_start()), theme.error()),
+                ]));
+            }
         }
+    }
+    // Taller than the screen: the part around the focused field shows.
+    let room = usize::from(area.height.saturating_sub(4)).max(3);
+    if lines.len() > room {
+        let start = focus_line.saturating_sub(room / 2).min(lines.len() - room);
+        lines = lines.drain(start..start + room).collect();
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
@@ -95,7 +112,7 @@ pub fn form(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
         theme.dim(),
     ));
     let h = lines.len() as u16 + 2;
-    let r = centered(area, area.width.saturating_sub(4).min(84), h);
+    let r = centered(area, width, h);
     frame.render_widget(Clear, r);
     let block = Block::bordered().title(format!(" {} ", safe(&form.title)));
     frame.render_widget(Paragraph::new(lines).block(block), r);

@@ -1078,6 +1078,13 @@ fn pipeline_moves_are_safe_and_the_selection_follows_the_card() {
         s.store.referral(r.id).unwrap().unwrap().status,
         Status::Proposal
     );
+    // Winning it again offers the value it was won for.
+    keys(&mut s, &[">"]);
+    let form = screen(&s, 80, 24);
+    assert!(form.contains("value: 1200"), "{form}");
+    keys(&mut s, &["enter"]);
+    let back = s.store.referral(r.id).unwrap().unwrap();
+    assert_eq!((back.status, back.value), (Status::Won, Some(1200.0)));
     // The demo asks before quitting.
     s.app.demo = true;
     keys(&mut s, &["q"]);

@@ -314,7 +314,23 @@ impl Form {
                 to,
             },
             title,
-            fields: vec![text(label, "")],
+            // Winning again offers what it was won for before it was reopened.
+            fields: vec![text(
+                label,
+                match to {
+                    Status::Won => r
+                        .won_value
+                        .map(|v| {
+                            if v.fract() == 0.0 {
+                                format!("{v:.0}")
+                            } else {
+                                format!("{v}")
+                            }
+                        })
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                },
+            )],
             focus: 0,
             existing: Vec::new(),
         }

@@ -137,7 +137,14 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
                 };
                 app.overlay = Some(Overlay::Confirm {
                     question: format!("Reopen #{} ({was}) as {to}?", r.id),
-                    detail: format!("{} · z undoes it afterwards", app.data.describe(&r)),
+                    detail: if r.status == Status::Won {
+                        format!(
+                            "{} · the value is kept for when it is won again · z undoes it",
+                            app.data.describe(&r)
+                        )
+                    } else {
+                        format!("{} · z undoes it afterwards", app.data.describe(&r))
+                    },
                     write: Box::new(Write::ChangeStatus(r.id, change)),
                     done,
                 });

@@ -88,6 +88,9 @@ pub struct DocReferral {
     /// The Message-ID of the mail it was imported from (`ties import` of an email).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+    /// What it was last won for, kept when reopened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub won_value: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -89,6 +89,10 @@ pub struct Referral {
     pub value: Option<f64>,
     pub reason: Option<String>,
     pub note: Option<String>,
+    /// What it was last won for, kept when it is reopened (so winning it again can
+    /// offer it); `value` is the value of a referral won now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub won_value: Option<f64>,
     /// Oldest first; the first event is the `new` on `referred_on`.
     pub history: Vec<StatusEvent>,
 }
@@ -289,6 +293,7 @@ mod tests {
             value: None,
             reason: None,
             note: None,
+            won_value: None,
             history: vec![StatusEvent {
                 status: Status::New,
                 date: day(1),

@@ -112,6 +112,7 @@ pub fn received(id: i64, by: i64, person: i64, days_ago: i64) -> Referral {
         value: None,
         reason: None,
         note: None,
+        won_value: None,
         history: vec![StatusEvent {
             status: Status::New,
             date: ago(days_ago),

@@ -288,6 +288,7 @@ impl Store {
             .into_iter()
             .map(|r| DocReferral {
                 message_id: message_ids.remove(&r.id),
+                won_value: r.won_value,
                 id: r.id,
                 referrer_id: r.referrer_id,
                 person_id: r.person_id,
@@ -460,8 +461,8 @@ impl Store {
                 Some(id) => id,
                 None => {
                     tx.execute(
-                        "INSERT INTO referrals (id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note, message_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        "INSERT INTO referrals (id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note, message_id, won_value)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                         params![
                             if empty { Some(r.id) } else { None },
                             referrer,
@@ -473,7 +474,8 @@ impl Store {
                             r.value,
                             r.reason,
                             r.note,
-                            r.message_id
+                            r.message_id,
+                            r.won_value
                         ],
                     )?;
                     let rid = tx.last_insert_rowid();

@@ -9,8 +9,7 @@ use crate::domain::contact::NewContact;
 use crate::domain::interaction::NewInteraction;
 use crate::domain::referral::{NewReferral, Referral, Side, Status, StatusChange, StatusEvent};
 
-const COLUMNS: &str =
-    "id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note";
+const COLUMNS: &str = "id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note, won_value";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Referral> {
     Ok(Referral {
@@ -24,6 +23,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Referral> {
         value: r.get(7)?,
         reason: r.get(8)?,
         note: r.get(9)?,
+        won_value: r.get(10)?,
         history: Vec::new(),
     })
 }
@@ -179,8 +179,11 @@ impl Store {
             Status::Lost => (None, c.reason.clone()),
             _ => (None, None),
         };
+        // What it was won for stays when it is reopened (winning again offers it).
         let n = tx.execute(
-            "UPDATE referrals SET status = ?1, value = ?2, reason = ?3 WHERE id = ?4",
+            "UPDATE referrals SET status = ?1, value = ?2, reason = ?3,
+                 won_value = CASE WHEN ?1 = 'won' THEN ?2 ELSE won_value END
+             WHERE id = ?4",
             params![c.to.as_str(), value, reason, id],
         )?;
         if n == 0 {

@@ -95,8 +95,7 @@ pub fn read_input(file: &Path, max: u64) -> Result<Vec<u8>> {
         }
         return Ok(bytes);
     }
-    let meta = std::fs::metadata(file)
-        .map_err(|e| anyhow!("cannot read {}: {e}; check the path", file.display()))?;
+    let meta = std::fs::metadata(file).map_err(|e| unreadable(file, &e))?;
     if !meta.is_file() {
         return Err(UsageError::new(format!(
             "{} is {}, not a file; save what you want to import to a file (or pipe it to `ties import -`)",
@@ -111,12 +110,25 @@ pub fn read_input(file: &Path, max: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(file)
         .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
-        .map_err(|e| anyhow!("cannot read {}: {e}; check the path", file.display()))?;
+        .map_err(|e| unreadable(file, &e))?;
     if bytes.len() as u64 > max {
         // It grew while we read it.
         return Err(too_big(file.display().to_string()).into());
     }
     Ok(bytes)
+}
+
+/// Why a file cannot be read, in words: "there is no file …", not "os error 2".
+fn unreadable(file: &Path, e: &std::io::Error) -> anyhow::Error {
+    use std::io::ErrorKind as K;
+    let p = file.display();
+    match e.kind() {
+        K::NotFound => anyhow!("there is no file {p}; check the path"),
+        K::PermissionDenied => {
+            anyhow!("{p} cannot be read (permission denied); check its owner and mode")
+        }
+        _ => anyhow!("cannot read {p}: {e}; check the path"),
+    }
 }
 
 /// Reads the mails in `bytes` and applies the rules of [`email::plan`] with `me`.

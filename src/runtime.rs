@@ -151,8 +151,11 @@ impl Session {
                     Ok(loaded) => vec![
                         loaded,
                         Action::Saved(format!(
-                            "Undid: {} (z: the one before)",
-                            u.what.strip_prefix("Done: ").unwrap_or(&u.what)
+                            "Undid “{}” (z: the one before)",
+                            u.what
+                                .strip_prefix("Done: ")
+                                .unwrap_or(&u.what)
+                                .trim_end_matches('.')
                         )),
                     ],
                     Err(e) => vec![Action::Failed(format!("undone, but could not reload: {e}"))],

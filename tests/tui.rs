@@ -1015,7 +1015,7 @@ fn z_undoes_the_newest_change_and_says_what() {
         "the snooze went first"
     );
     let said = s.app.message.clone().unwrap();
-    assert!(said.text.starts_with("Undid: Snoozed"), "{}", said.text);
+    assert!(said.text.starts_with("Undid “Snoozed"), "{}", said.text);
     keys(&mut s, &["z"]);
     assert_eq!(
         s.store.interactions_for(first.contact_id).unwrap().len(),
@@ -1154,11 +1154,13 @@ fn a_mail_file_is_previewed_then_recorded_from_the_referrals_pane() {
     keys(&mut s, &["3", "I", "'no/such/file.eml", "enter"]);
     let bar = screen(&s, 80, 24);
     assert!(
-        bar.contains("not imported: cannot read no/such/file.eml"),
+        bar.contains("not imported: there is no file no/such/file.eml"),
         "{bar}"
     );
-    // Integration tests run in the package folder: a relative path, as a user types it.
-    keys(&mut s, &["I", "'tests/fixtures/email/thread.mbox"]);
+    // The prompt stays with what was typed, to fix it. Integration tests run in the
+    // package folder: a relative path, as a user types it.
+    assert!(bar.contains("File: no/such/file.eml"), "{bar}");
+    keys(&mut s, &["ctrl-u", "'tests/fixtures/email/thread.mbox"]);
     snap!("import_path_80x24", s, 80, 24);
     keys(&mut s, &["enter"]);
     assert!(

@@ -27,6 +27,8 @@ pub struct ContactsState {
     pub(super) fuzzy: Fuzzy,
     /// The archived contacts are shown instead of the active ones.
     pub archived: bool,
+    /// The active contact selected when the archived view opened.
+    pub back_to: Option<i64>,
 }
 
 pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
@@ -64,9 +66,14 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
             }
         }
         Action::ShowArchived => {
+            // Back from the archived view, the contact that was selected is again.
+            let back_to = app.contacts.back_to.take();
+            if !app.contacts.archived {
+                app.contacts.back_to = selected.as_ref().map(|s| s.0);
+            }
             app.contacts.archived = !app.contacts.archived;
             app.contacts.timeline_offset = 0;
-            app.refilter(None);
+            app.refilter(if app.contacts.archived { None } else { back_to });
             let n = app.contact_rows().len();
             app.say(if app.contacts.archived {
                 format!("Archived contacts ({n}): A brings one back · H shows the others")

@@ -40,6 +40,8 @@ pub struct Pick {
     /// Index into [`Pick::options`].
     pub index: usize,
     pub allow_new: bool,
+    /// A contact never offered (the one a merge keeps).
+    pub exclude: Option<i64>,
 }
 
 /// What a person field resolves to.
@@ -60,6 +62,7 @@ impl Pick {
             matches: Vec::new(),
             index: 0,
             allow_new,
+            exclude: None,
         };
         p.refresh(data);
         if let Some(id) = initial {
@@ -69,7 +72,11 @@ impl Pick {
     }
 
     fn refresh(&mut self, data: &Data) {
-        self.matches = best_names(&data.rows, &self.text.value, MATCHES);
+        self.matches = best_names(&data.rows, &self.text.value, MATCHES + 1);
+        if let Some(x) = self.exclude {
+            self.matches.retain(|(id, _)| *id != x);
+        }
+        self.matches.truncate(MATCHES);
         self.index = 0;
     }
 
@@ -293,7 +300,10 @@ impl Form {
             title: format!("Merge into {name}"),
             fields: vec![FormField {
                 label: "the other",
-                input: Input::Person(Pick::new(false, data, None)),
+                input: Input::Person(Pick {
+                    exclude: Some(keep),
+                    ..Pick::new(false, data, None)
+                }),
                 error: None,
                 touched: false,
             }],

@@ -774,7 +774,13 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                 app.overlay = Some(Overlay::ImportPath(field));
                 Vec::new()
             }
-            KeyCode::Enter => vec![Effect::PreviewMail(field.value.trim().to_string())],
+            KeyCode::Enter => {
+                // The prompt stays until the preview replaces it: a wrong path is fixed
+                // in place.
+                let path = field.value.trim().to_string();
+                app.overlay = Some(Overlay::ImportPath(field));
+                vec![Effect::PreviewMail(path)]
+            }
             _ => {
                 field.edit(key);
                 app.overlay = Some(Overlay::ImportPath(field));
@@ -882,7 +888,7 @@ fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
         Overlay::ConfirmArchive { id, name } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => vec![Effect::Write {
                 write: Write::Archive(id, today),
-                done: format!("Archived {name}. `ties unarchive #{id}` brings them back."),
+                done: format!("Archived {name}. H shows the archived; A there brings them back."),
             }],
             _ => {
                 app.say("Not archived.");

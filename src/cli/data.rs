@@ -468,9 +468,16 @@ pub fn undo(ctx: &mut Ctx) -> Result<()> {
             "undone": {"id": u.id, "at": u.at, "what": u.what, "rows": u.rows}
         }));
     }
+    // The change is named as it was said ("Logged a call …", "ties log sam call"):
+    // quoted, so a past "is now met" does not read as the state after the undo.
     outln!(
-        "Undid {} (made {} UTC; {} row{} restored).",
-        crate::text::sanitize(&u.what),
+        "Undid “{}” (made {} UTC; {} row{} restored).",
+        crate::text::sanitize(
+            u.what
+                .strip_prefix("Done: ")
+                .unwrap_or(&u.what)
+                .trim_end_matches('.')
+        ),
         u.at,
         u.rows,
         if u.rows == 1 { "" } else { "s" }

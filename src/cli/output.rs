@@ -109,7 +109,10 @@ pub fn contact_doc(ctx: &Ctx, id: i64, names: &HashMap<i64, String>) -> Result<V
             let mut label = format!("{}: {}", describe_referral(r, names), e.status);
             if e.status == crate::domain::referral::Status::Won {
                 if let Some(v) = r.value {
-                    label.push_str(&format!(" ({}{v})", ctx.config.display.currency));
+                    label.push_str(&format!(
+                        " ({})",
+                        crate::domain::chain::format_money(v, &ctx.config.display.currency)
+                    ));
                 }
             }
             // Referral events sort after interactions of the same day, by referral then event order.
@@ -210,7 +213,12 @@ pub fn print_contact(ctx: &Ctx, doc: &Value, names: &HashMap<i64, String>) -> Re
             let rr: Referral = serde_json::from_value(r.clone())?;
             let value = rr
                 .value
-                .map(|v| format!(", {}{v}", ctx.config.display.currency))
+                .map(|v| {
+                    format!(
+                        ", {}",
+                        crate::domain::chain::format_money(v, &ctx.config.display.currency)
+                    )
+                })
                 .unwrap_or_default();
             out.push_str(&format!(
                 "  #{} {} on {} — {} ({}{})\n",
@@ -218,7 +226,7 @@ pub fn print_contact(ctx: &Ctx, doc: &Value, names: &HashMap<i64, String>) -> Re
                 sanitize(&describe_referral(&rr, names)),
                 rr.referred_on,
                 rr.status,
-                rr.quality,
+                rr.quality.words(),
                 value
             ));
         }

@@ -122,7 +122,12 @@ fn list(ctx: &mut Ctx, open: bool) -> Result<()> {
     for r in &refs {
         let value = r
             .value
-            .map(|v| format!(" {}{v}", ctx.config.display.currency))
+            .map(|v| {
+                format!(
+                    " {}",
+                    crate::domain::chain::format_money(v, &ctx.config.display.currency)
+                )
+            })
             .unwrap_or_default();
         let reason = r
             .reason
@@ -137,7 +142,7 @@ fn list(ctx: &mut Ctx, open: bool) -> Result<()> {
             value,
             reason,
             sanitize(&describe_referral(r, &names)),
-            r.quality,
+            r.quality.words(),
             r.last_change()
         );
     }

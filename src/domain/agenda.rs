@@ -215,10 +215,25 @@ pub fn won_on(r: &Referral) -> Option<NaiveDate> {
 
 /// The newest status change after the initial `new`, as (status, date).
 fn newest_change(r: &Referral) -> Option<(Status, NaiveDate)> {
+    // A step back along the pipeline (met → contacted, back to new) corrects the record;
+    // it is not news for the referrer.
+    let rank = |s: Status| match s {
+        Status::New => Some(0),
+        Status::Contacted => Some(1),
+        Status::Met => Some(2),
+        Status::Proposal => Some(3),
+        _ => None,
+    };
     match r.history.len() {
         0 => (r.status != Status::New).then_some((r.status, r.referred_on)),
         1 => None,
-        _ => r.history.last().map(|e| (e.status, e.date)),
+        n => {
+            let (before, last) = (&r.history[n - 2], &r.history[n - 1]);
+            match (rank(before.status), rank(last.status)) {
+                (Some(b), Some(l)) if l < b => None,
+                _ => Some((last.status, last.date)),
+            }
+        }
     }
 }
 

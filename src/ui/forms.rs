@@ -255,17 +255,23 @@ pub fn confirm_write(
     detail: &str,
     theme: Theme,
 ) {
-    let width = area.width.saturating_sub(4).min(72);
+    let width = area.width.saturating_sub(4).min(84);
     let inner = usize::from(width.saturating_sub(2));
-    let lines = vec![
-        Line::raw(fit(&safe(question), inner)),
-        Line::styled(fit(&safe(detail), inner), theme.dim()),
-        Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw(" yes · any other key changes nothing"),
-        ]),
-    ];
-    let r = centered(area, width, 5);
+    // Wrapped, never cut: the question and what it changes are the point.
+    let mut lines: Vec<Line<'_>> = super::text::wrap(&safe(question), inner)
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    lines.extend(
+        super::text::wrap(&safe(detail), inner)
+            .into_iter()
+            .map(|l| Line::styled(l, theme.dim())),
+    );
+    lines.push(Line::from(vec![
+        Span::styled("y", theme.key()),
+        Span::raw(" yes · any other key changes nothing"),
+    ]));
+    let r = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Are you sure? ")),
@@ -277,7 +283,7 @@ pub fn confirm(frame: &mut Frame<'_>, area: Rect, name: &str, theme: Theme) {
     let lines = vec![
         Line::raw(format!("Archive {}?", safe(name))),
         Line::styled(
-            "Nothing is deleted; `ties unarchive` brings them back.",
+            "Nothing is deleted: H shows the archived, A there brings them back.",
             theme.dim(),
         ),
         Line::from(vec![

@@ -105,7 +105,7 @@ pub fn render(
             if typing { "▏" } else { "" }
         )
     } else {
-        " Keys (from your [keys] config) · / search · Esc closes ".to_string()
+        " Keys ([keys] in your config changes them) · / search · Esc closes ".to_string()
     };
     let block = Block::bordered().title(title);
     frame.render_widget(Clear, area);

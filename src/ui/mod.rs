@@ -225,6 +225,17 @@ pub fn hint_items(app: &App, mode: Mode) -> Vec<(String, &'static str)> {
                 .map(|(k, _)| (k.to_string(), a.description()))
         })
         .collect();
+    // Only a stale item can be let go: the key shows when it would work.
+    if matches!(mode, Mode::Today | Mode::Review) {
+        let pos = app.today.review.unwrap_or(app.today.selected);
+        if !app.today_items().get(pos).is_some_and(|it| it.stale) {
+            items.retain(|(_, d)| *d != Action::LetGo.description());
+        }
+    }
+    // On a waiting person there is no ask to record (Enter opens them, as o does).
+    if mode == Mode::Ask && app.ask >= app.data.ask_now.len() {
+        items.retain(|(_, d)| *d != Action::RecordAsk.description());
+    }
     for a in [Action::Help, Action::Quit] {
         if let Some(k) = app.keymap.key_for(mode, &a) {
             items.push((k.to_string(), a.description()));

@@ -55,13 +55,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let width = usize::from(foot.width);
     let mut lines = vec![Line::styled("─".repeat(width), theme.dim())];
     if let Some(r) = crate::app::selected_referral(app) {
-        lines.push(about(app, r, theme));
+        lines.push(about(app, r, width, theme));
     }
     frame.render_widget(Paragraph::new(lines), foot);
 }
 
 /// "#12 Dana referred by Sam · warm_handoff · met · thanked ✓ · informed ✗".
-fn about<'a>(app: &App, r: &Referral, theme: Theme) -> Line<'a> {
+fn about<'a>(app: &App, r: &Referral, width: usize, theme: Theme) -> Line<'a> {
     let linked = |kind: InteractionKind| {
         r.referrer_id.is_some_and(|by| {
             app.data.book.interactions.get(&by).is_some_and(|l| {
@@ -92,16 +92,30 @@ fn about<'a>(app: &App, r: &Referral, theme: Theme) -> Line<'a> {
     if let Some(reason) = &r.reason {
         text.push_str(&format!(" · {}", safe(reason)));
     }
-    let mut spans = vec![Span::raw(text)];
-    if r.referrer_id.is_some() {
+    // The marks are what to act on: they keep their place, the text before them is
+    // cut (with an ellipsis) when the line is too long.
+    let marks = r.referrer_id.map(|_| {
         let mark = |ok: bool| if ok { "✓" } else { "✗" };
         let (t, u) = (
             linked(InteractionKind::Thanks),
             linked(InteractionKind::Update),
         );
-        spans.push(Span::styled(
+        (
             format!(" · thanked {} informed {}", mark(t), mark(u)),
-            if t && u { theme.ok() } else { theme.accent() },
+            t && u,
+        )
+    });
+    let room = width.saturating_sub(marks.as_ref().map_or(0, |(m, _)| m.chars().count()));
+    let text = if text.chars().count() > room {
+        fit(&text, room)
+    } else {
+        text
+    };
+    let mut spans = vec![Span::raw(text)];
+    if let Some((m, all)) = marks {
+        spans.push(Span::styled(
+            m,
+            if all { theme.ok() } else { theme.accent() },
         ));
     }
     Line::from(spans)

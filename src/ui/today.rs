@@ -136,7 +136,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             items.len(),
             counts(app)
         );
-        let key = format!(" · key {}", safe(&it.key));
+        // The item's key is for the command line (`:done KEY`, `:snooze KEY 3`).
+        let key = format!(" · :done {}", safe(&it.key));
         // The key only where it fits whole; what done records is cut last.
         let key = if head.chars().count() + what.chars().count() + key.chars().count() <= width {
             key

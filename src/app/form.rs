@@ -217,7 +217,14 @@ impl Form {
         let opt = |s: &Option<String>| s.clone().unwrap_or_default();
         Form {
             kind: FormKind::EditContact(c.id),
-            title: format!("Edit {}", c.name),
+            title: if existing.is_empty() {
+                format!("Edit {}", c.name)
+            } else {
+                format!(
+                    "Edit {} · its emails and phones are below: clear one to remove it",
+                    c.name
+                )
+            },
             fields: vec![
                 text("name", c.name.clone()),
                 text("company", opt(&c.company)),
@@ -726,7 +733,7 @@ impl Form {
             reopen: r.status.is_closed(),
         };
         validate_change(r, &change, today).map_err(|e| (0, e.to_string()))?;
-        let done = format!("#{id} {} is now {to}.", data.describe(r));
+        let done = format!("#{id} {} is now {}.", data.describe(r), to.phrase());
         Ok((Write::ChangeStatus(id, change), done))
     }
 }

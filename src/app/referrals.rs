@@ -125,7 +125,12 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
                 app.warn(e.to_string());
                 return Vec::new();
             }
-            let done = format!("#{} {} is now {to}.", r.id, app.data.describe(&r));
+            let done = format!(
+                "#{} {} is now {}.",
+                r.id,
+                app.data.describe(&r),
+                to.phrase()
+            );
             if r.status.is_closed() {
                 // Leaving won or lost undoes a decision: it waits for a yes.
                 let was = match (r.status, r.value) {

@@ -356,7 +356,7 @@ fn review(frame: &mut Frame<'_>, area: Rect, app: &App, pos: usize, theme: Theme
     let mut lines = vec![
         Line::from(vec![
             Span::styled(it.kind.heading(), theme.heading()),
-            Span::styled(format!("  {} of {}", pos + 1, items.len()), theme.dim()),
+            Span::styled(format!(" · {} of {}", pos + 1, items.len()), theme.dim()),
         ]),
         Line::raw(""),
         Line::styled(safe(&it.contact), theme.bold()),

@@ -118,8 +118,7 @@ pub(super) fn likely_duplicate(
     data: &super::Data,
     new: &crate::domain::contact::NewContact,
 ) -> Option<(i64, String, String)> {
-    use crate::domain::contact::FieldKind;
-    let digits = |v: &str| -> String { v.chars().filter(char::is_ascii_digit).collect() };
+    use crate::domain::contact::same_contact_field;
     let name = new.name.trim().to_lowercase();
     for c in &data.book.contacts {
         let archived = if c.archived_on.is_some() {
@@ -131,17 +130,10 @@ pub(super) fn likely_duplicate(
             return Some((c.id, c.name.clone(), format!("the same name{archived}")));
         }
         for f in &new.fields {
-            let same = c.fields.iter().any(|g| {
-                g.kind == f.kind
-                    && match f.kind {
-                        FieldKind::Email => g.value.eq_ignore_ascii_case(&f.value),
-                        FieldKind::Phone => {
-                            let d = digits(&f.value);
-                            d.len() >= 5 && d == digits(&g.value)
-                        }
-                        _ => false,
-                    }
-            });
+            let same = c
+                .fields
+                .iter()
+                .any(|g| g.kind == f.kind && same_contact_field(f.kind, &f.value, &g.value));
             if same {
                 return Some((
                     c.id,

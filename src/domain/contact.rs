@@ -220,6 +220,23 @@ pub fn normalize_tag(tag: &str) -> Result<String, DomainError> {
     Ok(t.to_string())
 }
 
+/// A phone number as two contacts are compared by: its digits, when there are at least
+/// five (shorter ones match too much to mean one person).
+pub fn phone_key(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 5).then_some(digits)
+}
+
+/// Whether two fields of one kind name the same person: emails with case ignored,
+/// phones by their digits ([`phone_key`]); other kinds never do.
+pub fn same_contact_field(kind: FieldKind, a: &str, b: &str) -> bool {
+    match kind {
+        FieldKind::Email => a.trim().eq_ignore_ascii_case(b.trim()),
+        FieldKind::Phone => phone_key(a).is_some_and(|k| phone_key(b) == Some(k)),
+        _ => false,
+    }
+}
+
 /// Whether two tags are the same tag: matching and de-duplication ignore case exactly as
 /// the store's `tags` column does (SQLite's NOCASE folds ASCII letters only, so "VIP" is
 /// "vip" but "Été" and "été" stay two tags).

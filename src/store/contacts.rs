@@ -321,14 +321,17 @@ impl Store {
             }
             FieldKind::Phone => {
                 "SELECT c.id, c.name FROM contact_fields f JOIN contacts c ON c.id = f.contact_id
-                 WHERE f.kind = 'phone' AND length(?1) >= 5
+                 WHERE f.kind = 'phone'
                    AND replace(replace(replace(replace(replace(replace(f.value, ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', '') = ?1
                  ORDER BY c.id LIMIT 1"
             }
             _ => return Ok(None),
         };
         let key = match kind {
-            FieldKind::Phone => value.chars().filter(char::is_ascii_digit).collect(),
+            FieldKind::Phone => match crate::domain::contact::phone_key(value) {
+                Some(k) => k,
+                None => return Ok(None),
+            },
             _ => value.trim().to_string(),
         };
         Ok(self

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Result, Store};
-use crate::domain::contact::{Circle, Field, FieldKind, NewContact};
+use crate::domain::contact::{Circle, Field, FieldKind, NewContact, phone_key};
 use crate::domain::document::{
     DocContact, DocDone, DocInteraction, DocLetGo, DocReferral, DocSnooze, Document,
 };
@@ -52,11 +52,6 @@ pub(super) struct Matcher {
     email: HashMap<String, i64>,
     phone: HashMap<String, i64>,
     name: HashMap<String, Vec<i64>>,
-}
-
-fn phone_key(p: &str) -> Option<String> {
-    let digits: String = p.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() >= 5).then_some(digits)
 }
 
 impl Matcher {

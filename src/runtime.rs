@@ -178,15 +178,13 @@ impl Session {
                         Err(e) => out.push(Action::Failed(format!("could not reload: {e}"))),
                     }
                 }
+                // The output's lines, trailing blank ones left out.
                 let lines: Vec<String> = outcome
                     .output
+                    .trim_end()
                     .lines()
                     .map(str::to_string)
-                    .collect::<Vec<_>>();
-                let lines: Vec<String> = {
-                    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map_or(0, |i| i + 1);
-                    lines[..end].to_vec()
-                };
+                    .collect();
                 match (outcome.error, lines.len()) {
                     // Too long for the status bar: read it whole.
                     (Some(e), _) if e.chars().count() > 76 => {

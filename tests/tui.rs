@@ -25,7 +25,10 @@ fn today() -> NaiveDate {
 }
 
 fn session_on(store: Store) -> Session {
-    let config = Config::defaults().unwrap();
+    session_with(store, Config::defaults().unwrap())
+}
+
+fn session_with(store: Store, config: Config) -> Session {
     let keymap = Keymap::from_config(&config.keys, Path::new("<defaults>")).unwrap();
     Session::new(store, config, keymap, false, today()).unwrap()
 }
@@ -1142,15 +1145,7 @@ fn the_insights_pane() {
 fn a_mail_file_is_previewed_then_recorded_from_the_referrals_pane() {
     let mut config = Config::defaults().unwrap();
     config.me.emails = vec!["dana@hart.studio".to_string()];
-    let keymap = Keymap::from_config(&config.keys, Path::new("<defaults>")).unwrap();
-    let mut s = Session::new(
-        Store::open_in_memory().unwrap(),
-        config,
-        keymap,
-        false,
-        today(),
-    )
-    .unwrap();
+    let mut s = session_with(Store::open_in_memory().unwrap(), config);
     keys(&mut s, &["3", "I", "'no/such/file.eml", "enter"]);
     let bar = screen(&s, 80, 24);
     assert!(

@@ -210,14 +210,16 @@ pub fn optional_text(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-/// Tags are trimmed and keep the case they were typed in ("VIP" stays "VIP"); a blank
-/// tag is refused. Tags are compared with [`same_tag`].
+/// Tags are trimmed, each run of spaces, tabs or line breaks inside becomes one space
+/// (a tag is a one-line label: "VIP  client" is "VIP client", not a second tag), and they
+/// keep the case they were typed in ("VIP" stays "VIP"); a blank tag is refused. Tags are
+/// compared with [`same_tag`].
 pub fn normalize_tag(tag: &str) -> Result<String, DomainError> {
-    let t = tag.trim();
+    let t = tag.split_whitespace().collect::<Vec<_>>().join(" ");
     if t.is_empty() {
         return Err(DomainError::invalid("a tag cannot be blank"));
     }
-    Ok(t.to_string())
+    Ok(t)
 }
 
 /// A phone number as two contacts are compared by: its digits, when there are at least
@@ -378,6 +380,16 @@ pub fn closest(query: &str, entries: &[NameEntry], n: usize) -> Vec<NameEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_are_one_line_labels_in_the_case_typed() {
+        assert_eq!(normalize_tag("  VIP  ").unwrap(), "VIP");
+        assert_eq!(normalize_tag("VIP \t\n client").unwrap(), "VIP client");
+        // A run of spaces after a backslash reads back from a vCard as one: collapsing
+        // runs keeps every tag exactly what an export and import give back.
+        assert_eq!(normalize_tag("\\  ¡").unwrap(), "\\ ¡");
+        assert!(normalize_tag(" \t ").is_err());
+    }
 
     fn entries() -> Vec<NameEntry> {
         [

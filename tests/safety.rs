@@ -559,3 +559,30 @@ fn check_repair_fixes_what_is_repairable_in_place() {
     let out = env.ok(&["check", "--repair"]);
     assert!(out.contains("nothing to repair"), "{out}");
 }
+
+/// The packed histories scoring reads (migration 008) are a derived copy: one out of
+/// step is found by `ties check`, repaired by `--repair`, and until then never read
+/// wrong by a command that writes nothing.
+#[test]
+fn a_stale_scoring_cache_is_found_and_repaired() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["log", "Sam", "call"]);
+    env.ok(&["log", "Sam", "praise", "--label", "great work"]);
+    let before = env.json(&["suggest", "--all"]);
+    {
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        // A packed history that says nothing happened.
+        conn.execute("UPDATE scoring_history SET history = x'01'", [])
+            .unwrap();
+    }
+    let e = env.fails(&["check"], 1);
+    assert!(
+        e.contains("scoring cache of 1 contact") && e.contains("ties check --repair"),
+        "{e}"
+    );
+    let r = env.ok(&["check", "--repair"]);
+    assert!(r.contains("packed the scoring cache again"), "{r}");
+    env.ok(&["check"]);
+    assert_eq!(env.json(&["suggest", "--all"]), before);
+}

@@ -196,6 +196,12 @@ fn schema_fixtures_open_and_keep_their_rows() {
             .map(|e| e.name)
             .collect();
         assert_eq!(names, ["Sam Lee", "Dana Hart", "Priya Shah"]);
+        // Migration 008 packs every history (store::packed) as it opens.
+        assert_eq!(
+            s.interactions_by_contact(true).unwrap(),
+            s.lean_interactions_from_table().unwrap(),
+            "v{v}: packed histories"
+        );
         if v < LATEST_VERSION {
             assert!(
                 dir.path().join(format!("ties-v{v}.bak.db")).exists(),

@@ -225,6 +225,7 @@ pub fn check(ctx: &mut Ctx, db: &Path, repair: bool) -> Result<()> {
             "integrity": r.integrity,
             "foreign_keys": r.foreign_keys,
             "search_indexes": r.search_indexes,
+            "stale_histories": r.stale_histories.len(),
             "counts": counts_json(&r.counts),
             "advice": verdict,
         }))?;
@@ -233,6 +234,13 @@ pub fn check(ctx: &mut Ctx, db: &Path, repair: bool) -> Result<()> {
         outln!("integrity       {}", first_findings(&r.integrity));
         outln!("foreign keys    {}", list_or_ok(&r.foreign_keys));
         outln!("search indexes  {}", list_or_ok(&r.search_indexes));
+        outln!(
+            "histories       {}",
+            match r.stale_histories.len() {
+                0 => "ok".to_string(),
+                n => format!("{n} out of step"),
+            }
+        );
         for (t, n) in &r.counts {
             outln!("{t:<16}{n}");
         }
@@ -303,6 +311,14 @@ fn diagnosis(db: &Path, r: &CheckReport) -> String {
                     } else {
                         "are"
                     }
+                ));
+            }
+            if !r.stale_histories.is_empty() {
+                let n = r.stale_histories.len();
+                what.push(format!(
+                    "the scoring cache of {n} contact{} is out of step with {} interactions",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "its" } else { "their" }
                 ));
             }
             if !r.foreign_keys.is_empty() {
@@ -387,6 +403,17 @@ fn repair_book(ctx: &mut Ctx, db: &Path, before: &CheckReport) -> Result<()> {
             "rebuilt the search index{} {}",
             plural_es(done.search_rebuilt.len()),
             done.search_rebuilt.join(", ")
+        ));
+    }
+    if done.histories_repacked > 0 {
+        said.push(format!(
+            "packed the scoring cache again ({} contact{} out of step)",
+            done.histories_repacked,
+            if done.histories_repacked == 1 {
+                ""
+            } else {
+                "s"
+            }
         ));
     }
     for (table, n) in &done.orphans_removed {

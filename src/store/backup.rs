@@ -20,6 +20,9 @@ pub struct CheckReport {
     pub foreign_keys: Vec<String>,
     /// The search indexes (FTS5 tables) that disagree with the rows they index.
     pub search_indexes: Vec<String>,
+    /// Contacts whose packed history (what scoring reads, migration 008) disagrees with
+    /// their interactions.
+    pub stale_histories: Vec<i64>,
     pub counts: Vec<(&'static str, i64)>,
 }
 
@@ -45,7 +48,10 @@ impl CheckReport {
         let integrity_ok = self.integrity == ["ok"];
         if !integrity_ok && !self.integrity.iter().all(|l| is_index_problem(l)) {
             Damage::Pages
-        } else if !integrity_ok || !self.foreign_keys.is_empty() || !self.search_indexes.is_empty()
+        } else if !integrity_ok
+            || !self.foreign_keys.is_empty()
+            || !self.search_indexes.is_empty()
+            || !self.stale_histories.is_empty()
         {
             Damage::Repairable
         } else if self.schema_version < LATEST_VERSION {
@@ -94,6 +100,8 @@ pub struct RepairReport {
     pub search_rebuilt: Vec<String>,
     /// Rows removed because they pointed at a row that no longer exists: (table, count).
     pub orphans_removed: Vec<(String, usize)>,
+    /// Contacts whose packed history was out of step (all are packed again).
+    pub histories_repacked: usize,
 }
 
 impl Store {
@@ -168,12 +176,19 @@ impl Store {
                 let table: String = r.get(0)?;
                 let rowid: Option<i64> = r.get(1)?;
                 let parent: String = r.get(2)?;
-                Ok(format!(
+                Ok((table, rowid, parent))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            // The packed histories are derived: their state is `stale_histories`.
+            .filter(|(table, _, _)| table != "scoring_history")
+            .map(|(table, rowid, parent)| {
+                format!(
                     "{table} row {} points to a missing {parent} row",
                     rowid.unwrap_or(-1)
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+                )
+            })
+            .collect();
         let mut search_indexes = Vec::new();
         if integrity == ["ok"] {
             for t in SEARCH_INDEXES {
@@ -192,11 +207,17 @@ impl Store {
                 }
             }
         }
+        let stale_histories = if integrity == ["ok"] && self.schema_version()? >= 8 {
+            super::packed::stale(&self.conn, &self.lean_interactions_from_table()?)?
+        } else {
+            Vec::new()
+        };
         Ok(CheckReport {
             schema_version: self.schema_version()?,
             integrity,
             foreign_keys,
             search_indexes,
+            stale_histories,
             counts: self.row_counts()?,
         })
     }
@@ -240,6 +261,12 @@ impl Store {
         }
         tx.execute_batch("REINDEX")?;
         report.reindexed = true;
+        // The packed histories are derived: pack every one again (at commit).
+        tx.execute_batch(
+            "DELETE FROM scoring_history;
+             INSERT OR IGNORE INTO scoring_dirty (contact_id) SELECT contact_id FROM interactions;",
+        )?;
+        report.histories_repacked = before.stale_histories.len();
         for t in SEARCH_INDEXES {
             tx.execute(&format!("INSERT INTO {t} ({t}) VALUES ('rebuild')"), [])?;
             if before.search_indexes.iter().any(|s| s == t) {

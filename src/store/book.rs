@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::{Result, Store};
 use crate::domain::book::Book;
 use crate::domain::contact::Contact;
+use crate::domain::interaction::Interaction;
 
 impl Store {
     /// The whole book. `details` also loads tags, fields and the parts of interactions
@@ -60,6 +61,53 @@ impl Store {
             let_go: self.let_go()?,
             done: self.review_done()?,
         })
+    }
+
+    /// The book without its histories ([`Book::interactions`] empty): what a streamed
+    /// assessment reads before [`Store::for_each_history`] feeds it.
+    pub fn book_without_histories(&self) -> Result<Book> {
+        Ok(Book {
+            contacts: self.all_contacts(false)?,
+            interactions: HashMap::new(),
+            referrals: self.referrals()?,
+            snoozes: self.snoozes()?,
+            let_go: self.let_go()?,
+            done: self.review_done()?,
+        })
+    }
+
+    /// Every contact's history as scoring reads it (lean: no notes, channels, rewards or
+    /// amounts; a label only where a reason quotes it), in contact id order, one contact
+    /// at a time, from the packed histories. `f` may take the vector.
+    pub fn for_each_history(&self, f: impl FnMut(i64, &mut Vec<Interaction>)) -> Result<()> {
+        super::packed::for_each(&self.conn, f)
+    }
+
+    /// The lean histories of a few contacts, read through the contact index.
+    pub fn lean_histories_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<Interaction>>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for &id in ids {
+            let history = super::packed::history_of(&self.conn, id)?;
+            if !history.is_empty() {
+                out.insert(id, history);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs `read` until no other connection committed while it ran (`PRAGMA
+    /// data_version` before and after), at most three times: reads of several tables
+    /// that must agree.
+    pub fn consistent<T>(&self, mut read: impl FnMut(&Self) -> Result<T>) -> Result<T> {
+        let mut tries = 0;
+        loop {
+            let before = self.data_version()?;
+            let out = read(self)?;
+            tries += 1;
+            if tries == 3 || self.data_version()? == before {
+                return Ok(out);
+            }
+        }
     }
 
     /// A book of just these contacts, their interactions (through the contact index) and

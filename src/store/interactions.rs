@@ -2,6 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::packed::{self, Labels};
 use super::{Result, Store, StoreError, day, opt_word, word};
 use crate::domain::interaction::{Interaction, InteractionExtra, NewInteraction};
 
@@ -14,7 +15,7 @@ fn from_row(r: &Row<'_>, labels: &mut Labels) -> rusqlite::Result<Interaction> {
         occurred_on: day(r, 2)?,
         kind: word(r, 3)?,
         direction: opt_word(r, 4)?,
-        label: labels.get(r.get_ref(5)?.as_str_or_null()?),
+        label: r.get_ref(5)?.as_str_or_null()?.map(|l| labels.get(l)),
         referral_id: r.get(7)?,
         extra: InteractionExtra {
             note: r.get(6)?,
@@ -26,34 +27,18 @@ fn from_row(r: &Row<'_>, labels: &mut Labels) -> rusqlite::Result<Interaction> {
     })
 }
 
-/// The columns scoring reads (see [`Store::interactions_by_contact`]).
-fn lean_from_row(r: &Row<'_>, labels: &mut Labels) -> rusqlite::Result<Interaction> {
+/// The columns scoring reads ([`super::packed::LEAN`]).
+pub(super) fn lean_from_row(r: &Row<'_>, labels: &mut Labels) -> rusqlite::Result<Interaction> {
     Ok(Interaction {
         id: r.get(0)?,
         contact_id: r.get(1)?,
         occurred_on: day(r, 2)?,
         kind: word(r, 3)?,
         direction: opt_word(r, 4)?,
-        label: labels.get(r.get_ref(5)?.as_str_or_null()?),
+        label: r.get_ref(5)?.as_str_or_null()?.map(|l| labels.get(l)),
         referral_id: r.get(6)?,
         extra: None,
     })
-}
-
-/// Labels shared across one load: a book repeats a few labels many times.
-#[derive(Default)]
-struct Labels(std::collections::HashSet<std::sync::Arc<str>>);
-
-impl Labels {
-    fn get(&mut self, text: Option<&str>) -> Option<std::sync::Arc<str>> {
-        let text = text?;
-        if let Some(l) = self.0.get(text) {
-            return Some(l.clone());
-        }
-        let l: std::sync::Arc<str> = text.into();
-        self.0.insert(l.clone());
-        Some(l)
-    }
 }
 
 impl Store {
@@ -134,26 +119,26 @@ impl Store {
         Ok(out)
     }
 
-    /// Every interaction, grouped by contact and oldest first, streamed from one table
-    /// scan straight into the groups (no intermediate copy of the whole table).
+    /// Every interaction, grouped by contact and oldest first.
     ///
-    /// `lean` reads only what scoring reads: no note, channel, reward or amount, and a
-    /// label only where a reason quotes it (jobs, praise, complaints). That makes the load
-    /// of a large history markedly cheaper.
+    /// `lean` reads what scoring reads (no note, channel, reward or amount, and a label
+    /// only where a reason quotes it) from the packed histories: one row per contact
+    /// instead of one per interaction ([`super::packed`]). Otherwise every column comes
+    /// from one table scan, streamed straight into the groups.
     pub fn interactions_by_contact(
         &self,
         lean: bool,
     ) -> Result<std::collections::HashMap<i64, Vec<Interaction>>> {
-        const LEAN: &str = "id, contact_id, occurred_on, kind, direction, \
-             CASE WHEN kind IN ('job', 'praise', 'complaint') THEN label END, referral_id";
-        let sql = if lean {
-            format!("SELECT {LEAN} FROM interactions")
-        } else {
-            format!("SELECT {COLUMNS} FROM interactions")
-        };
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut out: std::collections::HashMap<i64, Vec<Interaction>> =
-            std::collections::HashMap::new();
+        let mut out = std::collections::HashMap::new();
+        if lean {
+            packed::for_each(&self.conn, |id, history| {
+                out.insert(id, std::mem::take(history));
+            })?;
+            return Ok(out);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM interactions"))?;
         // Rows of one contact usually come together (a history is recorded, or
         // imported, contact by contact): keep the current group at hand instead of
         // looking it up for every row.
@@ -161,17 +146,13 @@ impl Store {
         let mut labels = Labels::default();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let i = if lean {
-                lean_from_row(r, &mut labels)?
-            } else {
-                from_row(r, &mut labels)?
-            };
+            let i = from_row(r, &mut labels)?;
             if i.contact_id != group.0 {
                 let next = out.remove(&i.contact_id).unwrap_or_default();
                 let mut done = std::mem::replace(&mut group, (i.contact_id, next));
                 if !done.1.is_empty() {
                     // Pushing leaves up to half of a group unused: give it back now,
-                    // not after the whole table (1.7M interactions: ~100 MB of slack).
+                    // not after the whole table.
                     done.1.shrink_to_fit();
                     out.insert(done.0, done.1);
                 }
@@ -186,6 +167,26 @@ impl Store {
                 list.sort_by_key(|i| (i.occurred_on, i.id));
             }
             list.shrink_to_fit();
+        }
+        Ok(out)
+    }
+
+    /// [`Store::interactions_by_contact`]'s lean result read from the table itself, not
+    /// the packed histories: what the packed copy must always equal (tests, `check`).
+    pub fn lean_interactions_from_table(
+        &self,
+    ) -> Result<std::collections::HashMap<i64, Vec<Interaction>>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM interactions ORDER BY contact_id, occurred_on, id",
+            packed::LEAN
+        ))?;
+        let mut out: std::collections::HashMap<i64, Vec<Interaction>> =
+            std::collections::HashMap::new();
+        let mut labels = Labels::default();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let i = lean_from_row(r, &mut labels)?;
+            out.entry(i.contact_id).or_default().push(i);
         }
         Ok(out)
     }

@@ -14,6 +14,7 @@ mod import;
 mod interactions;
 mod intro;
 mod open;
+mod packed;
 mod referrals;
 pub mod schema;
 mod undo;
@@ -96,6 +97,30 @@ pub struct Store {
     next_change: Option<String>,
 }
 
+/// A write transaction of the store. Its [`Write::commit`] first packs again the
+/// histories the write changed ([`packed::flush`]), so the packed copy commits with the
+/// rows it is derived from. Dropped without a commit, it rolls back.
+struct Write<'c>(rusqlite::Transaction<'c>);
+
+impl<'c> std::ops::Deref for Write<'c> {
+    type Target = rusqlite::Transaction<'c>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Write<'_> {
+    fn commit(self) -> Result<()> {
+        packed::flush(&self.0)?;
+        Ok(self.0.commit()?)
+    }
+
+    fn rollback(self) -> Result<()> {
+        Ok(self.0.rollback()?)
+    }
+}
+
 impl Store {
     /// Whether this store was opened read-only.
     pub fn is_read_only(&self) -> bool {
@@ -110,7 +135,7 @@ impl Store {
     /// The transaction is one change of the undo journal: every row it writes is
     /// journaled with the statement that reverses it (migration 004), under the words
     /// [`Store::describe`] gave.
-    fn begin_write(&mut self) -> Result<rusqlite::Transaction<'_>> {
+    fn begin_write(&mut self) -> Result<Write<'_>> {
         let what = self
             .next_change
             .clone()
@@ -126,17 +151,17 @@ impl Store {
             "DELETE FROM undo_changes WHERE id <= ?1 - ?2",
             rusqlite::params![id, undo::KEEP],
         )?;
-        Ok(tx)
+        Ok(Write(tx))
     }
 
     /// A write transaction outside the undo journal: for bulk fills that replace the
     /// whole book (the demo), where journaling every row would double the work.
-    fn begin_unjournaled(&mut self) -> Result<rusqlite::Transaction<'_>> {
+    fn begin_unjournaled(&mut self) -> Result<Write<'_>> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("UPDATE undo_state SET journal = NULL", [])?;
-        Ok(tx)
+        Ok(Write(tx))
     }
 
     /// Names the writes that follow for the undo journal ("ties log sam call", "Done:

@@ -164,6 +164,9 @@ impl Store {
             schema::MIGRATIONS
                 .to_latest(&mut self.conn)
                 .map_err(|e| StoreError::Migration(e.to_string()))?;
+            // Migration 008 marks every history to be packed: pack them now, once.
+            let tx = self.begin_unjournaled()?;
+            tx.commit()?;
         }
         // Only a new file needs its application id: a pragma write on every open would
         // turn read-only commands into writes.

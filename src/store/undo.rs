@@ -26,10 +26,7 @@ impl Store {
     /// they were, in one transaction, and the change leaves the journal. `None` when
     /// there is nothing to undo. The undo itself is not journaled.
     pub fn undo(&mut self) -> Result<Option<Undone>> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute("UPDATE undo_state SET journal = NULL", [])?;
+        let tx = self.begin_unjournaled()?;
         // Changes that wrote nothing (an import of nothing new) are not worth an undo.
         tx.execute(
             "DELETE FROM undo_changes

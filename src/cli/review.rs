@@ -10,6 +10,7 @@ use super::args::DoneArgs;
 use super::output::print_json;
 use super::scores::assessed_book;
 use crate::domain::agenda::{AgendaItem, AgendaKind, snooze_until};
+use crate::domain::assessor::Keep;
 use crate::domain::book::{Assessed, Book};
 use crate::domain::contact::optional_text;
 use crate::domain::review::{Day, DoneChoices, done_interaction, done_summary, fill_card, plan};
@@ -19,7 +20,13 @@ use crate::text::sanitize;
 /// The book, its assessment and every item due today (snoozed ones left out unless
 /// `ignore_snoozes`), unbounded.
 fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Assessed, Vec<AgendaItem>)> {
-    let (book, assessed) = assessed_book(ctx)?;
+    let lead = ctx.config.review.occasion_lead_days;
+    let keep = Keep {
+        assessments: false,
+        items: true,
+        histories: None,
+    };
+    let (book, assessed) = assessed_book(ctx, keep, &|book| book.agenda_reads(ctx.today, lead))?;
     let items = book.agenda(
         &assessed,
         ignore_snoozes,
@@ -28,8 +35,18 @@ fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Assessed, Vec<Agenda
     Ok((book, assessed, items))
 }
 
-/// Fills the cards of `items`, reading each one's contact with its fields.
-fn with_cards(ctx: &Ctx, book: &Book, items: &mut [AgendaItem]) -> Result<()> {
+/// Fills the cards of `items`, reading each one's contact with its fields (and its
+/// history, when the book did not keep it).
+fn with_cards(ctx: &Ctx, book: &mut Book, items: &mut [AgendaItem]) -> Result<()> {
+    let mut missing: Vec<i64> = items
+        .iter()
+        .map(|i| i.contact_id)
+        .filter(|id| !book.interactions.contains_key(id))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    book.interactions
+        .extend(ctx.store.lean_histories_of(&missing)?);
     let words = ctx
         .config
         .ask
@@ -72,10 +89,10 @@ pub fn today(ctx: &mut Ctx, all: bool, brief: bool) -> Result<()> {
         outln!("{}", day.brief());
         return Ok(());
     }
-    let (book, day) = the_day(ctx)?;
+    let (mut book, day) = the_day(ctx)?;
     let (today_n, waiting_n) = (day.items.len(), day.waiting.len());
     let mut items = if all { day.all() } else { day.items };
-    with_cards(ctx, &book, &mut items)?;
+    with_cards(ctx, &mut book, &mut items)?;
     if ctx.json {
         return print_json(&items);
     }

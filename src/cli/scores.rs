@@ -1,29 +1,44 @@
 //! Scoring commands (score, suggest, chain) and the strength columns
 //! of list and show, all read from one assessment of the [`Book`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use anyhow::Result;
 
 use super::Ctx;
 use super::output::print_json;
 use crate::domain::ask::{AskStatus, ScoreReport};
+use crate::domain::assessor::Keep;
 pub use crate::domain::book::Summary;
 use crate::domain::book::{Assessed, Book};
 use crate::domain::chain::{chains_for, render};
 use crate::error::UsageError;
 use crate::text::sanitize;
 
-/// The whole book (lean: no timeline details) and its one assessment as of today.
-pub(super) fn assessed_book(ctx: &Ctx) -> Result<(Book, Assessed)> {
-    let book = ctx.store.book(false)?;
-    let assessed = book.assess(
-        &ctx.config.scoring,
-        &ctx.config.cadence,
-        ctx.config.ask.asks_per_day as usize,
-        ctx.today,
-    );
-    Ok((book, assessed))
+/// The whole book and its one assessment as of today, ranked, keeping what `keep` says
+/// (never the per-contact assessments). The histories are streamed past the scoring,
+/// not held: the book keeps only those of the contacts `histories` names.
+pub(super) fn assessed_book(
+    ctx: &Ctx,
+    keep: Keep,
+    histories: &dyn Fn(&Book) -> BTreeSet<i64>,
+) -> Result<(Book, Assessed)> {
+    Ok(ctx.store.consistent(|store| {
+        let mut book = store.book_without_histories()?;
+        let kept = histories(&book);
+        let assessed = book.assess_streamed(
+            &ctx.config.scoring,
+            &ctx.config.cadence,
+            ctx.config.ask.asks_per_day as usize,
+            ctx.today,
+            Keep {
+                histories: Some(&kept),
+                ..keep
+            },
+            |sink| store.for_each_history(sink),
+        )?;
+        Ok((book, assessed))
+    })?)
 }
 
 /// Strength of the listed contacts (for `list`). A short list (a search, a tag) loads
@@ -120,7 +135,12 @@ pub fn score(ctx: &mut Ctx, contact: &str) -> Result<()> {
 }
 
 pub fn suggest(ctx: &mut Ctx, all: bool) -> Result<()> {
-    let (_, assessed) = assessed_book(ctx)?;
+    let ranking_only = Keep {
+        assessments: false,
+        items: false,
+        histories: None,
+    };
+    let (_, assessed) = assessed_book(ctx, ranking_only, &|_| BTreeSet::new())?;
     let mut list = assessed.ranking;
     if !all {
         list.retain(|s| s.offered);

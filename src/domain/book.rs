@@ -11,18 +11,16 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use super::agenda::{AgendaInput, AgendaItem, agenda, contact_items};
-use super::ask::{Assessment, Suggestion, assess, rank};
+use super::agenda::{AgendaInput, AgendaItem, agenda};
+use super::ask::{Assessment, Suggestion, rank};
+use super::assessor::{Keep, asked_on};
 use super::contact::Contact;
-use super::history::{NameLookup, ReferralIndex, interactions_of, name_index};
-use super::interaction::{Interaction, InteractionKind};
+use super::history::{interactions_of, name_index};
+use super::interaction::Interaction;
 use super::params::{CadenceDefaults, ScoringParams};
 use super::referral::Referral;
 use super::strength::Band;
 use super::touch::TouchBuffer;
-
-/// Books of this many contacts or more are assessed on two threads.
-const PARALLEL_FROM: usize = 2_000;
 
 /// Everything ties knows, in memory.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -81,7 +79,8 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessed {
     pub today: NaiveDate,
-    /// One per contact, in the order of [`Book::contacts`].
+    /// One per contact, in the order of [`Book::contacts`]; empty after a streamed
+    /// assessment that did not keep them ([`Book::assess_streamed`]).
     pub contacts: Vec<Assessment>,
     /// One per contact, in the same order: the review items its own history raises
     /// (over-deliver, give back, keep in touch), before snoozes.
@@ -92,13 +91,6 @@ pub struct Assessed {
     /// Contacts asked for an introduction today: each uses one of the day's asks, so
     /// doing an ask never promotes another the same day.
     pub asked_today: BTreeSet<i64>,
-}
-
-/// Whether the contact's history has an ask dated `today`.
-fn asked_on(ix: &[Interaction], today: NaiveDate) -> bool {
-    ix.iter()
-        .rev()
-        .any(|i| i.kind == InteractionKind::Ask && i.occurred_on == today)
 }
 
 impl Book {
@@ -130,81 +122,6 @@ impl Book {
             .collect()
     }
 
-    /// Scores every contact once and ranks them. `asks_per_day` bounds the offered asks;
-    /// `cadence` gives the keep-in-touch default of each circle.
-    pub fn assess(
-        &self,
-        p: &ScoringParams,
-        cadence: &CadenceDefaults,
-        asks_per_day: usize,
-        today: NaiveDate,
-    ) -> Assessed {
-        self.assess_with_names(p, cadence, asks_per_day, today, &name_index(&self.contacts))
-    }
-
-    /// [`Book::assess`] with the names that reasons mention looked up in `names` (for a
-    /// partial book, whose referrals name people it does not hold).
-    pub fn assess_with_names(
-        &self,
-        p: &ScoringParams,
-        cadence: &CadenceDefaults,
-        asks_per_day: usize,
-        today: NaiveDate,
-        names: &(dyn NameLookup + Sync),
-    ) -> Assessed {
-        let index = ReferralIndex::new(&self.referrals);
-        let part = |contacts: &[Contact]| -> Vec<(Assessment, Vec<AgendaItem>)> {
-            let mut buf = TouchBuffer::new();
-            contacts
-                .iter()
-                .map(|c| {
-                    let ix = self.interactions_of(c.id);
-                    let refs = index.of(c.id);
-                    let a = assess(c, ix, refs, names, p, today, &mut buf);
-                    let items = contact_items(c, &a, ix, refs, cadence, p, today);
-                    (a, items)
-                })
-                .collect()
-        };
-        let asked_today: BTreeSet<i64> = self
-            .interactions
-            .iter()
-            .filter(|(_, ix)| asked_on(ix, today))
-            .map(|(&id, _)| id)
-            .collect();
-        // A large book is scored in two halves side by side (the result does not depend
-        // on the split: each contact is scored on its own).
-        let both: Vec<(Assessment, Vec<AgendaItem>)> = if self.contacts.len() >= PARALLEL_FROM {
-            let (left, right) = self.contacts.split_at(self.contacts.len() / 2);
-            std::thread::scope(|s| {
-                let right = s.spawn(|| part(right));
-                let mut all = part(left);
-                match right.join() {
-                    Ok(r) => all.extend(r),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-                all
-            })
-        } else {
-            part(&self.contacts)
-        };
-        let (contacts, items): (Vec<Assessment>, Vec<Vec<AgendaItem>>) = both.into_iter().unzip();
-        let mut ranking: Vec<Suggestion> = self
-            .contacts
-            .iter()
-            .zip(&contacts)
-            .map(|(c, a)| Suggestion::new(c, &a.strength, &a.readiness))
-            .collect();
-        rank(&mut ranking, asks_per_day, asked_today.len());
-        Assessed {
-            today,
-            contacts,
-            items,
-            ranking,
-            asked_today,
-        }
-    }
-
     /// The daily review queue from an assessment of this book; with `ignore_snoozes`,
     /// snoozed items are included.
     /// Birthdays make an occasion item `occasion_lead_days` before the day.
@@ -230,6 +147,32 @@ impl Book {
 }
 
 impl Book {
+    /// The contacts whose histories [`Book::agenda`] reads besides their own items: the
+    /// people of referrals made by `today` (thanks, updates, follow-ups) and contacts
+    /// whose birthday is within `occasion_lead_days`. A streamed assessment keeps these.
+    pub fn agenda_reads(&self, today: NaiveDate, occasion_lead_days: u32) -> BTreeSet<i64> {
+        let mut ids: BTreeSet<i64> = self
+            .referrals
+            .iter()
+            .filter(|r| r.referred_on <= today)
+            .flat_map(|r| [Some(r.person_id), r.referrer_id, r.recipient_id])
+            .flatten()
+            .collect();
+        ids.extend(
+            self.contacts
+                .iter()
+                .filter(|c| {
+                    c.birthday()
+                        .and_then(|b| b.next_on_or_after(today))
+                        .is_some_and(|(on, _)| {
+                            (on - today).num_days() <= i64::from(occasion_lead_days)
+                        })
+                })
+                .map(|c| c.id),
+        );
+        ids
+    }
+
     /// Puts fresh rows in place. Returns the contacts whose assessment they can change:
     /// the contact itself, and for a referral the people in it (for a renamed contact,
     /// the people whose reasons name it).
@@ -326,6 +269,7 @@ impl Assessed {
         asks_per_day: usize,
     ) {
         let names = name_index(&book.contacts);
+        let rules = book.rules(p, cadence, self.today, &names, Keep::ALL);
         let mut buf = TouchBuffer::new();
         // New contacts are those the ranking does not know yet; taken in the book's
         // order, each is inserted where the book holds it.
@@ -342,30 +286,14 @@ impl Assessed {
         at.dedup();
         for (i, id) in at {
             let c = &book.contacts[i];
-            let theirs: Vec<&Referral> = book
-                .referrals
-                .iter()
-                .filter(|r| {
-                    (r.referrer_id.is_some() || r.recipient_id.is_some()) && r.counterpart() == id
-                })
-                .collect();
-            let a = assess(
-                c,
-                book.interactions_of(id),
-                &theirs,
-                &names,
-                p,
-                self.today,
-                &mut buf,
-            );
-            let s = Suggestion::new(c, &a.strength, &a.readiness);
             let ix = book.interactions_of(id);
+            let (a, items) = rules.one(c, ix, &mut buf);
+            let s = Suggestion::new(c, &a.strength, &a.readiness);
             if asked_on(ix, self.today) {
                 self.asked_today.insert(id);
             } else {
                 self.asked_today.remove(&id);
             }
-            let items = contact_items(c, &a, ix, &theirs, cadence, p, self.today);
             if self.contacts.len() < book.contacts.len() && !known.contains(&id) {
                 self.contacts.insert(i, a);
                 self.items.insert(i, items);

@@ -6,6 +6,7 @@
 
 pub mod agenda;
 pub mod ask;
+pub mod assessor;
 pub mod book;
 pub mod chain;
 pub mod contact;

@@ -1,0 +1,370 @@
+//! Assessing contacts one at a time: the single place a contact is scored and its own
+//! review items raised, used by [`Book::assess`] (histories in memory, two threads for a
+//! large book) and by [`Book::assess_streamed`] (histories arriving one contact after the
+//! other, as a store reads them, and dropped once scored).
+//!
+//! Pure: std (scoped threads and channels: a deterministic pipeline), chrono and the
+//! domain types only.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::mpsc;
+
+use chrono::NaiveDate;
+
+use super::agenda::{AgendaItem, contact_items};
+use super::ask::{Assessment, Suggestion, assess, rank};
+use super::book::{Assessed, Book};
+use super::contact::Contact;
+use super::history::{NameLookup, ReferralIndex, name_index};
+use super::interaction::{Interaction, InteractionKind};
+use super::params::{CadenceDefaults, ScoringParams};
+use super::touch::TouchBuffer;
+
+/// Books of this many contacts or more are assessed on two threads.
+const PARALLEL_FROM: usize = 2_000;
+
+/// A streamed batch is handed to the scoring thread once it holds this many interactions.
+const BATCH: usize = 4_096;
+
+/// What every assessment of a day shares: the parameters, the day and the indexes.
+pub(super) struct Rules<'b> {
+    pub p: &'b ScoringParams,
+    pub cadence: &'b CadenceDefaults,
+    pub today: NaiveDate,
+    pub index: ReferralIndex<'b>,
+    pub names: &'b (dyn NameLookup + Sync),
+    /// What each scored contact keeps beyond its ranking entry.
+    pub keep: Keep<'b>,
+}
+
+/// What an assessment keeps of each contact besides its ranking entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keep<'k> {
+    /// Its [`Assessment`] (strength, ledger, readiness): rows and details need it.
+    pub assessments: bool,
+    /// The review items its own history raises: the agenda needs them.
+    pub items: bool,
+    /// For a streamed assessment, the contacts whose histories stay in the book
+    /// (`None`: every one).
+    pub histories: Option<&'k BTreeSet<i64>>,
+}
+
+impl Keep<'_> {
+    /// Everything: what [`Book::assess`] keeps.
+    pub const ALL: Keep<'static> = Keep {
+        assessments: true,
+        items: true,
+        histories: None,
+    };
+
+    fn history(&self, id: i64) -> bool {
+        self.histories.is_none_or(|h| h.contains(&id))
+    }
+}
+
+/// Whether the history has an ask dated `today`.
+pub(super) fn asked_on(ix: &[Interaction], today: NaiveDate) -> bool {
+    ix.iter()
+        .rev()
+        .any(|i| i.kind == InteractionKind::Ask && i.occurred_on == today)
+}
+
+impl Rules<'_> {
+    /// One contact scored, with the review items its own history raises.
+    pub fn one(
+        &self,
+        c: &Contact,
+        ix: &[Interaction],
+        buf: &mut TouchBuffer,
+    ) -> (Assessment, Vec<AgendaItem>) {
+        let refs = self.index.of(c.id);
+        let a = assess(c, ix, refs, self.names, self.p, self.today, buf);
+        let items = if self.keep.items {
+            contact_items(c, &a, ix, refs, self.cadence, self.p, self.today)
+        } else {
+            Vec::new()
+        };
+        (a, items)
+    }
+}
+
+/// A contact scored: its assessment, its own review items and its ranking entry.
+struct Scored {
+    assessment: Option<Assessment>,
+    items: Vec<AgendaItem>,
+    suggestion: Suggestion,
+}
+
+/// A run of the book's contacts scored, with those asked today.
+struct Run {
+    /// Where the run starts in [`Book::contacts`].
+    from: usize,
+    scored: Vec<Scored>,
+    asked_today: Vec<i64>,
+}
+
+impl Rules<'_> {
+    /// Scores a run of contacts; `history` gives each one's interactions.
+    fn run<'h>(
+        &self,
+        from: usize,
+        contacts: &[Contact],
+        mut history: impl FnMut(&Contact) -> &'h [Interaction],
+    ) -> Run {
+        let mut buf = TouchBuffer::new();
+        let mut asked_today = Vec::new();
+        let scored = contacts
+            .iter()
+            .map(|c| {
+                let ix = history(c);
+                if asked_on(ix, self.today) {
+                    asked_today.push(c.id);
+                }
+                let (assessment, mut items) = self.one(c, ix, &mut buf);
+                items.shrink_to_fit();
+                let suggestion = Suggestion::new(c, &assessment.strength, &assessment.readiness);
+                Scored {
+                    assessment: self.keep.assessments.then_some(assessment),
+                    items,
+                    suggestion,
+                }
+            })
+            .collect();
+        Run {
+            from,
+            scored,
+            asked_today,
+        }
+    }
+}
+
+/// Histories of a run of contacts in one allocation: `ends` holds (contact id, end) in
+/// id order, and the run covers the book's contacts `from..to`.
+struct Batch {
+    from: usize,
+    to: usize,
+    ends: Vec<(i64, usize)>,
+    interactions: Vec<Interaction>,
+}
+
+impl Batch {
+    fn new(from: usize) -> Self {
+        Batch {
+            from,
+            to: from,
+            ends: Vec::with_capacity(BATCH / 8),
+            interactions: Vec::with_capacity(BATCH * 2),
+        }
+    }
+
+    /// The history of contact `id` in this batch; empty if none.
+    fn history_of(&self, at: &mut usize, id: i64) -> &[Interaction] {
+        while self.ends.get(*at).is_some_and(|&(x, _)| x < id) {
+            *at += 1;
+        }
+        match self.ends.get(*at) {
+            Some(&(x, end)) if x == id => {
+                let start = if *at == 0 { 0 } else { self.ends[*at - 1].1 };
+                &self.interactions[start..end]
+            }
+            _ => &[],
+        }
+    }
+}
+
+impl Book {
+    /// Scores every contact once and ranks them. `asks_per_day` bounds the offered asks;
+    /// `cadence` gives the keep-in-touch default of each circle.
+    pub fn assess(
+        &self,
+        p: &ScoringParams,
+        cadence: &CadenceDefaults,
+        asks_per_day: usize,
+        today: NaiveDate,
+    ) -> Assessed {
+        self.assess_with_names(p, cadence, asks_per_day, today, &name_index(&self.contacts))
+    }
+
+    /// [`Book::assess`] with the names that reasons mention looked up in `names` (for a
+    /// partial book, whose referrals name people it does not hold).
+    pub fn assess_with_names(
+        &self,
+        p: &ScoringParams,
+        cadence: &CadenceDefaults,
+        asks_per_day: usize,
+        today: NaiveDate,
+        names: &(dyn NameLookup + Sync),
+    ) -> Assessed {
+        let rules = self.rules(p, cadence, today, names, Keep::ALL);
+        let run = |from: usize, contacts: &[Contact]| {
+            rules.run(from, contacts, |c| self.interactions_of(c.id))
+        };
+        // A large book is scored in two halves side by side (the result does not depend
+        // on the split: each contact is scored on its own).
+        let runs = if self.contacts.len() >= PARALLEL_FROM {
+            let half = self.contacts.len() / 2;
+            let (left, right) = self.contacts.split_at(half);
+            std::thread::scope(|s| {
+                let right = s.spawn(|| run(half, right));
+                let left = run(0, left);
+                match right.join() {
+                    Ok(right) => vec![left, right],
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            })
+        } else {
+            vec![run(0, &self.contacts)]
+        };
+        self.ranked(runs, asks_per_day, today)
+    }
+
+    /// [`Book::assess`] for a book whose histories are not in memory: `feed` reads them
+    /// and hands each contact's over, in contact id order (contacts without one may be
+    /// left out), while two threads score them batch by batch as they come. Only the
+    /// histories of the contacts `keep` names are kept, in [`Book::interactions`]; the
+    /// rest are dropped once scored, so memory holds a few batches, not the whole book.
+    /// `keep` also says what else is kept: without assessments, [`Assessed::contacts`] is
+    /// empty (the ranking and the items are what the review and `suggest` read); without
+    /// items, every contact's are empty. What is kept equals [`Book::assess`] on the same
+    /// book with every history in memory.
+    pub fn assess_streamed<E: Send>(
+        &mut self,
+        p: &ScoringParams,
+        cadence: &CadenceDefaults,
+        asks_per_day: usize,
+        today: NaiveDate,
+        keep: Keep<'_>,
+        feed: impl FnOnce(&mut dyn FnMut(i64, &mut Vec<Interaction>)) -> Result<(), E>,
+    ) -> Result<Assessed, E> {
+        let names = name_index(&self.contacts);
+        let rules = self.rules(p, cadence, today, &names, keep);
+        let contacts = &self.contacts;
+        let (to_score, batches) = mpsc::sync_channel::<Batch>(4);
+        let batches = std::sync::Mutex::new(batches);
+        let (to_reuse, reused) = mpsc::channel::<Batch>();
+        let scorer = || {
+            let mut runs = Vec::new();
+            let mut kept: Vec<(i64, Vec<Interaction>)> = Vec::new();
+            loop {
+                // A poisoned lock means the other scorer panicked: its join reports it.
+                let next = match batches.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => break,
+                };
+                let Ok(mut batch) = next else { break };
+                let mut at = 0;
+                runs.push(rules.run(batch.from, &contacts[batch.from..batch.to], |c| {
+                    batch.history_of(&mut at, c.id)
+                }));
+                kept.extend(
+                    batch
+                        .ends
+                        .iter()
+                        .filter(|(id, _)| keep.history(*id))
+                        .map(|&(id, _)| (id, batch.history_of(&mut 0, id).to_vec())),
+                );
+                batch.ends.clear();
+                batch.interactions.clear();
+                // The reader may have finished: then the batch is simply dropped.
+                let _ = to_reuse.send(batch);
+            }
+            (runs, kept)
+        };
+        let (fed, done) = std::thread::scope(|s| {
+            let scorers = [s.spawn(scorer), s.spawn(scorer)];
+            let mut batch = Batch::new(0);
+            let mut scorers_gone = false;
+            // Closes `batch` after the contacts up to `id` and sends it to be scored.
+            let send = |batch: &mut Batch, upto: usize| {
+                batch.to = upto;
+                let next = reused
+                    .try_recv()
+                    .map(|mut b| {
+                        b.from = upto;
+                        b.to = upto;
+                        b
+                    })
+                    .unwrap_or_else(|_| Batch::new(upto));
+                to_score.send(std::mem::replace(batch, next)).is_err()
+            };
+            let fed = feed(&mut |id, history| {
+                if scorers_gone {
+                    return;
+                }
+                batch.interactions.append(history);
+                batch.ends.push((id, batch.interactions.len()));
+                if batch.interactions.len() >= BATCH {
+                    let upto = contacts.partition_point(|c| c.id <= id).max(batch.from);
+                    scorers_gone = send(&mut batch, upto);
+                }
+            });
+            if fed.is_ok() && !scorers_gone {
+                send(&mut batch, contacts.len());
+            }
+            drop(to_score);
+            let done: Vec<_> = scorers
+                .into_iter()
+                .map(|t| {
+                    t.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect();
+            (fed, done)
+        });
+        fed?;
+        let mut runs = Vec::new();
+        let mut kept = HashMap::new();
+        for (r, k) in done {
+            runs.extend(r);
+            kept.extend(k);
+        }
+        drop(rules);
+        drop(names);
+        let assessed = self.ranked(runs, asks_per_day, today);
+        self.interactions = kept;
+        Ok(assessed)
+    }
+
+    pub(super) fn rules<'b>(
+        &'b self,
+        p: &'b ScoringParams,
+        cadence: &'b CadenceDefaults,
+        today: NaiveDate,
+        names: &'b (dyn NameLookup + Sync),
+        keep: Keep<'b>,
+    ) -> Rules<'b> {
+        Rules {
+            p,
+            cadence,
+            today,
+            index: ReferralIndex::new(&self.referrals),
+            names,
+            keep,
+        }
+    }
+
+    /// The assessment from its runs, in the book's order, ranked.
+    fn ranked(&self, mut runs: Vec<Run>, asks_per_day: usize, today: NaiveDate) -> Assessed {
+        runs.sort_by_key(|r| r.from);
+        let mut contacts = Vec::with_capacity(self.contacts.len());
+        let mut items = Vec::with_capacity(self.contacts.len());
+        let mut ranking = Vec::with_capacity(self.contacts.len());
+        let mut asked_today = BTreeSet::new();
+        for run in runs {
+            for s in run.scored {
+                contacts.extend(s.assessment);
+                items.push(s.items);
+                ranking.push(s.suggestion);
+            }
+            asked_today.extend(run.asked_today);
+        }
+        rank(&mut ranking, asks_per_day, asked_today.len());
+        Assessed {
+            today,
+            contacts,
+            items,
+            ranking,
+            asked_today,
+        }
+    }
+}

@@ -88,18 +88,14 @@ impl Rules<'_> {
     }
 }
 
-/// A contact scored: its assessment, its own review items and its ranking entry.
-struct Scored {
-    assessment: Option<Assessment>,
-    items: Vec<AgendaItem>,
-    suggestion: Suggestion,
-}
-
-/// A run of the book's contacts scored, with those asked today.
+/// A run of the book's contacts scored: for each, its ranking entry and what [`Keep`]
+/// says (its assessment, its own review items), with the contacts asked today.
 struct Run {
     /// Where the run starts in [`Book::contacts`].
     from: usize,
-    scored: Vec<Scored>,
+    assessments: Vec<Assessment>,
+    items: Vec<Vec<AgendaItem>>,
+    suggestions: Vec<Suggestion>,
     asked_today: Vec<i64>,
 }
 
@@ -112,29 +108,34 @@ impl Rules<'_> {
         mut history: impl FnMut(&Contact) -> &'h [Interaction],
     ) -> Run {
         let mut buf = TouchBuffer::new();
-        let mut asked_today = Vec::new();
-        let scored = contacts
-            .iter()
-            .map(|c| {
-                let ix = history(c);
-                if asked_on(ix, self.today) {
-                    asked_today.push(c.id);
-                }
-                let (assessment, mut items) = self.one(c, ix, &mut buf);
-                items.shrink_to_fit();
-                let suggestion = Suggestion::new(c, &assessment.strength, &assessment.readiness);
-                Scored {
-                    assessment: self.keep.assessments.then_some(assessment),
-                    items,
-                    suggestion,
-                }
-            })
-            .collect();
-        Run {
+        let n = contacts.len();
+        let mut run = Run {
             from,
-            scored,
-            asked_today,
+            assessments: Vec::with_capacity(if self.keep.assessments { n } else { 0 }),
+            items: Vec::with_capacity(if self.keep.items { n } else { 0 }),
+            suggestions: Vec::with_capacity(n),
+            asked_today: Vec::new(),
+        };
+        for c in contacts {
+            let ix = history(c);
+            if asked_on(ix, self.today) {
+                run.asked_today.push(c.id);
+            }
+            let (assessment, mut items) = self.one(c, ix, &mut buf);
+            run.suggestions.push(Suggestion::new(
+                c,
+                &assessment.strength,
+                &assessment.readiness,
+            ));
+            if self.keep.items {
+                items.shrink_to_fit();
+                run.items.push(items);
+            }
+            if self.keep.assessments {
+                run.assessments.push(assessment);
+            }
         }
+        run
     }
 }
 
@@ -346,16 +347,15 @@ impl Book {
     /// The assessment from its runs, in the book's order, ranked.
     fn ranked(&self, mut runs: Vec<Run>, asks_per_day: usize, today: NaiveDate) -> Assessed {
         runs.sort_by_key(|r| r.from);
-        let mut contacts = Vec::with_capacity(self.contacts.len());
-        let mut items = Vec::with_capacity(self.contacts.len());
-        let mut ranking = Vec::with_capacity(self.contacts.len());
+        let total = |f: fn(&Run) -> usize| runs.iter().map(f).sum::<usize>();
+        let mut contacts = Vec::with_capacity(total(|r| r.assessments.len()));
+        let mut items = Vec::with_capacity(total(|r| r.items.len()));
+        let mut ranking = Vec::with_capacity(total(|r| r.suggestions.len()));
         let mut asked_today = BTreeSet::new();
-        for run in runs {
-            for s in run.scored {
-                contacts.extend(s.assessment);
-                items.push(s.items);
-                ranking.push(s.suggestion);
-            }
+        for mut run in runs {
+            contacts.append(&mut run.assessments);
+            items.append(&mut run.items);
+            ranking.append(&mut run.suggestions);
             asked_today.extend(run.asked_today);
         }
         rank(&mut ranking, asks_per_day, asked_today.len());

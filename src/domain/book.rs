@@ -83,7 +83,8 @@ pub struct Assessed {
     /// assessment that did not keep them ([`Book::assess_streamed`]).
     pub contacts: Vec<Assessment>,
     /// One per contact, in the same order: the review items its own history raises
-    /// (over-deliver, give back, keep in touch), before snoozes.
+    /// (over-deliver, give back, keep in touch), before snoozes; empty after a streamed
+    /// assessment that did not keep them.
     pub items: Vec<Vec<AgendaItem>>,
     /// Every contact ranked (SCORING.md §4), today's offered asks marked. Today's asks
     /// and the Ask pane both read this one list.

@@ -224,9 +224,14 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("SELECT {columns} FROM contacts ORDER BY id"))?;
-        let mut out: Vec<Contact> = stmt
-            .query_map([], contact_from_row)?
-            .collect::<rusqlite::Result<_>>()?;
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?;
+        // Sized once: growing by doubling leaves up to half of 100k contacts unused.
+        let mut out: Vec<Contact> = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+        for c in stmt.query_map([], contact_from_row)? {
+            out.push(c?);
+        }
         if details {
             self.attach_tags_and_fields(&mut out)?;
         } else {

@@ -11,15 +11,15 @@ use super::output::print_json;
 use super::scores::assessed_book;
 use crate::domain::agenda::{AgendaItem, AgendaKind, snooze_until};
 use crate::domain::assessor::Keep;
-use crate::domain::book::{Assessed, Book};
+use crate::domain::book::Book;
 use crate::domain::contact::optional_text;
 use crate::domain::review::{Day, DoneChoices, done_interaction, done_summary, fill_card, plan};
 use crate::error::UsageError;
 use crate::text::sanitize;
 
-/// The book, its assessment and every item due today (snoozed ones left out unless
-/// `ignore_snoozes`), unbounded.
-fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Assessed, Vec<AgendaItem>)> {
+/// The book and every item due today (snoozed ones left out unless `ignore_snoozes`),
+/// unbounded.
+fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Vec<AgendaItem>)> {
     let lead = ctx.config.review.occasion_lead_days;
     let keep = Keep {
         assessments: false,
@@ -32,7 +32,8 @@ fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Assessed, Vec<Agenda
         ignore_snoozes,
         ctx.config.review.occasion_lead_days,
     );
-    Ok((book, assessed, items))
+    super::discard(assessed);
+    Ok((book, items))
 }
 
 /// Fills the cards of `items`, reading each one's contact with its fields (and its
@@ -67,7 +68,7 @@ fn with_cards(ctx: &Ctx, book: &mut Book, items: &mut [AgendaItem]) -> Result<()
 
 /// The day as of today, bounded by `[review] items_per_day`.
 fn the_day(ctx: &Ctx) -> Result<(Book, Day)> {
-    let (book, _, items) = agenda(ctx, false)?;
+    let (book, items) = agenda(ctx, false)?;
     let day = plan(
         items,
         ctx.config.review.items_per_day as usize,
@@ -77,22 +78,41 @@ fn the_day(ctx: &Ctx) -> Result<(Book, Day)> {
 }
 
 pub fn today(ctx: &mut Ctx, all: bool, brief: bool) -> Result<()> {
+    let (mut book, day) = the_day(ctx)?;
     if brief {
-        let (_, day) = the_day(ctx)?;
+        let (line, today_n, waiting_n) = (day.brief(), day.items.len(), day.waiting.len());
+        super::discard((book, day));
         if ctx.json {
             return print_json(&json!({
-                "line": day.brief(),
-                "today": day.items.len(),
-                "waiting": day.waiting.len(),
+                "line": line,
+                "today": today_n,
+                "waiting": waiting_n,
             }));
         }
-        outln!("{}", day.brief());
+        outln!("{line}");
         return Ok(());
     }
-    let (mut book, day) = the_day(ctx)?;
     let (today_n, waiting_n) = (day.items.len(), day.waiting.len());
-    let mut items = if all { day.all() } else { day.items };
-    with_cards(ctx, &mut book, &mut items)?;
+    let mut items = if all {
+        day.all()
+    } else {
+        super::discard(day.waiting);
+        day.items
+    };
+    let printed = print_day(ctx, &mut book, &mut items, all, (today_n, waiting_n));
+    super::discard((book, items));
+    printed
+}
+
+/// Prints the day's `items` (with their cards) as text or JSON.
+fn print_day(
+    ctx: &mut Ctx,
+    book: &mut Book,
+    items: &mut [AgendaItem],
+    all: bool,
+    (today_n, waiting_n): (usize, usize),
+) -> Result<()> {
+    with_cards(ctx, book, items)?;
     if ctx.json {
         return print_json(&items);
     }
@@ -116,7 +136,7 @@ pub fn today(ctx: &mut Ctx, all: bool, brief: bool) -> Result<()> {
     };
     outln!("Review for {}: {today_n} today{waiting}", ctx.today);
     let mut last = None;
-    for it in &items {
+    for it in items.iter() {
         let heading = (it.waiting, it.kind);
         if last != Some(heading) {
             let n = items
@@ -208,7 +228,7 @@ fn not_due(ctx: &Ctx, book: &Book, all: &[AgendaItem], key: &str) -> anyhow::Err
 }
 
 pub fn done(ctx: &mut Ctx, a: DoneArgs) -> Result<()> {
-    let (book, _, items) = agenda(ctx, true)?;
+    let (book, items) = agenda(ctx, true)?;
     let active = |i: &&AgendaItem| {
         book.snoozes
             .get(&i.key)
@@ -243,7 +263,7 @@ pub fn done(ctx: &mut Ctx, a: DoneArgs) -> Result<()> {
 }
 
 pub fn let_go(ctx: &mut Ctx, key: &str) -> Result<()> {
-    let (book, _, items) = agenda(ctx, true)?;
+    let (book, items) = agenda(ctx, true)?;
     let Some(item) = items.iter().find(|i| i.key == key) else {
         return Err(not_due(ctx, &book, &items, key));
     };
@@ -276,7 +296,7 @@ pub fn snooze(ctx: &mut Ctx, key: &str, days: u32) -> Result<()> {
         )
         .into());
     }
-    let (_, _, items) = agenda(ctx, true)?;
+    let (_, items) = agenda(ctx, true)?;
     let Some(item) = items.iter().find(|i| i.key == key) else {
         return Err(UsageError::new(format!(
             "no review item has the key \"{}\" today; `ties today --all` lists the keys",
@@ -299,7 +319,7 @@ pub fn snooze(ctx: &mut Ctx, key: &str, days: u32) -> Result<()> {
 
 /// The snoozes in effect today, soonest back first, with the item each one hides.
 pub fn snoozes(ctx: &mut Ctx) -> Result<()> {
-    let (book, _, items) = agenda(ctx, true)?;
+    let (book, items) = agenda(ctx, true)?;
     let mut active: Vec<(&String, &NaiveDate)> = book
         .snoozes
         .iter()

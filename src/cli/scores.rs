@@ -12,6 +12,7 @@ use crate::domain::assessor::Keep;
 pub use crate::domain::book::Summary;
 use crate::domain::book::{Assessed, Book};
 use crate::domain::chain::{chains_for, render};
+use crate::domain::ranking::Suggestion;
 use crate::error::UsageError;
 use crate::text::sanitize;
 
@@ -140,12 +141,21 @@ pub fn suggest(ctx: &mut Ctx, all: bool) -> Result<()> {
         items: false,
         histories: None,
     };
-    let (_, assessed) = assessed_book(ctx, ranking_only, &|_| BTreeSet::new())?;
+    let (book, assessed) = assessed_book(ctx, ranking_only, &|_| BTreeSet::new())?;
     let mut list = assessed.ranking;
     if !all {
-        list.retain(|s| s.offered);
+        let (offered, rest): (Vec<_>, Vec<_>) = list.into_iter().partition(|s| s.offered);
+        super::discard(rest);
+        list = offered;
     }
-    if ctx.json {
+    super::discard(book);
+    let printed = print_suggestions(&list, all, ctx.json);
+    super::discard(list);
+    printed
+}
+
+fn print_suggestions(list: &[Suggestion], all: bool, json: bool) -> Result<()> {
+    if json {
         return print_json(&list);
     }
     if list.is_empty() {
@@ -153,7 +163,7 @@ pub fn suggest(ctx: &mut Ctx, all: bool) -> Result<()> {
         return Ok(());
     }
     let mut last_status = None;
-    for s in &list {
+    for s in list {
         if all && last_status != Some(s.status) {
             outln!("\n{}", status_heading(s.status));
             last_status = Some(s.status);

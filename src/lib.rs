@@ -4,9 +4,11 @@
 //!
 //! - [`domain`]  pure types, validation and scoring; no I/O, no clock. Its heart is the
 //!   [`domain::book::Book`] (everything ties knows, in memory) and its one assessment,
-//!   [`domain::book::Assessed`], which every view reads.
+//!   [`domain::book::Assessed`], which every view reads; [`domain::assessor`] scores a
+//!   contact for it, whether the book is in memory or streams past (`suggest`, `today`).
 //! - [`store`]   the only module that speaks SQL; loads the book, or only the rows a
-//!   command needs (a search, one contact), and returns domain types.
+//!   command needs (a search, one contact), and returns domain types. Scoring reads each
+//!   contact's packed history (`store::packed`), a derived copy kept in step by triggers.
 //! - [`demo`]    deterministic demo data from a seed (pure).
 //! - [`interop`] import/export formats (vCard, CSV, JSON): parse and format only.
 //! - [`config`]  the embedded default configuration overlaid by the user's file.

@@ -427,6 +427,7 @@ fn repair_book(ctx: &mut Ctx, db: &Path, before: &CheckReport) -> Result<()> {
             "repaired": after.is_ok(),
             "backup": backup,
             "search_rebuilt": done.search_rebuilt,
+            "histories_repacked": done.histories_repacked,
             "orphans_removed": done.orphans_removed.iter().map(|(t, n)| json!({"table": t, "rows": n})).collect::<Vec<_>>(),
             "advice": diagnosis(db, &after),
         }))?;

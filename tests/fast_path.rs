@@ -4,7 +4,8 @@
 //! imports, merges, referral deletes, undo, and raw SQL that skips the store), and after
 //! each step, at a random date:
 //!
-//! - the packed histories equal the interactions read from the table itself;
+//! - the packed histories equal the interactions read from the table itself, and with
+//!   their details (labels, notes, channels, rewards, amounts) every column of them;
 //! - the streamed assessment (ranking, review items, today's asks, the agenda) equals
 //!   `Book::assess` on the book read from the table.
 
@@ -18,7 +19,7 @@ use ties::domain::assessor::Keep;
 use ties::domain::book::Book;
 use ties::domain::contact::{Circle, NewContact};
 use ties::domain::document::{DocContact, DocInteraction, Document};
-use ties::domain::interaction::{InteractionKind, NewInteraction};
+use ties::domain::interaction::{Channel, InteractionKind, NewInteraction, Reward};
 use ties::domain::params::{CadenceDefaults, ScoringParams};
 use ties::domain::referral::{NewReferral, Quality, Side, Status, StatusChange};
 use ties::store::Store;
@@ -99,6 +100,13 @@ fn apply(store: &mut Store, path: &std::path::Path, op: &Op, today: NaiveDate) {
             let mut i = NewInteraction::new(id, day(d), KINDS[k]);
             if label {
                 i.label = Some(format!("label {d}"));
+                i.note = (d % 3 == 0).then(|| format!("note {d}"));
+            }
+            match KINDS[k] {
+                InteractionKind::Ask if d % 2 == 0 => i.channel = Some(Channel::Call),
+                InteractionKind::Thanks if d % 2 == 0 => i.reward = Some(Reward::Gift),
+                InteractionKind::Job if d % 2 == 0 => i.amount = Some(f64::from(d) * 10.0),
+                _ => {}
             }
             if linked {
                 let refs = ids(store, "SELECT id FROM referrals ORDER BY id", path);
@@ -239,6 +247,14 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
     let packed = store.interactions_by_contact(true).unwrap();
     let table = store.lean_interactions_from_table().unwrap();
     prop_assert_eq!(&packed, &table, "packed histories differ from the table");
+    // With details (the interface's load): the packed histories with what only a
+    // timeline shows put back, equal to every column read contact by contact.
+    let full = store.interactions_by_contact(false).unwrap();
+    let contacts = store.book_without_histories().unwrap().contacts;
+    for c in &contacts {
+        let want = store.interactions_for(c.id).unwrap();
+        prop_assert_eq!(full.get(&c.id).cloned().unwrap_or_default(), want);
+    }
 
     let config = ties::config::Config::defaults().unwrap();
     let (p, cadence): (&ScoringParams, &CadenceDefaults) = (&config.scoring, &config.cadence);

@@ -121,54 +121,62 @@ impl Store {
 
     /// Every interaction, grouped by contact and oldest first.
     ///
-    /// `lean` reads what scoring reads (no note, channel, reward or amount, and a label
-    /// only where a reason quotes it) from the packed histories: one row per contact
-    /// instead of one per interaction ([`super::packed`]). Otherwise every column comes
-    /// from one table scan, streamed straight into the groups.
+    /// The histories come from the packed copy ([`super::packed`]): one row per contact
+    /// instead of one per interaction. `lean` stops there: what scoring reads (no note,
+    /// channel, reward or amount, and a label only where a reason quotes it). Otherwise
+    /// the parts only a timeline shows are read for the interactions that have any and
+    /// put in place.
     pub fn interactions_by_contact(
         &self,
         lean: bool,
     ) -> Result<std::collections::HashMap<i64, Vec<Interaction>>> {
         let mut out = std::collections::HashMap::new();
-        if lean {
-            packed::for_each(&self.conn, |id, history| {
-                out.insert(id, std::mem::take(history));
-            })?;
-            return Ok(out);
+        packed::for_each(&self.conn, |id, history| {
+            out.insert(id, std::mem::take(history));
+        })?;
+        if !lean {
+            self.attach_extras(&mut out)?;
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM interactions"))?;
-        // Rows of one contact usually come together (a history is recorded, or
-        // imported, contact by contact): keep the current group at hand instead of
-        // looking it up for every row.
-        let mut group: (i64, Vec<Interaction>) = (i64::MIN, Vec::new());
+        Ok(out)
+    }
+
+    /// Labels, notes, channels, rewards and amounts, read in one scan that hands only
+    /// the interactions having one to Rust, and put on the histories.
+    fn attach_extras(
+        &self,
+        histories: &mut std::collections::HashMap<i64, Vec<Interaction>>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, contact_id, occurred_on, label, note, channel, reward, amount
+             FROM interactions
+             WHERE label IS NOT NULL OR note IS NOT NULL OR channel IS NOT NULL
+                OR reward IS NOT NULL OR amount IS NOT NULL",
+        )?;
         let mut labels = Labels::default();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let i = from_row(r, &mut labels)?;
-            if i.contact_id != group.0 {
-                let next = out.remove(&i.contact_id).unwrap_or_default();
-                let mut done = std::mem::replace(&mut group, (i.contact_id, next));
-                if !done.1.is_empty() {
-                    // Pushing leaves up to half of a group unused: give it back now,
-                    // not after the whole table.
-                    done.1.shrink_to_fit();
-                    out.insert(done.0, done.1);
-                }
+            let id: i64 = r.get(0)?;
+            let contact_id: i64 = r.get(1)?;
+            let key = (day(r, 2)?, id);
+            let Some(i) = histories.get_mut(&contact_id).and_then(|h| {
+                h.binary_search_by_key(&key, |i| (i.occurred_on, i.id))
+                    .ok()
+                    .map(|at| &mut h[at])
+            }) else {
+                // Written after the histories were read: the caller's data_version
+                // check reads the book again.
+                continue;
+            };
+            i.label = r.get::<_, Option<String>>(3)?.map(|l| labels.get(&l));
+            i.extra = InteractionExtra {
+                note: r.get(4)?,
+                channel: opt_word(r, 5)?,
+                reward: opt_word(r, 6)?,
+                amount: r.get(7)?,
             }
-            group.1.push(i);
+            .boxed();
         }
-        if !group.1.is_empty() {
-            out.insert(group.0, group.1);
-        }
-        for list in out.values_mut() {
-            if !list.is_sorted_by_key(|i| (i.occurred_on, i.id)) {
-                list.sort_by_key(|i| (i.occurred_on, i.id));
-            }
-            list.shrink_to_fit();
-        }
-        Ok(out)
+        Ok(())
     }
 
     /// [`Store::interactions_by_contact`]'s lean result read from the table itself, not

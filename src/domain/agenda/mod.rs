@@ -24,14 +24,19 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::ask::{Assessment, Suggestion};
+use super::ask::Suggestion;
 use super::contact::Contact;
 use super::date::days_between;
-use super::history::{NameLookup, days_ago, interactions_of, plural};
+use super::history::{NameLookup, interactions_of};
 use super::interaction::{Direction, Interaction, InteractionKind, NewInteraction};
-use super::params::{CadenceDefaults, ScoringParams};
-use super::referral::{Referral, Status};
+use super::referral::Referral;
 use super::vocabulary;
+
+mod own;
+mod referral;
+
+pub use own::contact_items;
+pub use referral::won_on;
 
 vocabulary! {
     /// What an agenda item asks you to do, in priority order.
@@ -202,58 +207,6 @@ pub struct AgendaInput<'a> {
     pub today: NaiveDate,
 }
 
-/// The day a referral was won: the last `won` event, else its last change.
-pub fn won_on(r: &Referral) -> Option<NaiveDate> {
-    (r.status == Status::Won).then(|| {
-        r.history
-            .iter()
-            .rev()
-            .find(|e| e.status == Status::Won)
-            .map_or_else(|| r.last_change(), |e| e.date)
-    })
-}
-
-/// The newest status change after the initial `new`, as (status, date).
-fn newest_change(r: &Referral) -> Option<(Status, NaiveDate)> {
-    // A step back along the pipeline (met → contacted, back to new) corrects the record;
-    // it is not news for the referrer.
-    let rank = |s: Status| match s {
-        Status::New => Some(0),
-        Status::Contacted => Some(1),
-        Status::Met => Some(2),
-        Status::Proposal => Some(3),
-        _ => None,
-    };
-    match r.history.len() {
-        0 => (r.status != Status::New).then_some((r.status, r.referred_on)),
-        1 => None,
-        n => {
-            let (before, last) = (&r.history[n - 2], &r.history[n - 1]);
-            match (rank(before.status), rank(last.status)) {
-                (Some(b), Some(l)) if l < b => None,
-                _ => Some((last.status, last.date)),
-            }
-        }
-    }
-}
-
-/// Dates of a contact's interactions (of `kind`, or any kind) linked to `referral_id`, up to today.
-fn linked(
-    interactions: &[Interaction],
-    kind: Option<InteractionKind>,
-    referral_id: i64,
-    today: NaiveDate,
-) -> impl Iterator<Item = NaiveDate> + '_ {
-    interactions
-        .iter()
-        .filter(move |i| {
-            kind.is_none_or(|k| i.kind == k)
-                && i.referral_id == Some(referral_id)
-                && i.occurred_on <= today
-        })
-        .map(|i| i.occurred_on)
-}
-
 /// Contacts ordered by id, looked up by binary search (no index to build per call).
 struct ById<'a>(&'a [Contact]);
 
@@ -288,7 +241,7 @@ pub fn is_let_go(item: &AgendaItem, let_go: &HashMap<String, NaiveDate>) -> bool
 
 /// Stale when long overdue; keep in touch has its own measure (missed cadences), and
 /// an ask or an occasion is never stale.
-fn stale_by_age(kind: AgendaKind, late: i64) -> bool {
+pub(super) fn stale_by_age(kind: AgendaKind, late: i64) -> bool {
     !matches!(
         kind,
         AgendaKind::Ask | AgendaKind::Occasion | AgendaKind::KeepInTouch
@@ -323,157 +276,13 @@ impl Builder<'_> {
     }
 }
 
-/// The items a contact's own history raises, before snoozes: over-deliver after a job,
-/// give back after referrals received, keep in touch past the cadence. None for an
-/// archived contact. `a` is the contact's assessment, `ix` its interactions, `refs` the
-/// referrals it refers or receives.
-pub fn contact_items(
-    c: &Contact,
-    a: &Assessment,
-    ix: &[Interaction],
-    refs: &[&Referral],
-    cadence: &CadenceDefaults,
-    p: &ScoringParams,
-    today: NaiveDate,
-) -> Vec<AgendaItem> {
-    let mut items = Vec::new();
-    if c.archived_on.is_some() {
-        return items;
-    }
-    let age = |d: NaiveDate| days_between(d, today);
-    // Every item here is the contact's own, about no referral.
-    let mut push =
-        |key: String, kind: AgendaKind, due: NaiveDate, reason: (String, String), weight: f64| {
-            let mut item = AgendaItem::new(key, kind, (c.id, &c.name), None, due, reason);
-            item.weight = weight;
-            item.stale = stale_by_age(kind, item.late(today));
-            items.push(item);
-        };
-    let gives = ix
-        .iter()
-        .filter(|i| {
-            matches!(i.kind, InteractionKind::Gift | InteractionKind::Extra)
-                && i.occurred_on <= today
-        })
-        .map(|i| i.occurred_on)
-        .chain(
-            refs.iter()
-                .filter(|r| r.recipient_id == Some(c.id) && r.referred_on <= today)
-                .map(|r| r.referred_on),
-        )
-        .max();
-    // over_deliver: the newest job within the window with nothing extra on or after it.
-    let job = ix
-        .iter()
-        .filter(|i| i.kind == InteractionKind::Job && i.occurred_on <= today)
-        .max_by_key(|i| (i.occurred_on, i.id));
-    if let Some(job) = job.filter(|j| {
-        age(j.occurred_on) <= OVER_DELIVER_DAYS && gives.is_none_or(|g| g < j.occurred_on)
-    }) {
-        let what = job
-            .label
-            .as_deref()
-            .map_or_else(|| "a job".to_string(), |l| format!("the {l}"));
-        let reason = format!(
-            "Delivered {what} {}; nothing extra since: over-deliver",
-            days_ago(age(job.occurred_on))
-        );
-        push(
-            format!("over_deliver:i{}", job.id),
-            AgendaKind::OverDeliver,
-            job.occurred_on,
-            (
-                reason,
-                format!(
-                    "Over-deliver for {} — delivered {what} {}",
-                    c.name,
-                    time_ago(age(job.occurred_on))
-                ),
-            ),
-            0.0,
-        );
-    }
-    // give_back: a lifetime deficit, and nothing given since their latest referral.
-    if a.ledger.deficit >= p.ask.deficit_min {
-        let latest = refs
-            .iter()
-            .filter(|r| r.referrer_id == Some(c.id) && r.referred_on <= today)
-            .map(|r| r.referred_on)
-            .max();
-        if let Some(latest) = latest.filter(|&l| gives.is_none_or(|g| g < l)) {
-            let reason = format!(
-                "{} has sent you {}; you sent back {}: give back",
-                c.name,
-                plural(a.ledger.lifetime_received, "referral", "referrals"),
-                a.ledger.lifetime_given
-            );
-            push(
-                format!("give_back:c{}", c.id),
-                AgendaKind::GiveBack,
-                latest,
-                (
-                    reason,
-                    format!(
-                        "Give back to {} — sent you {}, you sent {}",
-                        c.name,
-                        plural(a.ledger.lifetime_received, "referral", "referrals"),
-                        a.ledger.lifetime_given
-                    ),
-                ),
-                a.ledger.deficit as f64,
-            );
-        }
-    }
-    // keep_in_touch: the last live touch (or the day they were added) is older than the cadence.
-    if let Some(cadence) = c.cadence_days.or_else(|| cadence.for_circle(c.circle)) {
-        let last_live = a
-            .strength
-            .last_live
-            .map(|(d, _)| today - Days::new(u64::from(d)));
-        let base = last_live.unwrap_or(c.created_on);
-        if age(base) > i64::from(cadence) {
-            let since = match last_live {
-                Some(d) => format!("Last real conversation {}", days_ago(age(d))),
-                None => format!(
-                    "No real conversation since you added them {}",
-                    days_ago(age(base))
-                ),
-            };
-            let reason = format!("{since}; you keep in touch every {cadence} days");
-            let summary = match last_live {
-                Some(d) => format!(
-                    "Catch up with {} — last real conversation {}",
-                    c.name,
-                    time_ago(age(d))
-                ),
-                None => format!(
-                    "Catch up with {} — nothing real since you added them {}",
-                    c.name,
-                    time_ago(age(base))
-                ),
-            };
-            push(
-                format!("keep_in_touch:c{}", c.id),
-                AgendaKind::KeepInTouch,
-                base + Days::new(u64::from(cadence)),
-                (reason, summary),
-                f64::from(a.strength.score),
-            );
-            if let Some(item) = items.last_mut() {
-                item.stale = age(base) > STALE_CADENCES * i64::from(cadence);
-            }
-        }
-    }
-    items
-}
-
 /// The daily review queue, sorted by kind priority, due date, contact name, key.
 /// The asks are the ranking's offered `ask_now` suggestions (at most `asks_per_day`);
 /// a snoozed ask is hidden, not replaced, so `today` never shows an ask `suggest` did
 /// not offer.
 pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
     let today = input.today;
-    let age = |d: NaiveDate| days_between(d, today);
+    let _age = |d: NaiveDate| days_between(d, today);
     let names = ById(input.contacts);
     let mut b = Builder {
         today,
@@ -543,200 +352,7 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
         );
     }
 
-    // Per referral: thank, inform, follow up.
-    for r in input.referrals.iter().filter(|r| r.referred_on <= today) {
-        let worth = r.value.unwrap_or(0.0);
-        let person = names.name_or_id(r.person_id);
-        if let Some(by) = r.referrer_id {
-            let referrer = names.name_or_id(by);
-            let rix = interactions_of(input.interactions, by);
-            let thanks: Option<NaiveDate> =
-                linked(rix, Some(InteractionKind::Thanks), r.id, today).max();
-            let update: Option<NaiveDate> =
-                linked(rix, Some(InteractionKind::Update), r.id, today).max();
-            let won = won_on(r).filter(|&w| w <= today);
-            if let Some(w) = won.filter(|&w| thanks.is_none_or(|t| t < w)) {
-                let again = if thanks.is_some() { " again" } else { "" };
-                let reason =
-                    format!("{person} signed (won {w}); thank {referrer}{again} with a reward");
-                let summary = format!(
-                    "Thank {referrer}{again} — {person} signed ({})",
-                    time_ago(age(w))
-                );
-                b.push(
-                    format!("reward:r{}", r.id),
-                    AgendaKind::Thank,
-                    by,
-                    Some(r.id),
-                    w,
-                    (reason, summary),
-                    worth,
-                );
-            } else if thanks.is_none() {
-                let reason = format!(
-                    "{referrer} referred {person} to you {}; thank {referrer}",
-                    days_ago(age(r.referred_on))
-                );
-                let summary = format!(
-                    "Thank {referrer} — referred {person} {}",
-                    time_ago(age(r.referred_on))
-                );
-                b.push(
-                    format!("thank:r{}", r.id),
-                    AgendaKind::Thank,
-                    by,
-                    Some(r.id),
-                    r.referred_on,
-                    (reason, summary),
-                    worth,
-                );
-            }
-            let change =
-                newest_change(r).filter(|&(_, d)| d <= today && update.is_none_or(|u| u < d));
-            if let Some((status, d)) = change {
-                let what = match status {
-                    Status::Won => format!("{person} signed (won {d})"),
-                    Status::Lost => match r.reason.as_deref() {
-                        Some(why) => format!("{person} did not go ahead (lost {d}: {why})"),
-                        None => format!("{person} did not go ahead (lost {d})"),
-                    },
-                    Status::Dormant => format!("{person} went quiet (dormant since {d})"),
-                    Status::Met => format!("{person} met you (on {d})"),
-                    Status::Proposal => format!("{person} has your proposal (since {d})"),
-                    other => format!("{person} is now {} (since {d})", other.as_str()),
-                };
-                b.push(
-                    format!("inform:r{}", r.id),
-                    AgendaKind::Inform,
-                    by,
-                    Some(r.id),
-                    d,
-                    (
-                        format!("{what}; tell {referrer}"),
-                        format!("Tell {referrer} — {what}"),
-                    ),
-                    worth,
-                );
-            } else if !r.status.is_closed() && r.status != Status::Dormant {
-                let base = update.map_or(r.referred_on, |u| u.max(r.referred_on));
-                if age(base) >= INFORM_DAYS {
-                    let reason = match update {
-                        Some(u) => format!(
-                            "Last told {referrer} about {person} {}; send an update",
-                            days_ago(age(u))
-                        ),
-                        None => format!(
-                            "{referrer} has heard nothing about {person} in {} days; send an update",
-                            age(base)
-                        ),
-                    };
-                    let summary = match update {
-                        Some(u) => format!(
-                            "Update {referrer} — last told about {person} {}",
-                            time_ago(age(u))
-                        ),
-                        None => format!(
-                            "Update {referrer} — nothing heard about {person} for {}",
-                            span(age(base))
-                        ),
-                    };
-                    b.push(
-                        format!("inform:r{}", r.id),
-                        AgendaKind::Inform,
-                        by,
-                        Some(r.id),
-                        base + Days::new(INFORM_DAYS as u64),
-                        (reason, summary),
-                        worth,
-                    );
-                }
-            }
-            if !r.status.is_closed() && r.status != Status::Dormant {
-                let pix = interactions_of(input.interactions, r.person_id);
-                let touched = pix
-                    .iter()
-                    .filter(|i| i.occurred_on >= r.referred_on && i.occurred_on <= today)
-                    .map(|i| i.occurred_on)
-                    .max();
-                if r.status == Status::New && touched.is_none() {
-                    if age(r.referred_on) >= FIRST_FOLLOW_UP_DAYS {
-                        let reason = format!(
-                            "{referrer} referred {person} {} and you have not reached out; contact {person}",
-                            days_ago(age(r.referred_on))
-                        );
-                        let summary = format!(
-                            "Contact {person} — referred by {referrer} {}, not reached yet",
-                            time_ago(age(r.referred_on))
-                        );
-                        let due = r.referred_on + Days::new(FIRST_FOLLOW_UP_DAYS as u64);
-                        b.push(
-                            format!("follow_up:r{}", r.id),
-                            AgendaKind::FollowUp,
-                            r.person_id,
-                            Some(r.id),
-                            due,
-                            (reason, summary),
-                            worth,
-                        );
-                    }
-                } else {
-                    let base = [Some(r.referred_on), Some(r.last_change()), touched]
-                        .into_iter()
-                        .flatten()
-                        .max()
-                        .unwrap_or(r.referred_on);
-                    if age(base) >= FOLLOW_UP_DAYS {
-                        let reason = format!(
-                            "Nothing with {person} for {} days ({}, referred by {referrer}); follow up",
-                            age(base),
-                            r.status.as_str()
-                        );
-                        let summary = format!(
-                            "Follow up with {person} — nothing for {} ({}, from {referrer})",
-                            span(age(base)),
-                            r.status.as_str()
-                        );
-                        b.push(
-                            format!("follow_up:r{}", r.id),
-                            AgendaKind::FollowUp,
-                            r.person_id,
-                            Some(r.id),
-                            base + Days::new(FOLLOW_UP_DAYS as u64),
-                            (reason, summary),
-                            worth,
-                        );
-                    }
-                }
-            }
-        } else if let Some(to) = r.recipient_id
-            && !r.status.is_closed()
-            && r.status != Status::Dormant
-        {
-            let recipient = names.name_or_id(to);
-            let asked = linked(interactions_of(input.interactions, to), None, r.id, today).max();
-            let base = asked.map_or(r.last_change(), |a| a.max(r.last_change()));
-            if age(base) >= FOLLOW_UP_DAYS {
-                let reason = format!(
-                    "You referred {person} to {recipient} {}; no news for {} days: did they connect?",
-                    days_ago(age(r.referred_on)),
-                    age(base)
-                );
-                let summary = format!(
-                    "Ask {recipient} about {person} — no news for {} since your referral",
-                    span(age(base))
-                );
-                b.push(
-                    format!("follow_up:r{}", r.id),
-                    AgendaKind::FollowUp,
-                    to,
-                    Some(r.id),
-                    base + Days::new(FOLLOW_UP_DAYS as u64),
-                    (reason, summary),
-                    worth,
-                );
-            }
-        }
-    }
+    referral::items(&mut b, input, &names);
 
     let mut items = b.items;
     items.sort_by(display_order);
@@ -804,6 +420,7 @@ mod tests {
     use crate::domain::contact::Circle;
     use crate::domain::interaction::InteractionKind as K;
     use crate::domain::params::{default_cadence, default_params};
+    use crate::domain::referral::Status;
     use crate::domain::testkit::*;
 
     const SAM: i64 = 1;

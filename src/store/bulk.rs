@@ -27,7 +27,7 @@ impl Store {
         }
         let mut ids = Vec::with_capacity(data.contacts.len());
         for c in &data.contacts {
-            ids.push(super::contacts::insert_contact_tx(&tx, c, today)?);
+            ids.push(super::contact_writes::insert_contact_tx(&tx, c, today)?);
         }
         let mut rids = Vec::with_capacity(data.referrals.len());
         {

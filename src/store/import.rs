@@ -1,6 +1,6 @@
 //! Imports, all-or-nothing: contacts matched by UID, then email, then phone, then exact
-//! full name, and merged field by field (never duplicated); the whole JSON document;
-//! and export of the whole database as that document.
+//! full name, and merged field by field (never duplicated). The whole JSON document, in
+//! and out, is `store::document`.
 //!
 //! A dry run performs the same work inside a transaction and rolls it back, so what it
 //! reports is exactly what a real run would do.
@@ -8,13 +8,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 
 use super::{Result, Store};
 use crate::domain::contact::{Circle, Field, FieldKind, NewContact, phone_key};
-use crate::domain::document::{
-    DocContact, DocDone, DocInteraction, DocLetGo, DocReferral, DocSnooze, Document,
-};
 use crate::domain::referral::Quality;
 
 /// One contact from a file, before matching.
@@ -177,7 +174,7 @@ impl Store {
                         notes: r.notes.clone(),
                         ..NewContact::default()
                     };
-                    let id = super::contacts::insert_contact_tx(&tx, &new, today)?;
+                    let id = super::contact_writes::insert_contact_tx(&tx, &new, today)?;
                     if let Some(x) = &r.vcard_extra {
                         tx.execute(
                             "UPDATE contacts SET vcard_extra = ?1 WHERE id = ?2",
@@ -243,320 +240,11 @@ impl Store {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-
-    /// The whole database as a JSON document, every table in id order.
-    pub fn export_document(&self) -> Result<Document> {
-        let mut doc = Document::new();
-        let contacts = self.all_contacts(true)?;
-        let mut extra = self.vcard_extras()?;
-        doc.contacts = contacts
-            .into_iter()
-            .map(|c| DocContact {
-                vcard_extra: extra.remove(&c.id),
-                id: c.id,
-                uid: c.uid,
-                name: c.name,
-                company: c.company,
-                title: c.title,
-                circle: c.circle,
-                tags: c.tags,
-                fields: c.fields,
-                how_met: c.how_met,
-                notes: c.notes,
-                cadence_days: c.cadence_days,
-                do_not_ask: c.do_not_ask,
-                closeness: c.closeness,
-                created_on: c.created_on,
-                archived_on: c.archived_on,
-            })
-            .collect();
-        let mut refs = self.referrals()?;
-        refs.sort_by_key(|r| r.id);
-        let mut message_ids: HashMap<i64, String> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id, message_id FROM referrals WHERE message_id IS NOT NULL")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        doc.referrals = refs
-            .into_iter()
-            .map(|r| DocReferral {
-                message_id: message_ids.remove(&r.id),
-                won_value: r.won_value,
-                id: r.id,
-                referrer_id: r.referrer_id,
-                person_id: r.person_id,
-                recipient_id: r.recipient_id,
-                quality: r.quality,
-                status: r.status,
-                referred_on: r.referred_on,
-                value: r.value,
-                reason: r.reason,
-                note: r.note,
-                history: r.history,
-            })
-            .collect();
-        let mut inter = self.all_interactions()?;
-        inter.sort_by_key(|i| i.id);
-        doc.interactions = inter
-            .into_iter()
-            .map(|i| DocInteraction {
-                id: i.id,
-                contact_id: i.contact_id,
-                occurred_on: i.occurred_on,
-                kind: i.kind,
-                direction: i.direction,
-                label: i.label.as_deref().map(str::to_string),
-                note: i.note().map(str::to_string),
-                referral_id: i.referral_id,
-                channel: i.channel(),
-                reward: i.reward(),
-                amount: i.amount(),
-            })
-            .collect();
-        let mut snoozes: Vec<DocSnooze> = self
-            .snoozes()?
-            .into_iter()
-            .map(|(key, until)| DocSnooze { key, until })
-            .collect();
-        snoozes.sort_by(|a, b| a.key.cmp(&b.key));
-        doc.snoozes = snoozes;
-        let mut let_go: Vec<DocLetGo> = self
-            .let_go()?
-            .into_iter()
-            .map(|(key, due)| DocLetGo { key, due })
-            .collect();
-        let_go.sort_by(|a, b| a.key.cmp(&b.key));
-        doc.let_go = let_go;
-        let mut stmt = self.conn.prepare(
-            "SELECT key, on_date, interaction_id FROM review_done ORDER BY on_date, key",
-        )?;
-        doc.review_done = stmt
-            .query_map([], |r| {
-                Ok(DocDone {
-                    key: r.get(0)?,
-                    on: r.get(1)?,
-                    interaction_id: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(doc)
-    }
-
-    /// Imports a JSON document in one transaction. Into an empty database every id is
-    /// kept, so the result is identical to the exported one; otherwise contacts are
-    /// matched and merged, and referrals and interactions already present are skipped.
-    pub fn import_document(&mut self, doc: &Document, dry_run: bool) -> Result<ImportReport> {
-        let empty = self.is_empty()?;
-        let tx = self.begin_write()?;
-        let mut report = ImportReport::default();
-        let mut m = Matcher::load(&tx)?;
-        let mut cmap: HashMap<i64, i64> = HashMap::new();
-        for c in &doc.contacts {
-            let rec = ContactRecord {
-                uid: Some(c.uid.clone()),
-                name: c.name.clone(),
-                company: c.company.clone(),
-                title: c.title.clone(),
-                circle: Some(c.circle),
-                tags: c.tags.clone(),
-                fields: c.fields.clone(),
-                how_met: c.how_met.clone(),
-                notes: c.notes.clone(),
-                vcard_extra: c.vcard_extra.clone(),
-                referred_by: None,
-            };
-            let existing = if empty { None } else { m.find(&rec) };
-            let id = match existing {
-                Some(id) => {
-                    if merge_into(&tx, id, &rec)? {
-                        report.updated.push(c.name.clone());
-                    } else {
-                        report.unchanged += 1;
-                    }
-                    id
-                }
-                None => {
-                    tx.execute(
-                        "INSERT INTO contacts (id, uid, name, company, title, circle, how_met, notes, cadence_days, do_not_ask, closeness, vcard_extra, created_on, archived_on)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                        params![
-                            if empty { Some(c.id) } else { None },
-                            c.uid,
-                            c.name,
-                            c.company,
-                            c.title,
-                            c.circle.as_str(),
-                            c.how_met,
-                            c.notes,
-                            c.cadence_days,
-                            c.do_not_ask,
-                            c.closeness,
-                            c.vcard_extra,
-                            c.created_on,
-                            c.archived_on
-                        ],
-                    )?;
-                    let id = tx.last_insert_rowid();
-                    for t in &c.tags {
-                        tx.execute(
-                            "INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)",
-                            params![id, t],
-                        )?;
-                    }
-                    for (pos, f) in c.fields.iter().enumerate() {
-                        tx.execute(
-                            "INSERT INTO contact_fields (contact_id, kind, label, value, position) VALUES (?1, ?2, ?3, ?4, ?5)",
-                            params![id, f.kind.as_str(), f.label, f.value, pos as i64],
-                        )?;
-                    }
-                    m.add(id, &c.uid, &c.name, &c.fields);
-                    report.created.push(c.name.clone());
-                    id
-                }
-            };
-            cmap.insert(c.id, id);
-        }
-        let map = |id: i64| cmap.get(&id).copied();
-        let mut rmap: HashMap<i64, i64> = HashMap::new();
-        for r in &doc.referrals {
-            let (referrer, person, recipient) = (
-                r.referrer_id.and_then(map),
-                map(r.person_id),
-                r.recipient_id.and_then(map),
-            );
-            let Some(person) = person else { continue };
-            let existing: Option<i64> = if empty {
-                None
-            } else {
-                // The same mail is the same referral, whoever it was matched to.
-                let by_mail: Option<i64> = match &r.message_id {
-                    Some(mid) => tx
-                        .query_row(
-                            "SELECT id FROM referrals WHERE message_id = ?1",
-                            [mid],
-                            |row| row.get(0),
-                        )
-                        .optional()?,
-                    None => None,
-                };
-                match by_mail {
-                    Some(id) => Some(id),
-                    None => tx
-                        .query_row(
-                            "SELECT id FROM referrals WHERE person_id = ?1 AND referrer_id IS ?2 AND recipient_id IS ?3 AND referred_on = ?4",
-                            params![person, referrer, recipient, r.referred_on],
-                            |row| row.get(0),
-                        )
-                        .optional()?,
-                }
-            };
-            let rid = match existing {
-                Some(id) => id,
-                None => {
-                    tx.execute(
-                        "INSERT INTO referrals (id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note, message_id, won_value)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                        params![
-                            if empty { Some(r.id) } else { None },
-                            referrer,
-                            person,
-                            recipient,
-                            r.quality.as_str(),
-                            r.status.as_str(),
-                            r.referred_on,
-                            r.value,
-                            r.reason,
-                            r.note,
-                            r.message_id,
-                            r.won_value
-                        ],
-                    )?;
-                    let rid = tx.last_insert_rowid();
-                    for e in &r.history {
-                        tx.execute(
-                            "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, ?2, ?3)",
-                            params![rid, e.status.as_str(), e.date],
-                        )?;
-                    }
-                    report.referrals_created += 1;
-                    rid
-                }
-            };
-            rmap.insert(r.id, rid);
-        }
-        for i in &doc.interactions {
-            let Some(contact) = map(i.contact_id) else {
-                continue;
-            };
-            let referral = i.referral_id.and_then(|r| rmap.get(&r).copied());
-            let row = params![
-                if empty { Some(i.id) } else { None },
-                contact,
-                i.occurred_on,
-                i.kind.as_str(),
-                i.direction.map(|d| d.as_str()),
-                i.label,
-                i.note,
-                referral,
-                i.channel.map(|c| c.as_str()),
-                i.reward.map(|r| r.as_str()),
-                i.amount
-            ];
-            if !empty {
-                let dup: bool = tx.query_row(
-                    "SELECT count(*) FROM interactions WHERE contact_id = ?2 AND occurred_on = ?3 AND kind = ?4
-                        AND direction IS ?5 AND label IS ?6 AND note IS ?7 AND referral_id IS ?8
-                        AND channel IS ?9 AND reward IS ?10 AND amount IS ?11 AND ?1 IS NULL",
-                    row,
-                    |r| r.get(0),
-                )?;
-                if dup {
-                    continue;
-                }
-            }
-            tx.execute(
-                "INSERT INTO interactions (id, contact_id, occurred_on, kind, direction, label, note, referral_id, channel, reward, amount)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                row,
-            )?;
-            report.interactions_created += 1;
-        }
-        for s in &doc.snoozes {
-            tx.execute(
-                "INSERT INTO snoozes (key, until) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET until = max(until, excluded.until)",
-                params![s.key, s.until],
-            )?;
-        }
-        for l in &doc.let_go {
-            tx.execute(
-                "INSERT INTO let_go (key, due) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET due = max(due, excluded.due)",
-                params![l.key, l.due],
-            )?;
-        }
-        // Interaction ids are the document's only in an empty database; elsewhere the
-        // marks of past reviews are left behind (they only bound a day already gone).
-        if empty {
-            for d in &doc.review_done {
-                tx.execute(
-                    "INSERT OR IGNORE INTO review_done (key, on_date, interaction_id) VALUES (?1, ?2, ?3)",
-                    params![d.key, d.on, d.interaction_id],
-                )?;
-            }
-        }
-        if dry_run {
-            tx.rollback()?;
-        } else {
-            tx.commit()?;
-        }
-        Ok(report)
-    }
 }
 
 /// Records "`referrer` referred `person` to me" (quality `name_only`) unless one exists.
 /// Returns how many were created (0 or 1).
-fn insert_received_referral(
+pub(super) fn insert_received_referral(
     tx: &Transaction<'_>,
     referrer: i64,
     person: i64,

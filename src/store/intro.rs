@@ -235,7 +235,7 @@ fn resolve(
         how_met,
         ..NewContact::default()
     };
-    let id = super::contacts::insert_contact_tx(tx, &new, today)?;
+    let id = super::contact_writes::insert_contact_tx(tx, &new, today)?;
     m.add(id, &uid, &r.name, &r.fields);
     report.created.push(r.name.clone());
     Ok(id)

@@ -9,7 +9,10 @@
 pub mod backup;
 mod book;
 mod bulk;
+mod check;
+mod contact_writes;
 mod contacts;
+mod document;
 mod import;
 mod interactions;
 mod intro;

@@ -54,7 +54,7 @@ impl Store {
         let tx = self.begin_write()?;
         let person_id = match person {
             ReferralPerson::Existing(id) => *id,
-            ReferralPerson::New(c) => super::contacts::insert_contact_tx(&tx, c, today)?,
+            ReferralPerson::New(c) => super::contact_writes::insert_contact_tx(&tx, c, today)?,
         };
         let (referrer, recipient) = match r.side {
             Side::ReceivedFrom(id) => (Some(id), None),

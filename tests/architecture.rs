@@ -91,7 +91,7 @@ const RULES: &[Rule] = &[
         macros: PRINTING,
     },
     Rule {
-        layer: "src/demo.rs",
+        layer: "src/demo",
         // A seeded generator only: `fastrand`'s free functions are seeded from the clock.
         allow: &[
             STD_PURE,

@@ -405,3 +405,46 @@ pub struct DemoArgs {
     #[arg(long)]
     pub force: bool,
 }
+
+/// The manual page: `ties(1)`, then a section per subcommand (and per subcommand of
+/// `referral`), each with its own synopsis and options.
+pub(super) fn man_page() -> anyhow::Result<String> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("ties-{}", sub.get_name());
+        let page = sub
+            .clone()
+            .name(name)
+            .bin_name(format!("ties {}", sub.get_name()));
+        let mut one = Vec::new();
+        let man = clap_mangen::Man::new(page.clone());
+        man.render_title(&mut one)?;
+        man.render_name_section(&mut one)?;
+        man.render_synopsis_section(&mut one)?;
+        man.render_options_section(&mut one)?;
+        // The title line of a subcommand's part is the page's own: keep only the sections.
+        let text = String::from_utf8_lossy(&one).into_owned();
+        out.extend(
+            text.lines()
+                .filter(|l| !l.starts_with(".TH"))
+                .flat_map(|l| format!("{l}\n").into_bytes()),
+        );
+        for nested in page.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = format!("ties-{}-{}", sub.get_name(), nested.get_name());
+            let nested = nested.clone().name(name).bin_name(format!(
+                "ties {} {}",
+                sub.get_name(),
+                nested.get_name()
+            ));
+            let man = clap_mangen::Man::new(nested);
+            let mut one = Vec::new();
+            man.render_name_section(&mut one)?;
+            man.render_synopsis_section(&mut one)?;
+            man.render_options_section(&mut one)?;
+            out.extend(one);
+        }
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}

@@ -66,8 +66,11 @@ pub(crate) mod sink {
 }
 
 mod args;
+mod check;
 mod contacts;
 mod data;
+mod line;
+pub use line::{LineOutcome, command_names, run_line};
 mod output;
 mod portability;
 mod referrals;
@@ -305,7 +308,7 @@ fn run(cli: Cli) -> Result<()> {
             return Ok(());
         }
         Command::Man => {
-            out!("{}", man_page()?);
+            out!("{}", args::man_page()?);
             return Ok(());
         }
         Command::Config { print_default } => {
@@ -330,7 +333,7 @@ fn run(cli: Cli) -> Result<()> {
         Err(e @ crate::store::StoreError::Sqlite(_))
             if matches!(command, Command::Check { .. }) =>
         {
-            return data::check_unopenable(&paths.db, e.into());
+            return check::check_unopenable(&paths.db, e.into());
         }
         other => other?,
     };
@@ -344,201 +347,6 @@ fn run(cli: Cli) -> Result<()> {
     ctx.store.describe(command_line());
     let db = paths.db.clone();
     dispatch(&mut ctx, command, paths.db).map_err(|e| name_the_book(e, &db))
-}
-
-/// What a command typed into the interface's command line did.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LineOutcome {
-    /// What it printed (help text, a list, a confirmation).
-    pub output: String,
-    /// Why it failed: one sentence.
-    pub error: Option<String>,
-    /// It may have changed the book: the interface reloads.
-    pub wrote: bool,
-}
-
-/// Runs one command line typed into the interface (`log sam call --label catch-up`,
-/// without the leading `ties`): split like a shell would, parsed by the CLI's own clap
-/// definitions, run by the same handlers on the interface's `store`, output captured.
-/// Commands that would take the terminal, replace the book or read standard input are
-/// refused with what to do instead.
-pub fn run_line(
-    store: &mut Store,
-    config: &Config,
-    today: NaiveDate,
-    db: &std::path::Path,
-    line: &str,
-) -> LineOutcome {
-    let fail = |msg: &str| LineOutcome {
-        error: Some(msg.to_string()),
-        ..LineOutcome::default()
-    };
-    let Some(mut words) = shlex::split(line) else {
-        return fail("a quote is not closed; close it and press Enter again");
-    };
-    if words.first().is_some_and(|w| w == "ties") {
-        words.remove(0);
-    }
-    if words.is_empty() {
-        return fail("type a command, e.g. log sam call (Tab completes commands and names)");
-    }
-    if let Some(w) = words.iter().find(|w| {
-        ["--db", "--config", "--today", "--demo"]
-            .iter()
-            .any(|f| *w == f || w.starts_with(&format!("{f}=")))
-    }) {
-        let flag = w.split('=').next().unwrap_or(w);
-        return fail(&format!(
-            "{flag} is not available here: the command line acts on the book that is open; run `ties {flag} …` in a shell"
-        ));
-    }
-    let cli = match Cli::try_parse_from(std::iter::once("ties".to_string()).chain(words)) {
-        Ok(cli) => cli,
-        Err(e) => {
-            let text = crate::text::sanitize_multiline(&e.render().to_string());
-            if !e.use_stderr() {
-                return LineOutcome {
-                    output: text,
-                    ..LineOutcome::default()
-                };
-            }
-            let mut msg = clap_error_line(&text);
-            // clap suggests only close spellings; a swapped letter ("lgo") gets one too.
-            if e.kind() == clap::error::ErrorKind::InvalidSubcommand && !text.contains("tip:") {
-                if let Some(first) = line.split_whitespace().find(|w| *w != "ties") {
-                    if let Some(near) = command_names()
-                        .into_iter()
-                        .map(|c| c.name)
-                        .filter(|n| strsim::damerau_levenshtein(n, first) <= 2)
-                        .min_by_key(|n| strsim::damerau_levenshtein(n, first))
-                    {
-                        msg.push_str(&format!("; did you mean `{near}`?"));
-                    }
-                }
-            }
-            return fail(&msg);
-        }
-    };
-    let Some(command) = cli.command else {
-        return fail("type a command after the options, e.g. list --search hart");
-    };
-    let refused = match &command {
-        Command::Demo(_) => Some("demo fills a book of its own"),
-        Command::Restore { .. } => Some("restore replaces the open book"),
-        Command::Completions { .. } | Command::Man | Command::Config { .. } | Command::Paths => {
-            Some("it prints for a shell")
-        }
-        Command::Import { file, .. } if file.as_os_str() == "-" => {
-            Some("standard input belongs to the interface")
-        }
-        _ => None,
-    };
-    if let Some(why) = refused {
-        return fail(&format!(
-            "not here: {why}; run `ties {}` in a shell",
-            line.trim().trim_start_matches("ties ").trim()
-        ));
-    }
-    let wrote = !command.only_reads();
-    store.describe(format!("ties {}", line.trim()));
-    let mut ctx = Ctx {
-        store,
-        config: config.clone(),
-        today,
-        json: cli.json,
-    };
-    let (result, output) = sink::capture(|| dispatch(&mut ctx, command, db.to_path_buf()));
-    LineOutcome {
-        output,
-        error: result.err().map(|e| one_line(&e)),
-        wrote,
-    }
-}
-
-/// The commands the interface's command line offers (and completes): every
-/// subcommand but those it refuses, each with its own subcommands.
-pub fn command_names() -> Vec<crate::app::CommandName> {
-    let cmd = <Cli as clap::CommandFactory>::command();
-    let refused = [
-        "help",
-        "demo",
-        "restore",
-        "completions",
-        "man",
-        "config",
-        "paths",
-    ];
-    cmd.get_subcommands()
-        .filter(|s| !refused.contains(&s.get_name()))
-        .map(|s| crate::app::CommandName {
-            name: s.get_name().to_string(),
-            subcommands: s
-                .get_subcommands()
-                .filter(|n| n.get_name() != "help")
-                .map(|n| n.get_name().to_string())
-                .collect(),
-        })
-        .collect()
-}
-
-/// A clap error as one line: its `error:` sentence and its tip, if any.
-fn clap_error_line(text: &str) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for l in text.lines().map(str::trim) {
-        if let Some(e) = l.strip_prefix("error: ") {
-            parts.push(e.to_string());
-        } else if let Some(t) = l.strip_prefix("tip: ") {
-            parts.push(t.to_string());
-        }
-    }
-    if parts.is_empty() {
-        text.lines().next().unwrap_or_default().to_string()
-    } else {
-        parts.join("; ")
-    }
-}
-
-/// The manual page: `ties(1)`, then a section per subcommand (and per subcommand of
-/// `referral`), each with its own synopsis and options.
-fn man_page() -> Result<String> {
-    let cmd = <Cli as clap::CommandFactory>::command();
-    let mut out = Vec::new();
-    clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
-    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("ties-{}", sub.get_name());
-        let page = sub
-            .clone()
-            .name(name)
-            .bin_name(format!("ties {}", sub.get_name()));
-        let mut one = Vec::new();
-        let man = clap_mangen::Man::new(page.clone());
-        man.render_title(&mut one)?;
-        man.render_name_section(&mut one)?;
-        man.render_synopsis_section(&mut one)?;
-        man.render_options_section(&mut one)?;
-        // The title line of a subcommand's part is the page's own: keep only the sections.
-        let text = String::from_utf8_lossy(&one).into_owned();
-        out.extend(
-            text.lines()
-                .filter(|l| !l.starts_with(".TH"))
-                .flat_map(|l| format!("{l}\n").into_bytes()),
-        );
-        for nested in page.get_subcommands().filter(|s| s.get_name() != "help") {
-            let name = format!("ties-{}-{}", sub.get_name(), nested.get_name());
-            let nested = nested.clone().name(name).bin_name(format!(
-                "ties {} {}",
-                sub.get_name(),
-                nested.get_name()
-            ));
-            let man = clap_mangen::Man::new(nested);
-            let mut one = Vec::new();
-            man.render_name_section(&mut one)?;
-            man.render_synopsis_section(&mut one)?;
-            man.render_options_section(&mut one)?;
-            out.extend(one);
-        }
-    }
-    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The command line as typed, `ties` first, arguments with spaces quoted: the words an
@@ -616,7 +424,7 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Thank(a) => referrals::thank(ctx, a),
         Command::Inform(a) => referrals::inform(ctx, a),
         Command::Backup { path } => data::backup(ctx, &db, path),
-        Command::Check { repair } => data::check(ctx, &db, repair),
+        Command::Check { repair } => check::check(ctx, &db, repair),
         Command::Import {
             file,
             format,

@@ -2,9 +2,10 @@
 //! referred-by spellings, hostile input. Tests may read files; the module may not.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use super::write::push_folded;
 use super::*;
 use crate::domain::contact::{Circle, Contact, Field};
-use crate::interop::{ImportedContact, decode_text};
+use crate::interop::{ExportContact, ImportedContact, decode_text};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 

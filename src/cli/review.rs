@@ -27,8 +27,8 @@ fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Vec<AgendaItem>)> {
         histories: None,
     };
     let (book, assessed) = assessed_book(ctx, keep, &|book| book.agenda_reads(ctx.today, lead))?;
-    let items = book.agenda(
-        &assessed,
+    let (items, assessed) = book.agenda_owned(
+        assessed,
         ignore_snoozes,
         ctx.config.review.occasion_lead_days,
     );

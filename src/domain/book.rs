@@ -132,10 +132,33 @@ impl Book {
         ignore_snoozes: bool,
         occasion_lead_days: u32,
     ) -> Vec<AgendaItem> {
+        let own = assessed.items.iter().flatten().cloned();
+        self.agenda_of(assessed, own, ignore_snoozes, occasion_lead_days)
+    }
+
+    /// [`Book::agenda`] from an assessment used up: each contact's own items are moved
+    /// into the queue instead of copied (a command that prints the queue and exits).
+    pub fn agenda_owned(
+        &self,
+        mut assessed: Assessed,
+        ignore_snoozes: bool,
+        occasion_lead_days: u32,
+    ) -> (Vec<AgendaItem>, Assessed) {
+        let own = std::mem::take(&mut assessed.items).into_iter().flatten();
+        let items = self.agenda_of(&assessed, own, ignore_snoozes, occasion_lead_days);
+        (items, assessed)
+    }
+
+    fn agenda_of(
+        &self,
+        assessed: &Assessed,
+        own: impl IntoIterator<Item = AgendaItem>,
+        ignore_snoozes: bool,
+        occasion_lead_days: u32,
+    ) -> Vec<AgendaItem> {
         let none = HashMap::new();
-        agenda(&AgendaInput {
+        let input = AgendaInput {
             contacts: &self.contacts,
-            contact_items: &assessed.items,
             ranking: &assessed.ranking,
             interactions: &self.interactions,
             referrals: &self.referrals,
@@ -143,7 +166,8 @@ impl Book {
             let_go: &self.let_go,
             occasion_lead_days,
             today: assessed.today,
-        })
+        };
+        agenda(&input, own)
     }
 }
 

@@ -189,9 +189,6 @@ pub fn is_snoozed(key: &str, snoozes: &HashMap<String, NaiveDate>, today: NaiveD
 pub struct AgendaInput<'a> {
     /// All contacts (archived ones produce no items).
     pub contacts: &'a [Contact],
-    /// One per contact, in the order of `contacts`: the items its own history raises
-    /// ([`contact_items`]), before snoozes.
-    pub contact_items: &'a [Vec<AgendaItem>],
     /// Every contact ranked; the offered asks become today's ask items, in this order.
     pub ranking: &'a [Suggestion],
     /// All interactions, grouped by contact id.
@@ -279,8 +276,12 @@ impl Builder<'_> {
 /// The daily review queue, sorted by kind priority, due date, contact name, key.
 /// The asks are the ranking's offered `ask_now` suggestions (at most `asks_per_day`);
 /// a snoozed ask is hidden, not replaced, so `today` never shows an ask `suggest` did
-/// not offer.
-pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
+/// not offer. `own` are the items each contact's own history raised ([`contact_items`]),
+/// before snoozes.
+pub fn agenda(
+    input: &AgendaInput<'_>,
+    own: impl IntoIterator<Item = AgendaItem>,
+) -> Vec<AgendaItem> {
     let today = input.today;
     let _age = |d: NaiveDate| days_between(d, today);
     let names = ById(input.contacts);
@@ -294,9 +295,9 @@ pub fn agenda(input: &AgendaInput<'_>) -> Vec<AgendaItem> {
 
     // Per contact: over-delivery, giving back, keeping in touch, as each contact's
     // assessment found them.
-    for item in input.contact_items.iter().flatten() {
-        if !is_snoozed(&item.key, input.snoozes, today) && !is_let_go(item, input.let_go) {
-            b.items.push(item.clone());
+    for item in own {
+        if !is_snoozed(&item.key, input.snoozes, today) && !is_let_go(&item, input.let_go) {
+            b.items.push(item);
         }
     }
 

@@ -590,7 +590,7 @@ fn keys_come_from_the_config() {
     );
     s.press(Key::plain(KeyCode::Esc));
     keys(&mut s, &["q"]);
-    assert!(s.app.quit);
+    assert!(s.quit);
 }
 
 #[test]
@@ -1091,9 +1091,9 @@ fn pipeline_moves_are_safe_and_the_selection_follows_the_card() {
     // The demo asks before quitting.
     s.app.demo = true;
     keys(&mut s, &["q"]);
-    assert!(!s.app.quit && screen(&s, 80, 24).contains("Quit the demo?"));
+    assert!(!s.quit && screen(&s, 80, 24).contains("Quit the demo?"));
     keys(&mut s, &["esc", "q", "y"]);
-    assert!(s.app.quit);
+    assert!(s.quit);
 }
 
 /// Help stays open until Esc or `?`, filters as you type after `/`, and scrolls.

@@ -14,10 +14,7 @@ use crate::domain::referral::{NewReferral, StatusChange};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// A write; on success the runtime reloads and reports `done` in the status bar.
-    Write {
-        write: Write,
-        done: String,
-    },
+    Write { write: Write, done: String },
     /// Save the ideal referral (already cleaned) to `[ask] ideal_referral` in the
     /// config file, creating the file when it is missing.
     SaveIdealReferral(String),
@@ -30,6 +27,7 @@ pub enum Effect {
     ImportMail(String),
     /// Run a line typed into the command line as a `ties` command on this book.
     RunLine(String),
+    /// End the interface (after a demo's confirmation): the one way it quits.
     Quit,
 }
 

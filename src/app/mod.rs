@@ -74,7 +74,6 @@ pub struct App {
     pub insights: usize,
     pub overlay: Option<Overlay>,
     pub message: Option<Message>,
-    pub quit: bool,
     /// The book was opened read-only (its file or folder is not writable): shown in the
     /// tab bar, and every write fails with a message saying so.
     pub read_only: bool,
@@ -103,7 +102,6 @@ impl App {
             insights: 0,
             overlay: None,
             message: None,
-            quit: false,
             read_only: false,
             demo: false,
             history: Vec::new(),
@@ -309,10 +307,7 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             app.overlay = Some(Overlay::ConfirmQuit);
             Vec::new()
         }
-        Action::Quit => {
-            app.quit = true;
-            vec![Effect::Quit]
-        }
+        Action::Quit => vec![Effect::Quit],
         Action::Loaded(data) => {
             let keep = app.selected_contact().map(|r| r.id);
             let item = app.today_key();

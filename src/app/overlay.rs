@@ -286,10 +286,7 @@ pub(super) fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
             Vec::new()
         }
         Overlay::ConfirmQuit => match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Char('q') => {
-                app.quit = true;
-                vec![Effect::Quit]
-            }
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Char('q') => vec![Effect::Quit],
             _ => {
                 app.say("Still in the demo.");
                 Vec::new()

@@ -37,6 +37,8 @@ pub struct Session {
     file: Option<(u64, u64)>,
     /// The config file the interface saves to (the ideal referral), when there is one.
     config_path: Option<std::path::PathBuf>,
+    /// The app asked to quit ([`Effect::Quit`]): the loop ends after this frame.
+    pub quit: bool,
 }
 
 /// The identity of the file at `path` (device, inode), where the platform has one.
@@ -78,6 +80,7 @@ impl Session {
             version,
             file,
             config_path: None,
+            quit: false,
         })
     }
 
@@ -112,7 +115,10 @@ impl Session {
     /// Performs one effect; a failure becomes a status-bar message, never a crash.
     fn perform(&mut self, effect: Effect) -> Vec<Action> {
         match effect {
-            Effect::Quit => Vec::new(),
+            Effect::Quit => {
+                self.quit = true;
+                Vec::new()
+            }
             Effect::SaveIdealReferral(text) => match &self.config_path {
                 Some(path) => {
                     match crate::config::save_value(path, "ask", "ideal_referral", &text) {
@@ -323,7 +329,7 @@ pub fn run(session: &mut Session) -> Result<()> {
         let _mouse = session.app.config.ui.mouse.then(MouseCapture::on);
         loop {
             terminal.draw(|frame| session.draw(frame))?;
-            if session.app.quit {
+            if session.quit {
                 return Ok(());
             }
             if event::poll(TICK)? {

@@ -60,6 +60,9 @@ enum Op {
     Import(u16, u8),
     /// A write outside the store: move an interaction's day and kind by SQL.
     Raw(usize, u16, usize),
+    /// A write outside the store that replaces an interaction by its id, for another
+    /// contact (`INSERT OR REPLACE`, which fires no delete trigger).
+    RawReplace(usize, usize, u16),
     /// Archive a contact.
     Archive(usize),
 }
@@ -76,6 +79,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => Just(Op::Undo),
         1 => (0u16..700, 1u8..5).prop_map(|(d, n)| Op::Import(d, n)),
         2 => (0usize..40, 0u16..700, 0usize..11).prop_map(|(i, d, k)| Op::Raw(i, d, k)),
+        1 => (0usize..40, 0usize..8, 0u16..700).prop_map(|(i, c, d)| Op::RawReplace(i, c, d)),
         1 => (0usize..8).prop_map(Op::Archive),
     ]
 }
@@ -224,6 +228,18 @@ fn apply(store: &mut Store, path: &std::path::Path, op: &Op, today: NaiveDate) {
                 conn.execute(
                     "UPDATE interactions SET occurred_on = ?1, kind = ?2 WHERE id = ?3",
                     rusqlite::params![day(d).min(today), KINDS[k].as_str(), id],
+                )
+                .unwrap();
+            }
+        }
+        Op::RawReplace(i, c, d) => {
+            let all = ids(store, "SELECT id FROM interactions ORDER BY id", path);
+            if let (Some(&id), Some(contact)) = (all.get(i % all.len().max(1)), pick(c)) {
+                let conn = rusqlite::Connection::open(path).unwrap();
+                conn.execute(
+                    "INSERT OR REPLACE INTO interactions (id, contact_id, occurred_on, kind)
+                     VALUES (?1, ?2, ?3, 'meeting')",
+                    rusqlite::params![id, contact, day(d).min(today)],
                 )
                 .unwrap();
             }

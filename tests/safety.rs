@@ -586,3 +586,32 @@ fn a_stale_scoring_cache_is_found_and_repaired() {
     env.ok(&["check"]);
     assert_eq!(env.json(&["suggest", "--all"]), before);
 }
+
+/// Interactions left behind by a contact deleted with foreign keys off (a hand edit in
+/// `sqlite3`) never block a write: the scoring cache packs nothing for them, `ties
+/// check` names them as rows pointing at nothing, and `--repair` removes them.
+#[test]
+fn orphan_interactions_never_block_a_write() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["add", "Ana Ruiz"]);
+    env.ok(&["log", "Ana", "call"]);
+    {
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             DELETE FROM contacts WHERE name = 'Ana Ruiz';
+             UPDATE interactions SET occurred_on = occurred_on;",
+        )
+        .unwrap();
+    }
+    env.ok(&["log", "Sam", "call"]);
+    env.ok(&["suggest", "--all"]);
+    let e = env.fails(&["check"], 1);
+    assert!(
+        e.contains("at a row that no longer exists") && !e.contains("scoring cache"),
+        "{e}"
+    );
+    env.ok(&["check", "--repair"]);
+    env.ok(&["check"]);
+}

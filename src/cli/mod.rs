@@ -120,15 +120,16 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The reader of our output went away (`ties list | head`): not an error worth a word.
 /// Drops a large value (a whole book, its ranking) on a thread of its own. Freeing a
 /// hundred thousand contacts' strings takes tens of milliseconds the answer does not
 /// need to wait for: a command that is done returns at once (and when the process exits
-/// first, the operating system takes the memory back whole).
+/// first, the operating system takes the memory back whole). When no thread can be
+/// made, the failed spawn drops the value here.
 pub(crate) fn discard<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
+/// The reader of our output went away (`ties list | head`): not an error worth a word.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()

@@ -241,38 +241,46 @@ impl Book {
         let rules = self.rules(p, cadence, today, &names, keep);
         let contacts = &self.contacts;
         let (to_score, batches) = mpsc::sync_channel::<Batch>(4);
-        let batches = std::sync::Mutex::new(batches);
+        // Each scorer holds the receiving end: when both have ended (a panic), sending
+        // fails and the reader stops instead of waiting on a full channel.
+        let batches = std::sync::Arc::new(std::sync::Mutex::new(batches));
         let (to_reuse, reused) = mpsc::channel::<Batch>();
-        let scorer = || {
-            let mut runs = Vec::new();
-            let mut kept: Vec<(i64, Vec<Interaction>)> = Vec::new();
-            loop {
-                // A poisoned lock means the other scorer panicked: its join reports it.
-                let next = match batches.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(_) => break,
-                };
-                let Ok(mut batch) = next else { break };
-                let mut at = 0;
-                runs.push(rules.run(batch.from, &contacts[batch.from..batch.to], |c| {
-                    batch.history_of(&mut at, c.id)
-                }));
-                kept.extend(
-                    batch
-                        .ends
-                        .iter()
-                        .filter(|(id, _)| keep.history(*id))
-                        .map(|&(id, _)| (id, batch.history_of(&mut 0, id).to_vec())),
-                );
-                batch.ends.clear();
-                batch.interactions.clear();
-                // The reader may have finished: then the batch is simply dropped.
-                let _ = to_reuse.send(batch);
+        let rules = &rules;
+        let scorer = |batches: std::sync::Arc<std::sync::Mutex<mpsc::Receiver<Batch>>>| {
+            let to_reuse = to_reuse.clone();
+            move || {
+                let mut runs = Vec::new();
+                let mut kept: Vec<(i64, Vec<Interaction>)> = Vec::new();
+                loop {
+                    let next = match batches.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(mut batch) = next else { break };
+                    let mut at = 0;
+                    runs.push(rules.run(batch.from, &contacts[batch.from..batch.to], |c| {
+                        batch.history_of(&mut at, c.id)
+                    }));
+                    let mut start = 0;
+                    for &(id, end) in &batch.ends {
+                        if keep.history(id) {
+                            kept.push((id, batch.interactions[start..end].to_vec()));
+                        }
+                        start = end;
+                    }
+                    batch.ends.clear();
+                    batch.interactions.clear();
+                    // The reader may have finished: then the batch is simply dropped.
+                    let _ = to_reuse.send(batch);
+                }
+                (runs, kept)
             }
-            (runs, kept)
         };
         let (fed, done) = std::thread::scope(|s| {
-            let scorers = [s.spawn(scorer), s.spawn(scorer)];
+            let scorers = [
+                s.spawn(scorer(std::sync::Arc::clone(&batches))),
+                s.spawn(scorer(batches)),
+            ];
             let mut batch = Batch::new(0);
             let mut scorers_gone = false;
             // Closes `batch` after the contacts up to `id` and sends it to be scored.
@@ -319,7 +327,6 @@ impl Book {
             runs.extend(r);
             kept.extend(k);
         }
-        drop(rules);
         drop(names);
         let assessed = self.ranked(runs, asks_per_day, today);
         self.interactions = kept;

@@ -53,6 +53,7 @@ impl Store {
 
     /// [`Store::book`] on this connection only: one read after the other.
     fn book_alone(&self, details: bool) -> Result<Book> {
+        let _snapshot = super::packed::Snapshot::begin(&self.conn)?;
         Ok(Book {
             contacts: self.all_contacts(details)?,
             interactions: self.interactions_by_contact(!details)?,
@@ -95,19 +96,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Runs `read` until no other connection committed while it ran (`PRAGMA
-    /// data_version` before and after), at most three times: reads of several tables
-    /// that must agree.
-    pub fn consistent<T>(&self, mut read: impl FnMut(&Self) -> Result<T>) -> Result<T> {
-        let mut tries = 0;
-        loop {
-            let before = self.data_version()?;
-            let out = read(self)?;
-            tries += 1;
-            if tries == 3 || self.data_version()? == before {
-                return Ok(out);
-            }
-        }
+    /// Runs `read` on one state of the file: reads of several tables that must agree,
+    /// whatever another process commits meanwhile.
+    pub fn consistent<T>(&self, read: impl FnOnce(&Self) -> Result<T>) -> Result<T> {
+        let _snapshot = super::packed::Snapshot::begin(&self.conn)?;
+        read(self)
     }
 
     /// A book of just these contacts, their interactions (through the contact index) and

@@ -142,6 +142,8 @@ impl Store {
             }
         }
         let stale_histories = if integrity == ["ok"] && self.schema_version()? >= 8 {
+            // The table, the marks and the packed rows read as one state of the file.
+            let _snapshot = super::packed::Snapshot::begin(&self.conn)?;
             super::packed::stale(&self.conn, &self.lean_interactions_from_table()?)?
         } else {
             Vec::new()

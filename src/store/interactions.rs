@@ -131,6 +131,8 @@ impl Store {
         lean: bool,
     ) -> Result<std::collections::HashMap<i64, Vec<Interaction>>> {
         let mut out = std::collections::HashMap::new();
+        // The histories and their details read as one state of the file.
+        let _snapshot = packed::Snapshot::begin(&self.conn)?;
         packed::for_each(&self.conn, |id, history| {
             out.insert(id, std::mem::take(history));
         })?;
@@ -163,11 +165,14 @@ impl Store {
                     .ok()
                     .map(|at| &mut h[at])
             }) else {
-                // Written after the histories were read: the caller's data_version
-                // check reads the book again.
+                // A row the histories do not hold: its contact is gone (foreign keys
+                // off), which `ties check` reports.
                 continue;
             };
-            i.label = r.get::<_, Option<String>>(3)?.map(|l| labels.get(&l));
+            i.label = match r.get_ref(3)? {
+                rusqlite::types::ValueRef::Text(t) => Some(labels.get(&String::from_utf8_lossy(t))),
+                _ => None,
+            };
             i.extra = InteractionExtra {
                 note: r.get(4)?,
                 channel: opt_word(r, 5)?,

@@ -25,6 +25,9 @@ use crate::domain::interaction::{Direction, Interaction, InteractionKind};
 
 const VERSION: u8 = 1;
 
+// A kind is stored in four bits.
+const _: () = assert!(InteractionKind::ALL.len() <= 16);
+
 /// The columns scoring reads: a label only where a reason quotes it.
 pub(super) const LEAN: &str = "id, contact_id, occurred_on, kind, direction, \
      CASE WHEN kind IN ('job', 'praise', 'complaint') THEN label END, referral_id";
@@ -209,7 +212,32 @@ fn read_rows(
     while let Some(r) = rows.next()? {
         out.push(super::interactions::lean_from_row(r, labels)?);
     }
+    // SQL sorts the date's text; a date written by hand with a space in front parses
+    // the same but sorts apart. The packed format needs the dates' own order.
+    if !out.is_sorted_by_key(|i| (i.occurred_on, i.id)) {
+        out.sort_by_key(|i| (i.occurred_on, i.id));
+    }
     Ok(())
+}
+
+/// A read of several statements that must see one state of the file: a savepoint
+/// (nested inside a transaction when there is one) released when dropped, on an error
+/// or a panic too.
+pub(super) struct Snapshot<'c>(&'c Connection);
+
+impl<'c> Snapshot<'c> {
+    pub(super) fn begin(conn: &'c Connection) -> Result<Snapshot<'c>> {
+        conn.execute_batch("SAVEPOINT read_snapshot")?;
+        Ok(Snapshot(conn))
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        // Nothing was written under it: releasing can only fail if SQLite already
+        // rolled the transaction back, and then there is nothing left to release.
+        let _ = self.0.execute_batch("RELEASE read_snapshot");
+    }
 }
 
 /// One contact's history as scoring reads it, from the table.
@@ -232,8 +260,11 @@ pub(super) fn flush(conn: &Connection) -> Result<()> {
     }
     let mut labels = Labels::default();
     let mut rows = Vec::new();
+    // Interactions whose contact is gone (written with foreign keys off) pack nothing:
+    // `ties check` reports them, and `--repair` removes them.
     let mut put = conn.prepare_cached(
-        "INSERT INTO scoring_history (contact_id, history) VALUES (?1, ?2)
+        "INSERT INTO scoring_history (contact_id, history)
+             SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM contacts WHERE id = ?1)
          ON CONFLICT (contact_id) DO UPDATE SET history = excluded.history",
     )?;
     let mut gone = conn.prepare_cached("DELETE FROM scoring_history WHERE contact_id = ?1")?;
@@ -257,8 +288,8 @@ pub(super) fn for_each(
     conn: &Connection,
     mut f: impl FnMut(i64, &mut Vec<Interaction>),
 ) -> Result<()> {
-    conn.execute_batch("SAVEPOINT packed_read")?;
-    let result = (|| -> Result<()> {
+    let _snapshot = Snapshot::begin(conn)?;
+    (|| -> Result<()> {
         let marked: Vec<i64> = {
             let mut stmt =
                 conn.prepare_cached("SELECT contact_id FROM scoring_dirty ORDER BY contact_id")?;
@@ -296,7 +327,9 @@ pub(super) fn for_each(
                 .and_then(|b| decode(id, b, &mut labels, &mut buf))
                 .is_some()
             {
-                f(id, &mut buf);
+                if !buf.is_empty() {
+                    f(id, &mut buf);
+                }
             } else {
                 from_rows(id, &mut labels, &mut buf, &mut f)?;
             }
@@ -305,9 +338,7 @@ pub(super) fn for_each(
             from_rows(m, &mut labels, &mut buf, &mut f)?;
         }
         Ok(())
-    })();
-    conn.execute_batch("RELEASE packed_read")?;
-    result
+    })()
 }
 
 /// The contacts whose packed history disagrees with `table` (every contact's history
@@ -318,6 +349,11 @@ pub(super) fn stale(
     conn: &Connection,
     table: &std::collections::HashMap<i64, Vec<Interaction>>,
 ) -> Result<Vec<i64>> {
+    let contacts: std::collections::HashSet<i64> = {
+        let mut stmt = conn.prepare("SELECT id FROM contacts")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
     let marked: std::collections::HashSet<i64> = {
         let mut stmt = conn.prepare("SELECT contact_id FROM scoring_dirty")?;
         stmt.query_map([], |r| r.get(0))?
@@ -344,10 +380,11 @@ pub(super) fn stale(
             out.push(id);
         }
     }
+    // Interactions of a contact that is gone are the foreign-key check's finding.
     out.extend(
         table
             .keys()
-            .filter(|id| !seen.contains(id) && !marked.contains(id)),
+            .filter(|id| !seen.contains(id) && !marked.contains(id) && contacts.contains(id)),
     );
     out.sort_unstable();
     Ok(out)

@@ -187,6 +187,7 @@ pub fn edit(ctx: &mut Ctx, a: EditArgs) -> Result<()> {
             .iter()
             .map(|v| v.trim().to_string())
             .collect(),
+        replace_fields: Vec::new(),
     };
     let mut patch = patch;
     if f.birthday.is_some() {

@@ -98,6 +98,9 @@ pub struct ContactPatch {
     pub add_fields: Vec<Field>,
     /// Values of fields to remove (any kind; compared case-insensitively).
     pub remove_fields: Vec<String>,
+    /// Fields whose value changes in place, keeping their position: (the old value,
+    /// compared case-insensitively, and the field as it becomes).
+    pub replace_fields: Vec<(String, Field)>,
 }
 
 /// A birthday: month and day, and the year when it is known.

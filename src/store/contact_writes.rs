@@ -87,6 +87,19 @@ impl Store {
                 )));
             }
         }
+        for (old, f) in &p.replace_fields {
+            let n = tx.execute(
+                "UPDATE contact_fields SET value = ?3, label = ?4
+                 WHERE contact_id = ?1 AND lower(value) = lower(?2) AND kind = ?5",
+                params![id, old, f.value, f.label, f.kind.as_str()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Usage(format!(
+                    "contact #{id} has no {} \"{old}\"; see `ties show #{id}`",
+                    f.kind
+                )));
+            }
+        }
         add_fields_tx(&tx, id, &p.add_fields)?;
         tx.commit()?;
         Ok(())

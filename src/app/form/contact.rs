@@ -251,8 +251,8 @@ impl Form {
                     if typed == old.value {
                         continue;
                     }
-                    patch.remove_fields.push(old.value.clone());
                     if typed.is_empty() {
+                        patch.remove_fields.push(old.value.clone());
                         continue;
                     }
                     let bad = |err: crate::domain::DomainError| invalid(slot, err.to_string());
@@ -261,11 +261,15 @@ impl Form {
                         FieldKind::Phone => validate_phone(typed).map_err(bad)?,
                         _ => typed.to_string(),
                     };
-                    patch.add_fields.push(Field {
-                        kind: old.kind,
-                        label: old.label.clone(),
-                        value,
-                    });
+                    // Changed where it stands: the first email stays the first.
+                    patch.replace_fields.push((
+                        old.value.clone(),
+                        Field {
+                            kind: old.kind,
+                            label: old.label.clone(),
+                            value,
+                        },
+                    ));
                 }
                 if patch == ContactPatch::default() {
                     return Err(invalid(

@@ -137,10 +137,11 @@ pub enum Command {
     Backup { path: Option<PathBuf> },
     /// Replace the database with a backup (the current one is backed up first)
     Restore { path: PathBuf },
-    /// Check the database: integrity, foreign keys, search indexes, schema version, row
-    /// counts; say what is damaged and what fixes it
+    /// Check the database: integrity, foreign keys, search indexes, the scoring cache,
+    /// schema version, row counts; say what is damaged and what fixes it
     Check {
-        /// Fix damaged indexes and rows that point at nothing, after a backup
+        /// Fix damaged indexes, the scoring cache and rows that point at nothing, after a
+        /// backup
         #[arg(long)]
         repair: bool,
     },

@@ -59,10 +59,11 @@ pub fn check(ctx: &mut Ctx, db: &Path, repair: bool) -> Result<()> {
         outln!("foreign keys    {}", list_or_ok(&r.foreign_keys));
         outln!("search indexes  {}", list_or_ok(&r.search_indexes));
         outln!(
-            "histories       {}",
+            "scoring cache   {}",
             match r.stale_histories.len() {
                 0 => "ok".to_string(),
-                n => format!("{n} out of step"),
+                1 => "1 contact out of date".to_string(),
+                n => format!("{n} contacts out of date"),
             }
         );
         for (t, n) in &r.counts {

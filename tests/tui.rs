@@ -1529,3 +1529,36 @@ fn form_errors_wrap_in_whole_words() {
     );
     snap!("form_error_wraps_80x24", s, 80, 24);
 }
+
+/// Saving an edit that changes nothing closes the form (no error under the name), and
+/// `<` on a new referral says there is no step before it.
+#[test]
+fn an_unchanged_edit_closes_and_new_has_no_step_back() {
+    let mut s = session_on(Store::open_in_memory().unwrap());
+    keys(&mut s, &[":", "'add \"Sam Lee\"", "enter", "2", "e"]);
+    assert!(
+        matches!(s.app.overlay, Some(ties::app::Overlay::Form(_))),
+        "{}",
+        screen(&s, 80, 24)
+    );
+    keys(&mut s, &["enter"]);
+    assert!(s.app.overlay.is_none(), "the form closed");
+    let shown = screen(&s, 80, 24);
+    assert!(
+        shown.contains("nothing was saved") && !shown.contains("nothing changed;"),
+        "{shown}"
+    );
+    keys(
+        &mut s,
+        &[
+            ":",
+            "'refer \"Dana Hart\" --by Sam",
+            "enter",
+            "esc",
+            "3",
+            "<",
+        ],
+    );
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("no step before it"), "{shown}");
+}

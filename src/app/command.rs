@@ -125,8 +125,8 @@ impl CommandLine {
             return true;
         }
         let value = self.field.value.clone();
-        let start = word_start(&value);
-        let word = value[start..].trim_start_matches(['"', '\'']);
+        let mut start = word_start(&value);
+        let mut word = value[start..].trim_start_matches(['"', '\'']);
         let before: Vec<&str> = value[..start].split_whitespace().collect();
         let candidates: Vec<String> = match before.as_slice() {
             [] => commands
@@ -149,7 +149,18 @@ impl CommandLine {
                     .collect()
             }
             _ if word.starts_with('-') => Vec::new(),
-            _ => {
+            [first, ..] => {
+                // A name typed in several words ("Zed Te") is completed as a whole.
+                let fixed = if commands
+                    .iter()
+                    .any(|c| c.name == *first && !c.subcommands.is_empty())
+                {
+                    2
+                } else {
+                    1
+                };
+                start = name_start(&value, start, fixed, names);
+                word = value[start..].trim_start_matches(['"', '\'']);
                 let w = word.to_lowercase();
                 let mut hits: Vec<&str> = names
                     .iter()
@@ -185,6 +196,37 @@ impl CommandLine {
         });
         true
     }
+}
+
+/// Where a name being typed starts: the earliest of the words before `last` (after the
+/// `fixed` command words) from which the rest of the line still begins some name.
+fn name_start(value: &str, last: usize, fixed: usize, names: &[&str]) -> usize {
+    let mut starts = Vec::new();
+    let mut after_space = true;
+    for (i, c) in value[..last].char_indices() {
+        if c.is_whitespace() {
+            after_space = true;
+        } else if after_space {
+            starts.push(i);
+            after_space = false;
+        }
+    }
+    let mut best = last;
+    for &s in starts.iter().skip(fixed).rev() {
+        let fragment = value[s..].to_lowercase();
+        if fragment.starts_with(['-', '"', '\'']) {
+            break;
+        }
+        if names
+            .iter()
+            .any(|n| n.to_lowercase().starts_with(&fragment))
+        {
+            best = s;
+        } else {
+            break;
+        }
+    }
+    best
 }
 
 /// Where the last word starts: after the last space outside quotes.
@@ -264,6 +306,15 @@ mod tests {
         typed(&mut l, "log hart");
         l.key(Key::plain(KeyCode::Tab), &[], &cmds(), &names);
         assert_eq!(l.field.value, "log \"Dana Hart\" ");
+        // A name typed in several words is completed as a whole, not its last word.
+        let mut l = CommandLine::default();
+        typed(&mut l, "log dana h");
+        l.key(Key::plain(KeyCode::Tab), &[], &cmds(), &names);
+        assert_eq!(l.field.value, "log \"Dana Hart\" ");
+        let mut l = CommandLine::default();
+        typed(&mut l, "referral status sam l");
+        l.key(Key::plain(KeyCode::Tab), &[], &cmds(), &names);
+        assert_eq!(l.field.value, "referral status \"Sam Lee\" ");
         let mut l = CommandLine::default();
         typed(&mut l, "log zz");
         assert_eq!(

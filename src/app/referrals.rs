@@ -103,10 +103,18 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
                 _ => Some(Status::Lost),
             };
             let Some(to) = to else {
-                app.warn(format!(
-                    "#{} is {}: there is no next step; < reopens it",
-                    r.id, r.status
-                ));
+                // Only `new` has no step back; only a closed referral has none forward.
+                app.warn(if matches!(action, Action::StatusBack) {
+                    format!(
+                        "#{} is new: there is no step before it; > moves it on",
+                        r.id
+                    )
+                } else {
+                    format!(
+                        "#{} is {}: there is no next step; < reopens it",
+                        r.id, r.status
+                    )
+                });
                 return Vec::new();
             };
             if matches!(to, Status::Won | Status::Lost) {

@@ -272,10 +272,7 @@ impl Form {
                     ));
                 }
                 if patch == ContactPatch::default() {
-                    return Err(invalid(
-                        F::Name,
-                        "nothing changed; edit a field or press Esc",
-                    ));
+                    return Err((super::UNCHANGED, "nothing changed".into()));
                 }
                 Ok((Write::UpdateContact(id, patch), format!("Updated {name}.")))
             }

@@ -167,6 +167,9 @@ mod referral;
 /// A field that failed its check, and why.
 type Invalid = (usize, String);
 
+/// Not a field: the form would write nothing (an edit that changes nothing).
+const UNCHANGED: usize = usize::MAX;
+
 fn invalid(slot: impl Slot, why: impl Into<String>) -> Invalid {
     (slot.at(), why.into())
 }
@@ -237,7 +240,9 @@ impl Form {
                 let result = self.check(data, today);
                 match result {
                     Ok((write, done)) => return Outcome::Submit(write, done),
-                    Err(()) => {
+                    // Saving an edit that changes nothing just closes it.
+                    Err(UNCHANGED) => return Outcome::Cancel,
+                    Err(_) => {
                         if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
                             self.focus = i;
                         }
@@ -310,7 +315,7 @@ impl Form {
     }
 
     /// Validates every field (setting its error) and builds the write when all are fine.
-    fn check(&mut self, data: &Data, today: NaiveDate) -> Result<(Write, String), ()> {
+    fn check(&mut self, data: &Data, today: NaiveDate) -> Result<(Write, String), usize> {
         for f in &mut self.fields {
             f.error = None;
         }
@@ -327,7 +332,7 @@ impl Form {
                 if let Some(f) = self.fields.get_mut(i) {
                     f.error = Some(msg);
                 }
-                Err(())
+                Err(i)
             }
         }
     }

@@ -298,7 +298,16 @@ fn tags_keep_their_case() {
 #[test]
 fn edit_and_merge() {
     let env = Env::new();
-    let a = id(&env.json(&["add", "Dana Hart", "--email", "dana@hart.io", "--tag", "a"]));
+    let a = id(&env.json(&[
+        "add",
+        "Dana Hart",
+        "--email",
+        "dana@hart.io",
+        "--tag",
+        "a",
+        "--birthday",
+        "03-02",
+    ]));
     let b = id(&env.json(&[
         "add",
         "D. Hart",
@@ -310,6 +319,8 @@ fn edit_and_merge() {
         "b",
         "--company",
         "Hart & Co",
+        "--birthday",
+        "04-06",
     ]));
     env.ok(&["log", &b, "meeting", "--on", "2026-11-01"]);
     env.ok(&["refer", "Eve Stone", "--by", &b, "--on", "2026-11-02"]);
@@ -342,6 +353,18 @@ fn edit_and_merge() {
         1,
         "the same email differing in case is not duplicated"
     );
+    let birthdays: Vec<&Value> = m["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "birthday")
+        .collect();
+    assert_eq!(
+        birthdays.len(),
+        1,
+        "one birthday, the kept one's: {birthdays:?}"
+    );
+    assert_eq!(birthdays[0]["value"], "--03-02");
     assert_eq!(m["referrals"].as_array().unwrap().len(), 1);
     assert!(
         m["timeline"]
@@ -1150,4 +1173,35 @@ fn stats_json_shape() {
     assert_eq!(since["received"]["referrals"], 0);
     assert!(env.ok(&["stats"]).contains("100% of 1"));
     env.fails(&["stats", "--since", "soon"], 2);
+}
+
+/// `ties show` says why a referral was lost, and a referral won, reopened and won again
+/// shows the newest value on the newest win only (status events keep no value).
+#[test]
+fn show_says_why_lost_and_each_win_keeps_its_own_value() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    env.ok(&["refer", "Nina New", "--by", "Sam"]);
+    env.ok(&["referral", "status", "1", "won", "--value", "1500"]);
+    env.ok(&["referral", "status", "1", "proposal", "--reopen"]);
+    env.ok(&["referral", "status", "1", "won", "--value", "2500"]);
+    env.ok(&["refer", "Leah Walsh", "--by", "Sam"]);
+    env.ok(&[
+        "referral",
+        "status",
+        "2",
+        "lost",
+        "--reason",
+        "went with a cheaper quote",
+    ]);
+    let nina = env.ok(&["show", "Nina New"]);
+    let wins: Vec<&str> = nina.lines().filter(|l| l.contains(": won")).collect();
+    assert_eq!(wins.len(), 2, "{nina}");
+    assert!(wins[0].ends_with("won ($2,500)"), "{nina}");
+    assert!(wins[1].trim_end().ends_with(": won"), "{nina}");
+    let leah = env.ok(&["show", "Leah Walsh"]);
+    assert!(
+        leah.contains("lost (name only, went with a cheaper quote)"),
+        "{leah}"
+    );
 }

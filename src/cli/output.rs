@@ -105,10 +105,16 @@ pub fn contact_doc(ctx: &Ctx, id: i64, names: &HashMap<i64, String>) -> Result<V
         })
         .collect();
     for r in &referrals {
+        // Events keep no value: the newest win shows what it was won for, earlier
+        // wins (before a reopen) show none rather than the newest one's.
+        let last_won = r
+            .history
+            .iter()
+            .rposition(|e| e.status == crate::domain::referral::Status::Won);
         for (n, e) in r.history.iter().enumerate() {
             let mut label = format!("{}: {}", describe_referral(r, names), e.status);
-            if e.status == crate::domain::referral::Status::Won {
-                if let Some(v) = r.value {
+            if last_won == Some(n) {
+                if let Some(v) = r.value.or(r.won_value) {
                     label.push_str(&format!(
                         " ({})",
                         crate::domain::chain::format_money(v, &ctx.config.display.currency)
@@ -211,15 +217,17 @@ pub fn print_contact(ctx: &Ctx, doc: &Value, names: &HashMap<i64, String>) -> Re
         out.push_str("\nReferrals\n");
         for r in &refs {
             let rr: Referral = serde_json::from_value(r.clone())?;
-            let value = rr
-                .value
-                .map(|v| {
-                    format!(
-                        ", {}",
-                        crate::domain::chain::format_money(v, &ctx.config.display.currency)
-                    )
-                })
-                .unwrap_or_default();
+            let value = match (rr.value, rr.reason.as_deref()) {
+                (Some(v), _) => format!(
+                    ", {}",
+                    crate::domain::chain::format_money(v, &ctx.config.display.currency)
+                ),
+                // A lost referral says why.
+                (None, Some(why)) if rr.status == crate::domain::referral::Status::Lost => {
+                    format!(", {}", sanitize(why))
+                }
+                _ => String::new(),
+            };
             out.push_str(&format!(
                 "  #{} {} on {} — {} ({}{})\n",
                 rr.id,

@@ -170,7 +170,10 @@ impl Store {
                  position = position + (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1)
              WHERE contact_id = ?2 AND NOT EXISTS (
                  SELECT 1 FROM contact_fields k WHERE k.contact_id = ?1 AND k.kind = contact_fields.kind
-                     AND lower(k.value) = lower(contact_fields.value))",
+                     AND lower(k.value) = lower(contact_fields.value))
+             -- One birthday: the kept contact's, when it has one.
+             AND NOT (kind = 'birthday' AND EXISTS (
+                 SELECT 1 FROM contact_fields b WHERE b.contact_id = ?1 AND b.kind = 'birthday'))",
             params![keep, other],
         )?;
         tx.execute(

@@ -414,7 +414,7 @@ impl Data {
             &config.display.currency,
             self.today,
         );
-        it.card
+        it.card.map(|c| *c).unwrap_or_default()
     }
 }
 

@@ -168,7 +168,8 @@ fn print_day(
 
 /// What the text review prints under an item: the card, a line per part.
 fn card_lines(it: &AgendaItem) -> Vec<String> {
-    let c = &it.card;
+    let empty = crate::domain::review::Card::default();
+    let c = it.card.as_deref().unwrap_or(&empty);
     let mut out = Vec::new();
     if let Some(s) = &c.script {
         out.push(format!("say: \u{201c}{s}\u{201d}"));

@@ -123,12 +123,25 @@ pub struct AgendaItem {
     pub stale: bool,
     /// Not in today's bounded day: it waits (`ties today --all` shows it).
     pub waiting: bool,
-    /// What the review card shows to act with (filled for the day's items).
-    pub card: super::review::Card,
+    /// What the review card shows to act with, once filled for an item shown (most
+    /// items never are: boxed, an empty card costs a pointer, not its 300 bytes).
+    #[serde(serialize_with = "card_or_empty")]
+    pub card: Option<Box<super::review::Card>>,
     /// Its weight within its group of the day: higher first (a referral's value, a
     /// contact's strength, an ask's rank).
     #[serde(skip)]
     pub weight: f64,
+}
+
+/// An item not yet given its card shows an empty one in JSON, as before.
+fn card_or_empty<S: serde::Serializer>(
+    card: &Option<Box<super::review::Card>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match card {
+        Some(c) => c.serialize(serializer),
+        None => super::review::Card::default().serialize(serializer),
+    }
 }
 
 impl AgendaItem {
@@ -152,7 +165,7 @@ impl AgendaItem {
             summary,
             stale: false,
             waiting: false,
-            card: super::review::Card::default(),
+            card: None,
             weight: 0.0,
         }
     }
@@ -356,7 +369,8 @@ pub fn agenda(
     referral::items(&mut b, input, &names);
 
     let mut items = b.items;
-    items.sort_by(display_order);
+    // The order is total (keys are unique): an unstable sort gives the same one, faster.
+    items.sort_unstable_by(display_order);
     items
 }
 

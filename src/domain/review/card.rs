@@ -327,5 +327,5 @@ pub fn fill_card(
                 .push(format!("ties edit #{} --cadence 0", item.contact_id));
         }
     }
-    item.card = card;
+    item.card = Some(Box::new(card));
 }

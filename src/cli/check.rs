@@ -141,7 +141,7 @@ fn diagnosis(db: &Path, r: &CheckReport) -> String {
             if !r.stale_histories.is_empty() {
                 let n = r.stale_histories.len();
                 what.push(format!(
-                    "the scoring cache of {n} contact{} is out of step with {} interactions",
+                    "the scoring cache of {n} contact{} is out of date with {} interactions",
                     if n == 1 { "" } else { "s" },
                     if n == 1 { "its" } else { "their" }
                 ));
@@ -159,7 +159,7 @@ fn diagnosis(db: &Path, r: &CheckReport) -> String {
                 ));
             }
             format!(
-                "{}; every contact, interaction and referral still reads: `ties check --repair` fixes it in place, after saving a backup.",
+                "{}; your contacts, interactions and referrals are all intact: `ties check --repair` fixes it in place, after saving a backup.",
                 capitalize(&what.join("; "))
             )
         }
@@ -232,7 +232,7 @@ fn repair_book(ctx: &mut Ctx, db: &Path, before: &CheckReport) -> Result<()> {
     }
     if done.histories_repacked > 0 {
         said.push(format!(
-            "packed the scoring cache again ({} contact{} out of step)",
+            "packed the scoring cache again ({} contact{} out of date)",
             done.histories_repacked,
             if done.histories_repacked == 1 {
                 ""

@@ -1562,3 +1562,47 @@ fn an_unchanged_edit_closes_and_new_has_no_step_back() {
     let shown = screen(&s, 80, 24);
     assert!(shown.contains("no step before it"), "{shown}");
 }
+
+/// An edit that gives a contact another contact's email asks first, as adding does.
+#[test]
+fn an_edit_warns_of_an_email_another_contact_has() {
+    let mut s = session_on(Store::open_in_memory().unwrap());
+    keys(
+        &mut s,
+        &[":", "'add \"Ana Ruiz\" --email ana@ruiz.example", "enter"],
+    );
+    keys(&mut s, &[":", "'add \"Sam Lee\"", "enter", "2"]);
+    // Sam is second by name; open his edit form, type Ana's address in "add email".
+    keys(
+        &mut s,
+        &[
+            "j",
+            "e",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "tab",
+            "'ANA@ruiz.example",
+            "enter",
+        ],
+    );
+    let shown = screen(&s, 80, 24);
+    assert!(
+        matches!(s.app.overlay, Some(ties::app::Overlay::Duplicate { .. }))
+            && shown.contains("Ana Ruiz")
+            && shown.contains("save anyway"),
+        "{shown}"
+    );
+    keys(&mut s, &["esc"]);
+    assert!(screen(&s, 80, 24).contains("Not saved."));
+    let sam = s
+        .store
+        .name_entries()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.name == "Sam Lee")
+        .unwrap()
+        .id;
+    assert!(s.store.contact(sam).unwrap().unwrap().fields.is_empty());
+}

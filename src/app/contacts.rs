@@ -118,18 +118,35 @@ pub(super) fn likely_duplicate(
     data: &super::Data,
     new: &crate::domain::contact::NewContact,
 ) -> Option<(i64, String, String)> {
-    use crate::domain::contact::same_contact_field;
     let name = new.name.trim().to_lowercase();
     for c in &data.book.contacts {
+        if c.name.trim().to_lowercase() == name {
+            let archived = if c.archived_on.is_some() {
+                " (archived)"
+            } else {
+                ""
+            };
+            return Some((c.id, c.name.clone(), format!("the same name{archived}")));
+        }
+    }
+    field_elsewhere(data, None, &new.fields)
+}
+
+/// Another contact than `except` holding one of `fields` (an email or a phone, as
+/// [`crate::domain::contact::same_contact_field`] compares them): its id, name and why.
+pub(super) fn field_elsewhere(
+    data: &super::Data,
+    except: Option<i64>,
+    fields: &[crate::domain::contact::Field],
+) -> Option<(i64, String, String)> {
+    use crate::domain::contact::same_contact_field;
+    for c in data.book.contacts.iter().filter(|c| Some(c.id) != except) {
         let archived = if c.archived_on.is_some() {
             " (archived)"
         } else {
             ""
         };
-        if c.name.trim().to_lowercase() == name {
-            return Some((c.id, c.name.clone(), format!("the same name{archived}")));
-        }
-        for f in &new.fields {
+        for f in fields {
             let same = c
                 .fields
                 .iter()

@@ -403,6 +403,7 @@ pub(super) fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                 done,
             }],
             KeyCode::Char('o') | KeyCode::Char('O') => {
+                let adding = matches!(*write, Write::AddContact(_));
                 app.contacts.archived = app
                     .data
                     .book
@@ -410,11 +411,19 @@ pub(super) fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                     .is_some_and(|c| c.archived_on.is_some());
                 app.refilter(None);
                 app.open_contact(existing);
-                app.say("Not added: here is the one you have.");
+                app.say(if adding {
+                    "Not added: here is the one you have."
+                } else {
+                    "Not saved: here is the one that has it."
+                });
                 Vec::new()
             }
             KeyCode::Esc => {
-                app.say("Not added.");
+                app.say(if matches!(*write, Write::AddContact(_)) {
+                    "Not added."
+                } else {
+                    "Not saved."
+                });
                 Vec::new()
             }
             _ => {
@@ -440,6 +449,27 @@ pub(super) fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
 /// being added, a merge (it removes a contact).
 fn submitted(app: &mut App, write: Write, done: String, form: Form) -> Vec<Effect> {
     match &write {
+        Write::UpdateContact(id, p) => {
+            let fields: Vec<_> = p
+                .add_fields
+                .iter()
+                .chain(p.replace_fields.iter().map(|(_, f)| f))
+                .cloned()
+                .collect();
+            if let Some((existing, name, why)) =
+                contacts::field_elsewhere(&app.data, Some(*id), &fields)
+            {
+                app.overlay = Some(Overlay::Duplicate {
+                    existing,
+                    name,
+                    why,
+                    write: Box::new(write),
+                    done,
+                    form: Box::new(form),
+                });
+                return Vec::new();
+            }
+        }
         Write::AddContact(c) => {
             if let Some((existing, name, why)) = contacts::likely_duplicate(&app.data, c) {
                 app.overlay = Some(Overlay::Duplicate {

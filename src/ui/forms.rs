@@ -398,8 +398,15 @@ pub fn output(frame: &mut Frame<'_>, area: Rect, output: &Output, scroll: usize,
     );
 }
 
-/// "You already have Sam Lee (the same email)": add anyway, or open it.
-pub fn duplicate(frame: &mut Frame<'_>, area: Rect, name: &str, why: &str, theme: Theme) {
+/// "You already have Sam Lee (the same email)": add (or save the edit) anyway, or open it.
+pub fn duplicate(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    name: &str,
+    why: &str,
+    adding: bool,
+    theme: Theme,
+) {
     let width = area.width.saturating_sub(4).min(72);
     let inner = usize::from(width.saturating_sub(2));
     let lines = vec![
@@ -413,7 +420,11 @@ pub fn duplicate(frame: &mut Frame<'_>, area: Rect, name: &str, why: &str, theme
         ),
         Line::from(vec![
             Span::styled("y", theme.key()),
-            Span::raw(" add anyway · "),
+            Span::raw(if adding {
+                " add anyway · "
+            } else {
+                " save anyway · "
+            }),
             Span::styled("o", theme.key()),
             Span::raw(" open the one you have · other keys: back to the form"),
         ]),

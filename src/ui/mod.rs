@@ -91,8 +91,11 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
             "They show in lists, the review and suggestions again.",
             theme,
         ),
-        Some(Overlay::Duplicate { name, why, .. }) => {
-            forms::duplicate(frame, body, name, why, theme);
+        Some(Overlay::Duplicate {
+            name, why, write, ..
+        }) => {
+            let adding = matches!(**write, crate::app::Write::AddContact(_));
+            forms::duplicate(frame, body, name, why, adding, theme);
         }
         Some(Overlay::Confirm {
             question, detail, ..
@@ -349,8 +352,12 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
                 "y bring back · any other key leaves them archived",
                 theme.dim(),
             ),
-            Some(Overlay::Duplicate { .. }) => Line::styled(
-                "y add anyway · o open the one you have · Esc cancel · other keys: the form",
+            Some(Overlay::Duplicate { write, .. }) => Line::styled(
+                if matches!(**write, crate::app::Write::AddContact(_)) {
+                    "y add anyway · o open the one you have · Esc cancel · other keys: the form"
+                } else {
+                    "y save anyway · o open the one that has it · Esc cancel · other keys: the form"
+                },
                 theme.dim(),
             ),
             Some(Overlay::ImportPath(_)) => Line::styled(

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::effect::Effect;
+use super::effect::{Effect, Write};
 use super::filter::Fuzzy;
 use super::form::Form;
 use super::{Action, App, Overlay, step};
@@ -161,4 +161,48 @@ pub(super) fn field_elsewhere(
         }
     }
     None
+}
+
+/// A form's write, or first the question it needs: a likely duplicate (a contact being
+/// added, or an edit giving one another's email or phone), a merge (it removes one).
+pub(super) fn submitted(app: &mut App, write: Write, done: String, form: Form) -> Vec<Effect> {
+    // Someone you already have: the same name, email or phone as a contact being added,
+    // or another contact's email or phone given in an edit.
+    let duplicate = match &write {
+        Write::AddContact(c) => likely_duplicate(&app.data, c),
+        Write::UpdateContact(id, p) => {
+            let fields: Vec<_> = p
+                .add_fields
+                .iter()
+                .chain(p.replace_fields.iter().map(|(_, f)| f))
+                .cloned()
+                .collect();
+            field_elsewhere(&app.data, Some(*id), &fields)
+        }
+        _ => None,
+    };
+    if let Some((existing, name, why)) = duplicate {
+        app.overlay = Some(Overlay::Duplicate {
+            existing,
+            name,
+            why,
+            write: Box::new(write),
+            done,
+            form: Box::new(form),
+        });
+        return Vec::new();
+    }
+    if let Write::Merge { keep, other } = &write {
+        let (keep_name, other_name) = (app.data.name(*keep), app.data.name(*other));
+        app.overlay = Some(Overlay::Confirm {
+            question: format!("Merge {other_name} into {keep_name}?"),
+            detail: format!(
+                "Everything of {other_name} moves to {keep_name}, and {other_name} is removed; z undoes it."
+            ),
+            write: Box::new(write),
+            done,
+        });
+        return Vec::new();
+    }
+    vec![Effect::Write { write, done }]
 }

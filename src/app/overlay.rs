@@ -158,7 +158,7 @@ pub(super) fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
                 app.say("Cancelled: nothing was saved.");
                 Vec::new()
             }
-            form::Outcome::Submit(write, done) => submitted(app, write, done, form),
+            form::Outcome::Submit(write, done) => contacts::submitted(app, write, done, form),
         },
         Overlay::Snooze {
             key: item,
@@ -443,59 +443,4 @@ pub(super) fn input(app: &mut App, key: Key, today: NaiveDate) -> Vec<Effect> {
             }
         },
     }
-}
-
-/// A form's write, or first the question it needs: a likely duplicate of a contact
-/// being added, a merge (it removes a contact).
-fn submitted(app: &mut App, write: Write, done: String, form: Form) -> Vec<Effect> {
-    match &write {
-        Write::UpdateContact(id, p) => {
-            let fields: Vec<_> = p
-                .add_fields
-                .iter()
-                .chain(p.replace_fields.iter().map(|(_, f)| f))
-                .cloned()
-                .collect();
-            if let Some((existing, name, why)) =
-                contacts::field_elsewhere(&app.data, Some(*id), &fields)
-            {
-                app.overlay = Some(Overlay::Duplicate {
-                    existing,
-                    name,
-                    why,
-                    write: Box::new(write),
-                    done,
-                    form: Box::new(form),
-                });
-                return Vec::new();
-            }
-        }
-        Write::AddContact(c) => {
-            if let Some((existing, name, why)) = contacts::likely_duplicate(&app.data, c) {
-                app.overlay = Some(Overlay::Duplicate {
-                    existing,
-                    name,
-                    why,
-                    write: Box::new(write),
-                    done,
-                    form: Box::new(form),
-                });
-                return Vec::new();
-            }
-        }
-        Write::Merge { keep, other } => {
-            let (keep_name, other_name) = (app.data.name(*keep), app.data.name(*other));
-            app.overlay = Some(Overlay::Confirm {
-                question: format!("Merge {other_name} into {keep_name}?"),
-                detail: format!(
-                    "Everything of {other_name} moves to {keep_name}, and {other_name} is removed; z undoes it."
-                ),
-                write: Box::new(write),
-                done,
-            });
-            return Vec::new();
-        }
-        _ => {}
-    }
-    vec![Effect::Write { write, done }]
 }

@@ -225,14 +225,20 @@ pub(super) fn insert_contact_tx(
         ],
     )?;
     let id = tx.last_insert_rowid();
-    for t in &c.tags {
+    add_tags_tx(tx, id, &c.tags)?;
+    add_fields_tx(tx, id, &c.fields)?;
+    Ok(id)
+}
+
+/// Gives a new contact its tags (a tag it already has, in any case, is skipped).
+pub(super) fn add_tags_tx(tx: &rusqlite::Transaction<'_>, id: i64, tags: &[String]) -> Result<()> {
+    for t in tags {
         tx.execute(
             "INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)",
             params![id, t],
         )?;
     }
-    add_fields_tx(tx, id, &c.fields)?;
-    Ok(id)
+    Ok(())
 }
 
 /// Appends fields, skipping any whose kind and value (case-insensitive) already exist.

@@ -167,12 +167,7 @@ impl Store {
                         ],
                     )?;
                     let id = tx.last_insert_rowid();
-                    for t in &c.tags {
-                        tx.execute(
-                            "INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)",
-                            params![id, t],
-                        )?;
-                    }
+                    super::contact_writes::add_tags_tx(&tx, id, &c.tags)?;
                     for (pos, f) in c.fields.iter().enumerate() {
                         tx.execute(
                             "INSERT INTO contact_fields (contact_id, kind, label, value, position) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -349,10 +349,10 @@ fn fuzz_finds_stay_fixed() {
                         let _ = ties::interop::email::plan(mails, &me);
                     }
                     _ => {
-                        if let Ok(text) = std::str::from_utf8(&data) {
-                            if let Ok(doc) = ties::interop::json::Document::parse(text) {
-                                let _ = doc.validate(today);
-                            }
+                        if let Ok(text) = std::str::from_utf8(&data)
+                            && let Ok(doc) = ties::interop::json::Document::parse(text)
+                        {
+                            let _ = doc.validate(today);
                         }
                     }
                 }

@@ -279,17 +279,17 @@ fn data_changed(app: &mut App, keep: Option<i64>) {
     app.refilter(keep);
     let len = app.today_items().len();
     app.today.selected = clamp(app.today.selected, len);
-    if let Some(pos) = app.today.review {
-        if pos >= len {
-            app.today.review = None;
-            let waiting = app.data.agenda.len() - app.data.agenda_today;
-            if waiting > 0 && !app.today.all {
-                app.say(format!(
-                    "Review finished. {waiting} more wait for another day (w shows them)."
-                ));
-            } else {
-                app.say("Review finished: nothing left in today's queue.");
-            }
+    if let Some(pos) = app.today.review
+        && pos >= len
+    {
+        app.today.review = None;
+        let waiting = app.data.agenda.len() - app.data.agenda_today;
+        if waiting > 0 && !app.today.all {
+            app.say(format!(
+                "Review finished. {waiting} more wait for another day (w shows them)."
+            ));
+        } else {
+            app.say("Review finished: nothing left in today's queue.");
         }
     }
     referrals::clamp_referrals(app);

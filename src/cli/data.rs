@@ -59,7 +59,7 @@ pub(super) fn automatic_backups(db: &Path) -> Vec<PathBuf> {
     autos
 }
 
-fn prune(db: &Path, keep: u32) -> Vec<PathBuf> {
+pub(super) fn prune(db: &Path, keep: u32) -> Vec<PathBuf> {
     if keep == 0 {
         return Vec::new();
     }
@@ -134,13 +134,13 @@ pub fn backup(ctx: &mut Ctx, db: &Path, target: Option<PathBuf>) -> Result<()> {
 /// Restore runs without opening the current database first: it may be the damaged one.
 pub fn restore(paths: &Paths, config: &Config, source: &Path, json: bool) -> Result<()> {
     let db = &paths.db;
-    if let (Ok(a), Ok(b)) = (source.canonicalize(), db.canonicalize()) {
-        if a == b {
-            return Err(UsageError::new(
-                "that is the database in use; name a backup file to restore from",
-            )
-            .into());
-        }
+    if let (Ok(a), Ok(b)) = (source.canonicalize(), db.canonicalize())
+        && a == b
+    {
+        return Err(UsageError::new(
+            "that is the database in use; name a backup file to restore from",
+        )
+        .into());
     }
     let version = validate_restore_source(source)?;
     // Keep what is there now, whatever its state.

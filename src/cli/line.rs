@@ -66,17 +66,16 @@ pub fn run_line(
             }
             let mut msg = clap_error_line(&text);
             // clap suggests only close spellings; a swapped letter ("lgo") gets one too.
-            if e.kind() == clap::error::ErrorKind::InvalidSubcommand && !text.contains("tip:") {
-                if let Some(first) = line.split_whitespace().find(|w| *w != "ties") {
-                    if let Some(near) = command_names()
-                        .into_iter()
-                        .map(|c| c.name)
-                        .filter(|n| strsim::damerau_levenshtein(n, first) <= 2)
-                        .min_by_key(|n| strsim::damerau_levenshtein(n, first))
-                    {
-                        msg.push_str(&format!("; did you mean `{near}`?"));
-                    }
-                }
+            if e.kind() == clap::error::ErrorKind::InvalidSubcommand
+                && !text.contains("tip:")
+                && let Some(first) = line.split_whitespace().find(|w| *w != "ties")
+                && let Some(near) = command_names()
+                    .into_iter()
+                    .map(|c| c.name)
+                    .filter(|n| strsim::damerau_levenshtein(n, first) <= 2)
+                    .min_by_key(|n| strsim::damerau_levenshtein(n, first))
+            {
+                msg.push_str(&format!("; did you mean `{near}`?"));
             }
             return fail(&msg);
         }

@@ -113,13 +113,13 @@ pub fn contact_doc(ctx: &Ctx, id: i64, names: &HashMap<i64, String>) -> Result<V
             .rposition(|e| e.status == crate::domain::referral::Status::Won);
         for (n, e) in r.history.iter().enumerate() {
             let mut label = format!("{}: {}", describe_referral(r, names), e.status);
-            if last_won == Some(n) {
-                if let Some(v) = r.value.or(r.won_value) {
-                    label.push_str(&format!(
-                        " ({})",
-                        crate::domain::chain::format_money(v, &ctx.config.display.currency)
-                    ));
-                }
+            if last_won == Some(n)
+                && let Some(v) = r.value.or(r.won_value)
+            {
+                label.push_str(&format!(
+                    " ({})",
+                    crate::domain::chain::format_money(v, &ctx.config.display.currency)
+                ));
             }
             // Referral events sort after interactions of the same day, by referral then event order.
             timeline.push((

@@ -317,10 +317,10 @@ pub fn resolve(query: &str, entries: &[NameEntry]) -> Resolution {
     let q = query.trim();
     let digits = q.strip_prefix('#').unwrap_or(q);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(id) = digits.parse::<i64>() {
-            if entries.iter().any(|e| e.id == id) {
-                return Resolution::Found(id);
-            }
+        if let Ok(id) = digits.parse::<i64>()
+            && entries.iter().any(|e| e.id == id)
+        {
+            return Resolution::Found(id);
         }
         if q.starts_with('#') {
             return Resolution::NotFound(Vec::new());

@@ -273,11 +273,12 @@ pub fn stats(
                 monthly[i].given += 1;
             }
         }
-        if r.referrer_id.is_some() && r.status == Status::Won {
-            if let Some(i) = won_on(r).filter(|&w| w <= today).and_then(slot) {
-                monthly[i].won += 1;
-                monthly[i].value += r.value.unwrap_or(0.0);
-            }
+        if r.referrer_id.is_some()
+            && r.status == Status::Won
+            && let Some(i) = won_on(r).filter(|&w| w <= today).and_then(slot)
+        {
+            monthly[i].won += 1;
+            monthly[i].value += r.value.unwrap_or(0.0);
         }
     }
 

@@ -39,10 +39,10 @@ impl Document {
         if probe.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
             return Err(JsonError::Invalid("it lacks \"format\": \"ties\"".into()));
         }
-        if let Some(v) = probe.get("version").and_then(|v| v.as_u64()) {
-            if v > u64::from(VERSION) {
-                return Err(JsonError::Newer(u32::try_from(v).unwrap_or(u32::MAX)));
-            }
+        if let Some(v) = probe.get("version").and_then(|v| v.as_u64())
+            && v > u64::from(VERSION)
+        {
+            return Err(JsonError::Newer(u32::try_from(v).unwrap_or(u32::MAX)));
         }
         let doc: Document =
             serde_json::from_value(probe).map_err(|e| JsonError::Invalid(e.to_string()))?;

@@ -35,17 +35,17 @@ impl Store {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 (interactions, rest)
             });
-            if let (Ok(interactions), Ok((contacts, referrals, snoozes, let_go, done))) = side {
-                if self.data_version()? == before {
-                    return Ok(Book {
-                        contacts,
-                        interactions,
-                        referrals,
-                        snoozes,
-                        let_go,
-                        done,
-                    });
-                }
+            if let (Ok(interactions), Ok((contacts, referrals, snoozes, let_go, done))) = side
+                && self.data_version()? == before
+            {
+                return Ok(Book {
+                    contacts,
+                    interactions,
+                    referrals,
+                    snoozes,
+                    let_go,
+                    done,
+                });
             }
         }
         self.book_alone(details)

@@ -319,10 +319,10 @@ fn card_lines(it: &AgendaItem, c: &Card, width: usize, theme: Theme) -> Vec<Line
     if let Some(i) = &c.idea {
         line("idea", i.clone());
     }
-    if matches!(it.kind, AgendaKind::OverDeliver | AgendaKind::GiveBack) {
-        if let Some(d) = c.last_touch {
-            line("last", format!("touch {d}"));
-        }
+    if matches!(it.kind, AgendaKind::OverDeliver | AgendaKind::GiveBack)
+        && let Some(d) = c.last_touch
+    {
+        line("last", format!("touch {d}"));
     }
     if it.stale {
         line(

@@ -266,3 +266,67 @@ fn undo_triggers_cover_every_column() {
         }
     }
 }
+
+/// A book from before migration 010 gets a uid on every row as it opens, derived from
+/// the row: two copies of one database (a sync tool's conflict copy) give their shared
+/// rows the same uids, so merging them later does not double a single touch.
+#[test]
+fn rows_from_before_sync_get_the_same_uids_in_every_copy() {
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v9.db");
+    let uids = |dir: &std::path::Path| {
+        let path = dir.join("ties.db");
+        std::fs::copy(&fixture, &path).unwrap();
+        drop(Store::open(&path).unwrap());
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mut out = Vec::new();
+        for t in [
+            "interactions",
+            "referrals",
+            "referral_events",
+            "contact_fields",
+        ] {
+            let mut stmt = conn
+                .prepare(&format!("SELECT id, uid FROM {t} ORDER BY id"))
+                .unwrap();
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((t, r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+                })
+                .unwrap();
+            out.extend(rows.map(Result::unwrap));
+        }
+        out
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (ua, ub) = (uids(a.path()), uids(b.path()));
+    assert!(!ua.is_empty());
+    assert!(
+        ua.iter()
+            .all(|(_, _, u)| u.as_ref().is_some_and(|u| u.len() == 24)),
+        "{ua:?}"
+    );
+    assert_eq!(ua, ub);
+    // Rows written from now on get uids of their own.
+    let path = a.path().join("ties.db");
+    let mut s = Store::open(&path).unwrap();
+    drop(s.sync_device().unwrap());
+    drop(s);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO interactions (contact_id, occurred_on, kind) SELECT id, '2026-01-01', 'call' FROM contacts LIMIT 1",
+        [],
+    )
+    .unwrap();
+    let missing: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM interactions WHERE uid IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        missing, 0,
+        "the backstop trigger gives a row written by hand its uid"
+    );
+}

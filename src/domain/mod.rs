@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod params;
 pub mod ranking;
 pub mod referral;
+pub mod replica;
 pub mod review;
 pub mod stats;
 pub mod strength;

@@ -32,10 +32,10 @@ impl Store {
         let mut rids = Vec::with_capacity(data.referrals.len());
         {
             let mut ins = tx.prepare_cached(
-                "INSERT INTO referrals (referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, won_value)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?5 = 'won' THEN ?7 END)",
+                "INSERT INTO referrals (referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, won_value, uid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?5 = 'won' THEN ?7 END, lower(hex(randomblob(12))))",
             )?;
-            let mut ev = tx.prepare_cached("INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, ?2, ?3)")?;
+            let mut ev = tx.prepare_cached("INSERT INTO referral_events (referral_id, status, occurred_on, uid) VALUES (?1, ?2, ?3, lower(hex(randomblob(12))))")?;
             for r in &data.referrals {
                 let status = r.history.last().map_or("new", |e| e.status.as_str());
                 ins.execute(params![

@@ -151,31 +151,7 @@ impl Store {
                 params![keep, other],
             )?;
         }
-        tx.execute(
-            "UPDATE interactions SET contact_id = ?1 WHERE contact_id = ?2",
-            params![keep, other],
-        )?;
-        for col in ["referrer_id", "person_id", "recipient_id"] {
-            tx.execute(
-                &format!("UPDATE referrals SET {col} = ?1 WHERE {col} = ?2"),
-                params![keep, other],
-            )?;
-        }
-        tx.execute(
-            "INSERT OR IGNORE INTO tags (contact_id, tag) SELECT ?1, tag FROM tags WHERE contact_id = ?2",
-            params![keep, other],
-        )?;
-        tx.execute(
-            "UPDATE contact_fields SET contact_id = ?1,
-                 position = position + (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1)
-             WHERE contact_id = ?2 AND NOT EXISTS (
-                 SELECT 1 FROM contact_fields k WHERE k.contact_id = ?1 AND k.kind = contact_fields.kind
-                     AND lower(k.value) = lower(contact_fields.value))
-             -- One birthday: the kept contact's, when it has one.
-             AND NOT (kind = 'birthday' AND EXISTS (
-                 SELECT 1 FROM contact_fields b WHERE b.contact_id = ?1 AND b.kind = 'birthday'))",
-            params![keep, other],
-        )?;
+        move_rows(&tx, keep, other)?;
         tx.execute(
             "UPDATE contacts SET
                  company = coalesce(company, (SELECT company FROM contacts WHERE id = ?2)),
@@ -192,10 +168,49 @@ impl Store {
              WHERE id = ?1",
             params![keep, other],
         )?;
+        // Another machine may log on `other` before it syncs this merge: its touch
+        // lands on `keep` (`ties sync`).
+        tx.execute(
+            "INSERT OR REPLACE INTO sync_merged (uid, into_uid)
+             SELECT (SELECT uid FROM contacts WHERE id = ?2), (SELECT uid FROM contacts WHERE id = ?1)",
+            params![keep, other],
+        )?;
         tx.execute("DELETE FROM contacts WHERE id = ?1", [other])?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Moves every interaction, referral, tag and field of `other` to `keep` (a tag or field
+/// `keep` already has stays once; one birthday, `keep`'s). A referral between the two
+/// fails the move: the caller decides what to do with it first.
+pub(super) fn move_rows(tx: &rusqlite::Transaction<'_>, keep: i64, other: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE interactions SET contact_id = ?1 WHERE contact_id = ?2",
+        params![keep, other],
+    )?;
+    for col in ["referrer_id", "person_id", "recipient_id"] {
+        tx.execute(
+            &format!("UPDATE referrals SET {col} = ?1 WHERE {col} = ?2"),
+            params![keep, other],
+        )?;
+    }
+    tx.execute(
+        "INSERT OR IGNORE INTO tags (contact_id, tag) SELECT ?1, tag FROM tags WHERE contact_id = ?2",
+        params![keep, other],
+    )?;
+    tx.execute(
+        "UPDATE contact_fields SET contact_id = ?1,
+             position = position + (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1)
+         WHERE contact_id = ?2 AND NOT EXISTS (
+             SELECT 1 FROM contact_fields k WHERE k.contact_id = ?1 AND k.kind = contact_fields.kind
+                 AND lower(k.value) = lower(contact_fields.value))
+         -- One birthday: the kept contact's, when it has one.
+         AND NOT (kind = 'birthday' AND EXISTS (
+             SELECT 1 FROM contact_fields b WHERE b.contact_id = ?1 AND b.kind = 'birthday'))",
+        params![keep, other],
+    )?;
+    Ok(())
 }
 
 pub(super) fn insert_contact_tx(
@@ -245,8 +260,9 @@ pub(super) fn add_tags_tx(tx: &rusqlite::Transaction<'_>, id: i64, tags: &[Strin
 fn add_fields_tx(tx: &rusqlite::Transaction<'_>, id: i64, fields: &[Field]) -> Result<()> {
     for f in fields {
         tx.execute(
-            "INSERT INTO contact_fields (contact_id, kind, label, value, position)
-             SELECT ?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1)
+            "INSERT INTO contact_fields (contact_id, kind, label, value, position, uid)
+             SELECT ?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1),
+                    lower(hex(randomblob(12)))
              WHERE NOT EXISTS (SELECT 1 FROM contact_fields
                                WHERE contact_id = ?1 AND kind = ?2 AND lower(value) = lower(?4))",
             params![id, f.kind.as_str(), f.label, f.value],

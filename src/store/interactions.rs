@@ -221,8 +221,8 @@ pub(super) fn insert_interaction_on(
     i: &NewInteraction,
 ) -> Result<i64> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO interactions (contact_id, occurred_on, kind, direction, label, note, referral_id, channel, reward, amount)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO interactions (contact_id, occurred_on, kind, direction, label, note, referral_id, channel, reward, amount, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, lower(hex(randomblob(12))))",
     )?;
     stmt.execute(params![
         i.contact_id,

@@ -20,6 +20,7 @@ mod open;
 mod packed;
 mod referrals;
 pub mod schema;
+mod sync;
 mod undo;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,7 @@ pub use intro::{IntroPeople, IntroRecord, IntroReport, RecordedIntro};
 pub use open::create_private_dir;
 pub use referrals::ReferralPerson;
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
+pub use sync::{Applied, ConflictShown, Incoming, Outgoing, Peer, SyncStatus};
 pub use undo::Undone;
 
 #[derive(Debug, Error)]

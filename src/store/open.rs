@@ -155,17 +155,23 @@ impl Store {
         self.conn
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         let version = self.schema_version()?;
-        if backup_older && version > 0 && version < LATEST_VERSION {
-            if let Some(path) = &self.path {
-                backup_before_migrate(&self.conn, path, version)?;
-            }
+        if backup_older
+            && version > 0
+            && version < LATEST_VERSION
+            && let Some(path) = &self.path
+        {
+            backup_before_migrate(&self.conn, path, version)?;
         }
         if version < LATEST_VERSION {
             schema::MIGRATIONS
                 .to_latest(&mut self.conn)
                 .map_err(|e| StoreError::Migration(e.to_string()))?;
-            // Migration 008 marks every history to be packed: pack them now, once.
+        }
+        // Migration 008 marks every history to be packed, and rows from before
+        // migration 010 need their uids: both once, the first time the book opens.
+        if version < LATEST_VERSION || !super::sync::uids_filled(&self.conn)? {
             let tx = self.begin_unjournaled()?;
+            super::sync::fill_uids(&tx)?;
             tx.commit()?;
         }
         // Only a new file needs its application id: a pragma write on every open would
@@ -178,6 +184,37 @@ impl Store {
                 .pragma_update(None, "application_id", APPLICATION_ID)?;
         }
         Ok(())
+    }
+}
+
+impl Store {
+    /// Copies of this book that a sync tool made beside it when two machines wrote the
+    /// file at once (Syncthing's `ties.sync-conflict-….db`, Dropbox's `ties (… conflicted
+    /// copy ….db`): `ties sync --file` merges one.
+    pub fn conflict_copies(&self) -> Vec<PathBuf> {
+        let Some(path) = &self.path else {
+            return Vec::new();
+        };
+        let (Some(dir), Some(stem)) = (path.parent(), path.file_stem().and_then(|s| s.to_str()))
+        else {
+            return Vec::new();
+        };
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut copies: Vec<PathBuf> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_string();
+                let rest = name.strip_prefix(stem)?;
+                let marked = rest.starts_with(".sync-conflict-")
+                    || (rest.starts_with(" (") && rest.contains("conflicted copy"));
+                (marked && name.ends_with(&format!(".{ext}"))).then(|| e.path())
+            })
+            .collect();
+        copies.sort();
+        copies
     }
 }
 

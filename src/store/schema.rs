@@ -14,6 +14,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/007_won_value.sql")),
     M::up(include_str!("migrations/008_scoring_history.sql")),
     M::up(include_str!("migrations/009_scoring_replace.sql")),
+    M::up(include_str!("migrations/010_sync.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);

@@ -1,0 +1,392 @@
+//! The book's side of `ties sync` (migration 010): the rows that changed since the last
+//! sync, read as uid-keyed rows; the merged rows written back, in one transaction with
+//! the document they came from; this book's device id, the files it merged, and the
+//! conflicts a merge found.
+
+use std::collections::HashMap;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+mod rows;
+
+use super::{Result, Store};
+use crate::domain::replica::{Change, Conflict, Table};
+use rows::{Refused, changed_here_since, read_change, read_rows, write_change};
+
+/// What the book has to send: its changed rows, and the newest log entry they cover
+/// (entries written after it, by a command running meanwhile, wait for the next sync).
+#[derive(Debug, Default)]
+pub struct Outgoing {
+    pub upto: i64,
+    pub changes: Vec<(Table, Change)>,
+}
+
+/// A file merged, as it was when merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    pub file: String,
+    pub device: Option<String>,
+    pub size: i64,
+    pub modified: String,
+    pub merged_at: String,
+}
+
+/// A conflict as the user reads it: whose field, and the local id to edit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictShown {
+    pub conflict: Conflict,
+    /// The contact it is about (for a referral: the referred person), if still there.
+    pub contact: Option<(i64, String)>,
+    /// The referral's local id, for a referral's field.
+    pub referral: Option<i64>,
+    pub found_on: String,
+}
+
+/// Everything one sync writes, in one transaction.
+#[derive(Debug, Default)]
+pub struct Incoming {
+    /// The log entries the document now holds (from [`Outgoing::upto`]).
+    pub upto: i64,
+    /// Rows to write, in order.
+    pub changes: Vec<(Table, Change)>,
+    /// The merged document.
+    pub doc: Vec<u8>,
+    pub peers: Vec<Peer>,
+    pub folder: Option<String>,
+    /// Conflicts found among the rows this sync looked at; they replace what was known
+    /// of those rows.
+    pub conflicts: Vec<Conflict>,
+    pub looked_at: Vec<(Table, String)>,
+    /// `YYYY-MM-DD HH:MM:SS`, local time.
+    pub now: String,
+}
+
+/// What a sync changed in the book, per table, and the rows it could not write.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Applied {
+    pub changed: Vec<(Table, usize)>,
+    /// Rows refused by the book's own rules (a value another version wrote that this
+    /// one does not know, a row whose contact is gone): table, key, why.
+    pub refused: Vec<(Table, String, String)>,
+}
+
+/// Where the book stands with syncing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncStatus {
+    pub device: Option<String>,
+    pub folder: Option<String>,
+    pub last_sync: Option<String>,
+    pub pending: i64,
+    pub conflicts: i64,
+    pub peers: Vec<Peer>,
+}
+
+impl Store {
+    /// This book's device id, made at its first sync and kept.
+    pub fn sync_device(&mut self) -> Result<String> {
+        let tx = self.begin_unjournaled()?;
+        let existing: Option<String> =
+            tx.query_row("SELECT device FROM sync_meta", [], |r| r.get(0))?;
+        let device = match existing {
+            Some(d) => d,
+            None => {
+                let d = uuid::Uuid::new_v4().simple().to_string()[..16].to_string();
+                tx.execute("UPDATE sync_meta SET device = ?1", [&d])?;
+                d
+            }
+        };
+        tx.commit()?;
+        Ok(device)
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let (device, folder, last_sync) =
+            self.conn
+                .query_row("SELECT device, folder, last_sync FROM sync_meta", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+        let pending = self.conn.query_row(
+            "SELECT count(*) FROM (SELECT DISTINCT tbl, key FROM sync_pending)",
+            [],
+            |r| r.get(0),
+        )?;
+        let conflicts = self
+            .conn
+            .query_row("SELECT count(*) FROM sync_conflicts", [], |r| r.get(0))?;
+        Ok(SyncStatus {
+            device,
+            folder,
+            last_sync,
+            pending,
+            conflicts,
+            peers: self.sync_peers()?,
+        })
+    }
+
+    pub fn sync_peers(&self) -> Result<Vec<Peer>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT file, device, size, modified, merged_at FROM sync_peers ORDER BY file",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Peer {
+                file: r.get(0)?,
+                device: r.get(1)?,
+                size: r.get(2)?,
+                modified: r.get(3)?,
+                merged_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The document as of the last sync; `None` before the first.
+    pub fn sync_doc(&self) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row("SELECT doc FROM sync_doc", [], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The rows to send: every row (`full`, the first sync) or those changed since the
+    /// last sync. Read in one snapshot.
+    pub fn sync_outgoing(&self, full: bool) -> Result<Outgoing> {
+        let tx = self.conn.unchecked_transaction()?;
+        let upto: i64 =
+            tx.query_row("SELECT coalesce(max(seq), 0) FROM sync_pending", [], |r| {
+                r.get(0)
+            })?;
+        let mut changes = Vec::new();
+        if full {
+            for table in Table::ALL {
+                for row in read_rows(&tx, table, None)? {
+                    changes.push((table, Change::Put(row)));
+                }
+            }
+        } else {
+            let pending: Vec<(String, String)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT tbl, key FROM sync_pending WHERE seq <= ?1
+                     GROUP BY tbl, key ORDER BY min(seq)",
+                )?;
+                stmt.query_map([upto], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            for (name, key) in pending {
+                let Some(table) = Table::from_name(&name) else {
+                    continue;
+                };
+                if let Some(change) = read_change(&tx, table, &key)? {
+                    changes.push((table, change));
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(Outgoing { upto, changes })
+    }
+
+    /// Writes a sync's result in one transaction: the rows (with the log off, so they
+    /// are not sent back as this book's changes; a row changed here after the sync read
+    /// its changes is left as it is and sent next time), the document, the files merged
+    /// and the conflicts. The undo journal is cleared: an undo reaching past a sync
+    /// would put back rows another machine has changed since.
+    pub fn sync_apply(&mut self, incoming: &Incoming) -> Result<Applied> {
+        let tx = self.begin_unjournaled()?;
+        tx.execute("UPDATE sync_meta SET logging = 0", [])?;
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let mut applied = Applied::default();
+        let mut counts: HashMap<Table, usize> = HashMap::new();
+        for (table, change) in &incoming.changes {
+            if changed_here_since(&tx, *table, change.key(), incoming.upto)? {
+                continue;
+            }
+            match write_change(&tx, *table, change) {
+                Ok(true) => *counts.entry(*table).or_default() += 1,
+                Ok(false) => {}
+                Err(Refused(why)) => {
+                    applied
+                        .refused
+                        .push((*table, change.key().to_string(), why));
+                }
+            }
+        }
+        if !applied.refused.is_empty() || counts.values().any(|n| *n > 0) {
+            tx.execute("DELETE FROM undo_changes", [])?;
+        }
+        tx.execute("DELETE FROM sync_pending WHERE seq <= ?1", [incoming.upto])?;
+        tx.execute(
+            "INSERT INTO sync_doc (only, doc) VALUES (1, ?1)
+             ON CONFLICT (only) DO UPDATE SET doc = excluded.doc",
+            [&incoming.doc],
+        )?;
+        for p in &incoming.peers {
+            tx.execute(
+                "INSERT INTO sync_peers (file, device, size, modified, merged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (file) DO UPDATE SET device = excluded.device, size = excluded.size,
+                     modified = excluded.modified, merged_at = excluded.merged_at",
+                params![p.file, p.device, p.size, p.modified, p.merged_at],
+            )?;
+        }
+        for (table, key) in &incoming.looked_at {
+            tx.execute(
+                "DELETE FROM sync_conflicts WHERE tbl = ?1 AND key = ?2",
+                params![table.name(), key],
+            )?;
+        }
+        for c in &incoming.conflicts {
+            tx.execute(
+                "INSERT OR REPLACE INTO sync_conflicts (tbl, key, field, kept, other, found_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    c.table.name(),
+                    c.key,
+                    c.field,
+                    c.kept,
+                    c.other,
+                    incoming.now
+                ],
+            )?;
+        }
+        tx.execute(
+            "UPDATE sync_meta SET logging = 1, last_sync = ?1, folder = coalesce(?2, folder)",
+            params![incoming.now, incoming.folder],
+        )?;
+        tx.commit()?;
+        applied.changed = Table::ALL
+            .into_iter()
+            .map(|t| (t, counts.get(&t).copied().unwrap_or(0)))
+            .collect();
+        Ok(applied)
+    }
+
+    /// The conflicts the last syncs found, with the contact each is about.
+    pub fn sync_conflicts(&self) -> Result<Vec<ConflictShown>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.tbl, s.key, s.field, s.kept, s.other, s.found_on,
+                    coalesce(c.id, p.id), coalesce(c.name, p.name), r.id
+             FROM sync_conflicts s
+             LEFT JOIN contacts c ON s.tbl = 'contacts' AND c.uid = s.key
+             LEFT JOIN referrals r ON s.tbl = 'referrals' AND r.uid = s.key
+             LEFT JOIN contacts p ON p.id = r.person_id
+             ORDER BY coalesce(c.name, p.name) COLLATE NOCASE, s.field",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let table: String = r.get(0)?;
+            let id: Option<i64> = r.get(6)?;
+            let name: Option<String> = r.get(7)?;
+            Ok((
+                table,
+                Conflict {
+                    table: Table::Contacts,
+                    key: r.get(1)?,
+                    field: r.get(2)?,
+                    kept: r.get(3)?,
+                    other: r.get(4)?,
+                },
+                r.get::<_, String>(5)?,
+                id.zip(name),
+                r.get::<_, Option<i64>>(8)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (table, mut conflict, found_on, contact, referral) = row?;
+            let Some(table) = Table::from_name(&table) else {
+                continue;
+            };
+            conflict.table = table;
+            out.push(ConflictShown {
+                conflict,
+                contact,
+                referral,
+                found_on,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Forgets a conflict: the value kept stands (`ties sync --keep`).
+    pub fn drop_sync_conflicts(&mut self, table: Table, key: &str) -> Result<usize> {
+        let tx = self.begin_unjournaled()?;
+        let n = tx.execute(
+            "DELETE FROM sync_conflicts WHERE tbl = ?1 AND key = ?2",
+            params![table.name(), key],
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+}
+
+/// Whether every row has its uid (see [`fill_uids`]).
+pub(super) fn uids_filled(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT uids_filled = 1 FROM sync_meta", [], |r| r.get(0))?)
+}
+
+/// Gives every row that has no uid yet (rows from before migration 010) a name-based
+/// one, derived from the row's own content and local id: two copies of one database
+/// give a row they share the same uid, and rows written apart (which differ) different
+/// ones. Runs once, in the transaction that opens the upgraded book.
+pub(super) fn fill_uids(tx: &Transaction<'_>) -> Result<()> {
+    let filled: i64 = tx.query_row("SELECT uids_filled FROM sync_meta", [], |r| r.get(0))?;
+    if filled == 1 {
+        return Ok(());
+    }
+    // Referrals first: an event's uid is derived from its referral's.
+    const FILLS: [(&str, &str); 4] = [
+        (
+            "referrals",
+            "SELECT r.id, 'referral', p.uid, r.id, rr.uid, rc.uid, r.referred_on, r.quality
+             FROM referrals r JOIN contacts p ON p.id = r.person_id
+             LEFT JOIN contacts rr ON rr.id = r.referrer_id
+             LEFT JOIN contacts rc ON rc.id = r.recipient_id WHERE r.uid IS NULL",
+        ),
+        (
+            "referral_events",
+            "SELECT e.id, 'event', r.uid, e.id, e.status, e.occurred_on
+             FROM referral_events e JOIN referrals r ON r.id = e.referral_id WHERE e.uid IS NULL",
+        ),
+        (
+            "contact_fields",
+            "SELECT f.id, 'field', c.uid, f.id, f.kind
+             FROM contact_fields f JOIN contacts c ON c.id = f.contact_id WHERE f.uid IS NULL",
+        ),
+        (
+            "interactions",
+            "SELECT i.id, 'interaction', c.uid, i.id, i.occurred_on, i.kind, i.direction, i.label,
+                    i.note, i.channel, i.reward, i.amount
+             FROM interactions i JOIN contacts c ON c.id = i.contact_id WHERE i.uid IS NULL",
+        ),
+    ];
+    for (table, select) in FILLS {
+        let mut read = tx.prepare(select)?;
+        let mut set = tx.prepare(&format!("UPDATE {table} SET uid = ?1 WHERE id = ?2"))?;
+        let mut rows = read.query([])?;
+        let n = rows.as_ref().map_or(0, |s| s.column_count());
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let mut name = String::new();
+            for i in 1..n {
+                match r.get_ref(i)? {
+                    ValueRef::Null => name.push('\u{0}'),
+                    ValueRef::Integer(v) => name.push_str(&v.to_string()),
+                    ValueRef::Real(v) => name.push_str(&v.to_string()),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        name.push_str(&String::from_utf8_lossy(t))
+                    }
+                }
+                name.push('\u{1f}');
+            }
+            let uid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes());
+            set.execute(params![hex24(uid.as_bytes()), id])?;
+        }
+    }
+    tx.execute("UPDATE sync_meta SET uids_filled = 1", [])?;
+    Ok(())
+}
+
+/// The first 12 bytes as 24 lowercase hex digits: the form of every uid the database
+/// makes (`lower(hex(randomblob(12)))`).
+fn hex24(bytes: &[u8]) -> String {
+    bytes.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}

@@ -36,5 +36,6 @@ pub mod interop;
 pub mod keymap;
 pub mod runtime;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod ui;

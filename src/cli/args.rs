@@ -147,6 +147,8 @@ pub enum Command {
     },
     /// Fill the database with deterministic demo data (also the benchmark data generator)
     Demo(DemoArgs),
+    /// Two machines, one book: merge through a folder your sync tool shares
+    Sync(super::sync::SyncArgs),
     /// Print where the database and config live
     Paths,
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell
@@ -327,7 +329,7 @@ impl Command {
                 | Command::Check { repair: false }
                 | Command::Backup { .. }
                 | Command::Referral(ReferralCommand::List { .. })
-        )
+        ) || matches!(self, Command::Sync(a) if a.status || a.conflicts)
     }
 }
 

@@ -76,6 +76,7 @@ mod portability;
 mod referrals;
 mod review;
 mod scores;
+mod sync;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -338,6 +339,19 @@ fn run(cli: Cli) -> Result<()> {
         }
         other => other?,
     };
+    let merging = match &command {
+        Command::Sync(a) => a.file.clone(),
+        _ => None,
+    };
+    for copy in store.conflict_copies() {
+        if merging.as_deref() != Some(copy.as_path()) {
+            eprintln!(
+                "note: {} is a copy of this book a sync tool made; merge it with `ties sync --file \"{}\"`, then remove it",
+                sanitize(&copy.display().to_string()),
+                sanitize(&copy.display().to_string())
+            );
+        }
+    }
     let mut ctx = Ctx {
         store: &mut store,
         config,
@@ -448,6 +462,7 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Chain { contact } => scores::chain(ctx, &contact),
         Command::Stats { since } => scores::stats(ctx, since.as_deref()),
         Command::Demo(a) => data::demo(ctx, &db, a),
+        Command::Sync(a) => sync::sync(ctx, &db, a),
         Command::Paths
         | Command::Config { .. }
         | Command::Restore { .. }

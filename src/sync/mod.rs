@@ -1,0 +1,176 @@
+//! Two machines, one book (DESIGN.md §9): the book's rows in a CRDT document, merged
+//! with the documents other machines wrote, and the merged rows to write back.
+//!
+//! Pure: no I/O and no clock. The command (`cli::sync`) reads the files, the store
+//! reads and writes the rows; this module decides what goes into the document and what
+//! comes out of it. May import `domain`, `serde_json`, the engine's crate (in
+//! [`engine`] only) and `std::panic` (to contain it).
+
+pub mod engine;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::domain::replica::{Change, Column, Conflict, Row, Table, Value};
+use engine::{Document, RowState};
+
+/// Writes this book's changed rows into the document as one change; returns the rows
+/// it wrote (they are looked at for conflicts after the merge).
+pub fn export(
+    doc: &mut Document,
+    changes: &[(Table, Change)],
+    device: &str,
+) -> Result<BTreeSet<(Table, String)>, String> {
+    let mut wrote = BTreeSet::new();
+    for (table, change) in changes {
+        if doc.write(*table, change)? {
+            wrote.insert((*table, change.key().to_string()));
+        }
+    }
+    if !wrote.is_empty() {
+        doc.commit(&format!("ties sync from {device}"));
+    }
+    Ok(wrote)
+}
+
+/// Where a contact named by a row lives now: itself, the contact it was merged into
+/// (merges of merges followed), or gone.
+enum Lives {
+    At(String),
+    Deleted(String),
+}
+
+fn lives(doc: &Document, uid: &str) -> Lives {
+    let mut at = uid.to_string();
+    for _ in 0..32 {
+        match doc.read(Table::Contacts, &at) {
+            Some(RowState::Gone {
+                merged_into: Some(next),
+                ..
+            }) if next != at => at = next,
+            Some(RowState::Gone { .. }) => return Lives::Deleted(at),
+            _ => return Lives::At(at),
+        }
+    }
+    Lives::At(at)
+}
+
+/// The rows to write back for the rows a merge touched, as the merged document has
+/// them, in the order they can be written: a contact before what names it, and what is
+/// gone after what named it. References follow merges: a touch another machine logged
+/// on a contact merged here lands on the contact it was merged into, and a touch or a
+/// referral on a contact deleted elsewhere brings the contact back (every touch is kept).
+pub fn incoming(doc: &Document, touched: &BTreeSet<(Table, String)>) -> Vec<(Table, Change)> {
+    let mut puts: BTreeMap<Table, Vec<Change>> = BTreeMap::new();
+    let mut gones: BTreeMap<Table, Vec<Change>> = BTreeMap::new();
+    let mut revive: BTreeSet<String> = BTreeSet::new();
+    for (table, key) in touched {
+        let table = *table;
+        match doc.read(table, key) {
+            None => {}
+            Some(RowState::Gone { merged_into, .. }) => {
+                let merged_into = match (table, merged_into) {
+                    (Table::Contacts, Some(m)) => match lives(doc, &m) {
+                        Lives::At(t) if t != *key => Some(t),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                gones.entry(table).or_default().push(Change::Gone {
+                    key: key.clone(),
+                    merged_into,
+                });
+            }
+            Some(RowState::Live(mut values)) => {
+                let mut keep = true;
+                for (col, v) in table.columns().iter().zip(values.iter_mut()) {
+                    let Value::Text(uid) = v else { continue };
+                    match col {
+                        Column::Plain(_) => {}
+                        Column::Contact(_) => match lives(doc, uid) {
+                            Lives::At(t) => *v = Value::Text(t),
+                            Lives::Deleted(t) => {
+                                if matches!(table, Table::Interactions | Table::Referrals) {
+                                    revive.insert(t.clone());
+                                }
+                                *v = Value::Text(t);
+                            }
+                        },
+                        Column::Referral(_) => {
+                            if matches!(
+                                doc.read(Table::Referrals, uid),
+                                Some(RowState::Gone { .. })
+                            ) {
+                                if table == Table::Events {
+                                    keep = false;
+                                } else {
+                                    *v = Value::Null;
+                                }
+                            }
+                        }
+                    }
+                }
+                if keep {
+                    puts.entry(table).or_default().push(Change::Put(Row {
+                        key: key.clone(),
+                        values,
+                    }));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for uid in revive {
+        if let Some(RowState::Gone { last, .. }) = doc.read(Table::Contacts, &uid) {
+            out.push((
+                Table::Contacts,
+                Change::Put(Row {
+                    key: uid,
+                    values: last,
+                }),
+            ));
+        }
+    }
+    for table in Table::ALL {
+        for c in puts.remove(&table).unwrap_or_default() {
+            out.push((table, c));
+        }
+    }
+    for table in Table::ALL.into_iter().rev() {
+        for c in gones.remove(&table).unwrap_or_default() {
+            out.push((table, c));
+        }
+    }
+    out
+}
+
+/// The conflicts among the given rows' fields (contacts and referrals: the fields a
+/// person edits), as the merged document has them.
+pub fn conflicts(doc: &Document, rows: &BTreeSet<(Table, String)>) -> Vec<Conflict> {
+    rows.iter()
+        .filter(|(t, _)| matches!(t, Table::Contacts | Table::Referrals))
+        .flat_map(|(table, key)| {
+            doc.conflicts(*table, key)
+                .into_iter()
+                .map(|(field, kept, other)| Conflict {
+                    table: *table,
+                    key: key.clone(),
+                    field,
+                    kept: kept.display(),
+                    other: other.display(),
+                })
+        })
+        .collect()
+}
+
+/// The rows whose conflicts a sync re-examines: those it wrote or received.
+pub fn looked_at(
+    wrote: &BTreeSet<(Table, String)>,
+    touched: &BTreeSet<(Table, String)>,
+) -> BTreeSet<(Table, String)> {
+    wrote
+        .iter()
+        .chain(touched)
+        .filter(|(t, _)| matches!(t, Table::Contacts | Table::Referrals))
+        .cloned()
+        .collect()
+}

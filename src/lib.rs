@@ -9,6 +9,12 @@
 //! - [`store`]   the only module that speaks SQL; loads the book, or only the rows a
 //!   command needs (a search, one contact), and returns domain types. Scoring reads each
 //!   contact's packed history (`store::packed`), a derived copy kept in step by triggers.
+//!   Each synced row has a uid; once the book has synced, triggers log every changed row
+//!   for the next sync (`store::sync`, schema v10).
+//! - [`sync`]    two machines, one book: the book's rows in a CRDT document, merged with
+//!   other machines' documents, and the merged rows to write back (pure). Only
+//!   [`sync::engine`] names the engine (Automerge); the rows it trades are
+//!   [`domain::replica`]'s. `cli::sync` reads and writes the files in the synced folder.
 //! - [`demo`]    deterministic demo data from a seed (pure).
 //! - [`interop`] import/export formats (vCard, CSV, JSON): parse and format only.
 //! - [`config`]  the embedded default configuration overlaid by the user's file.

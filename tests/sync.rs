@@ -577,3 +577,90 @@ fn a_conflict_copy_of_the_database_is_named_and_merged() {
         .count();
     assert_eq!(calls, 1);
 }
+
+fn ties_at(db: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("ties"));
+    c.env_clear()
+        .env("TIES_DB", db)
+        .env("TIES_TODAY", TODAY)
+        .env("HOME", db.parent().unwrap())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    c
+}
+
+fn count(db: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// SIGKILL at many moments of a sync: the book passes `ties check` every time, holds
+/// the merge whole or not at all, and the next sync converges.
+#[test]
+fn kill_during_sync_leaves_the_book_sound_and_the_next_sync_converges() {
+    let root = tempfile::tempdir().unwrap();
+    let a = root.path().join("a/ties.db");
+    let folder = root.path().join("folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    let run = |db: &Path, args: &[&str]| {
+        let st = ties_at(db).args(args).status().unwrap();
+        assert!(st.success(), "ties {args:?} failed");
+    };
+    run(&a, &["demo", "--contacts", "400"]);
+    run(&a, &["sync", folder.to_str().unwrap()]);
+    let (contacts, interactions) = (count(&a, "contacts"), count(&a, "interactions"));
+    // The joining book has a touch of its own, so its own file and rows change too.
+    let base = root.path().join("base/ties.db");
+    run(&base, &["add", "Local Only"]);
+    run(&base, &["log", "Local Only", "call"]);
+
+    let fresh = |round: usize| {
+        let dir = root.path().join(format!("round-{round}"));
+        let f = dir.join("folder");
+        std::fs::create_dir_all(&f).unwrap();
+        for e in std::fs::read_dir(&folder).unwrap().flatten() {
+            std::fs::copy(e.path(), f.join(e.file_name())).unwrap();
+        }
+        let db = dir.join("ties.db");
+        std::fs::copy(&base, &db).unwrap();
+        (db, f)
+    };
+    let (db, f) = fresh(99);
+    let t = std::time::Instant::now();
+    run(&db, &["sync", f.to_str().unwrap()]);
+    let whole = t.elapsed();
+    assert_eq!(count(&db, "contacts"), contacts + 1);
+
+    let mut rng = fastrand::Rng::with_seed(20_261_206);
+    for round in 0..12 {
+        let (db, f) = fresh(round);
+        let delay = whole.mul_f64(0.05 + 1.1 * rng.f64());
+        let mut child = ties_at(&db)
+            .args(["sync", f.to_str().unwrap()])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let check = ties_at(&db).arg("check").status().unwrap();
+        assert!(
+            check.success(),
+            "round {round}: check failed after a kill at {delay:?}"
+        );
+        let n = count(&db, "contacts");
+        assert!(
+            n == 1 || n == contacts + 1,
+            "round {round}: {n} contacts after a kill at {delay:?}: a partial merge"
+        );
+        run(&db, &["sync", f.to_str().unwrap()]);
+        assert_eq!(count(&db, "contacts"), contacts + 1, "round {round}");
+        assert_eq!(
+            count(&db, "interactions"),
+            interactions + 1,
+            "round {round}"
+        );
+        assert_sound(&db);
+    }
+}

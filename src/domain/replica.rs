@@ -123,11 +123,12 @@ impl Table {
 
     /// Whether each column is its own value when merged (an edit on one machine and an
     /// edit of another column on the other both stand; the same column edited on both
-    /// settles on one value and reports the other). Otherwise the row is one value:
-    /// interactions and status events are written once, and tags, snoozes and let-gos
-    /// are there or not.
+    /// settles on one value and reports the other): the contact's and the referral's
+    /// fields, which people edit. Otherwise the row is one value: interactions and
+    /// status events are written once, tags, snoozes and let-gos are there or not, and
+    /// an email or phone edited on two machines settles on one of the two edits.
     pub fn by_column(self) -> bool {
-        matches!(self, Table::Contacts | Table::Fields | Table::Referrals)
+        matches!(self, Table::Contacts | Table::Referrals)
     }
 
     /// The index of a column by name.

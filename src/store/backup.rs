@@ -16,17 +16,23 @@ impl Store {
     /// Copies the live database to `target` (which must not exist) consistently, even
     /// while another process writes. Returns the size of the copy in bytes.
     pub fn backup_to(&self, target: &Path) -> Result<u64> {
-        self.copy_to(target, true)
+        self.copy_to(target, Copy::Checked)
+    }
+
+    /// A page-for-page copy, taken fast and not checked: the safety copy `ties sync`
+    /// makes before it writes (a sync of a few rows should not wait for a full rebuild).
+    pub fn snapshot_to(&self, target: &Path) -> Result<u64> {
+        self.copy_to(target, Copy::Pages)
     }
 
     /// Like [`Store::backup_to`] but keeps a copy even when the copy fails its
     /// integrity check: the safety copy `ties check --repair` makes of a book whose
     /// indexes are already damaged.
     pub fn backup_as_is(&self, target: &Path) -> Result<u64> {
-        self.copy_to(target, false)
+        self.copy_to(target, Copy::AsIs)
     }
 
-    fn copy_to(&self, target: &Path, checked: bool) -> Result<u64> {
+    fn copy_to(&self, target: &Path, how: Copy) -> Result<u64> {
         if target.exists() {
             return Err(StoreError::Usage(format!(
                 "{} already exists; ties never overwrites a backup, so choose another path",
@@ -46,9 +52,20 @@ impl Store {
             // VACUUM INTO fills an empty file as it finds it: create it private first, so
             // the copy of the whole book is never readable by others, whatever the umask.
             create_private_file(&tmp)?;
-            self.conn
-                .execute("VACUUM INTO ?1", [tmp.to_string_lossy()])?;
-            let problems = if checked {
+            if how == Copy::Pages {
+                let mut copy = Connection::open(&tmp)?;
+                rusqlite::backup::Backup::new(&self.conn, &mut copy)?.run_to_completion(
+                    i32::MAX,
+                    std::time::Duration::ZERO,
+                    None,
+                )?;
+                // The copy stands alone: no write-ahead log beside it.
+                copy.execute_batch("PRAGMA journal_mode = DELETE")?;
+            } else {
+                self.conn
+                    .execute("VACUUM INTO ?1", [tmp.to_string_lossy()])?;
+            }
+            let problems = if how == Copy::Checked {
                 integrity_of(&tmp)?
             } else {
                 vec!["ok".to_string()]
@@ -71,6 +88,15 @@ impl Store {
         let _ = std::fs::remove_file(&tmp);
         result
     }
+}
+
+/// How a copy is taken: rebuilt and checked (`ties backup`), rebuilt as it is (before a
+/// repair), or page for page (before a sync).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Copy {
+    Checked,
+    AsIs,
+    Pages,
 }
 
 /// Validates a candidate file for restore without writing to it: a ties database that

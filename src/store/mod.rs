@@ -35,7 +35,7 @@ pub use intro::{IntroPeople, IntroRecord, IntroReport, RecordedIntro};
 pub use open::create_private_dir;
 pub use referrals::ReferralPerson;
 pub use schema::{APPLICATION_ID, LATEST_VERSION};
-pub use sync::{Applied, ConflictShown, Incoming, Outgoing, Peer, SyncStatus};
+pub use sync::{Applied, ConflictShown, DocWrite, Incoming, Outgoing, Peer, StoredDoc, SyncStatus};
 pub use undo::Undone;
 
 #[derive(Debug, Error)]

@@ -3,9 +3,9 @@
 //! file alone.
 //!
 //! The document is one flat map. A row of a table merged column by column (contacts,
-//! fields, referrals) is one register per column, `c/UID.name`, plus `c/UID._gone`
-//! (the uid it was merged into, or empty; null while it is there). A row merged whole
-//! (interactions, status events, tags, snoozes, let-gos) is one register, `i/UID`,
+//! referrals) is one register per column, `c/UID.name`, plus `c/UID._gone` (the uid it
+//! was merged into, or empty; null while it is there). A row merged whole (fields,
+//! interactions, status events, tags, snoozes, let-gos) is one register, `i/UID`,
 //! holding the row as a JSON array, or null once it is gone. Nested maps are avoided on
 //! purpose: two machines creating the same map would each make their own, and one would
 //! hide the other.
@@ -69,6 +69,11 @@ pub enum RowState {
 /// The book as the engine keeps it.
 pub struct Document {
     doc: AutoCommit,
+    /// Where the document stood when it was read (nothing, for a new one).
+    loaded: Vec<ChangeHash>,
+    /// Made here and not yet committed: holds only what this side wrote since, each
+    /// row once, so writing needs no comparison.
+    fresh: bool,
 }
 
 fn contained<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
@@ -187,7 +192,11 @@ impl Document {
         let mut doc = AutoCommit::new();
         // Every machine puts the same value: never a conflict worth reporting.
         let _ = doc.put(ROOT, FORMAT_KEY, FORMAT);
-        Document { doc }
+        Document {
+            doc,
+            loaded: Vec::new(),
+            fresh: true,
+        }
     }
 
     /// Reads a document; what cannot be read is said, never a panic.
@@ -212,8 +221,36 @@ impl Document {
             None if doc.is_empty() => Err(Unreadable::Damaged("the file is empty".into())),
             None => Err(Unreadable::NotTies),
             Some(v) if v > FORMAT => Err(Unreadable::Newer(v)),
-            Some(_) => Ok(Document { doc }),
+            Some(_) => {
+                let loaded = doc.get_heads();
+                Ok(Document {
+                    doc,
+                    loaded,
+                    fresh: false,
+                })
+            }
         }
+    }
+
+    /// Whether anything was added since the document was read (or made).
+    pub fn changed(&mut self) -> bool {
+        self.doc.get_heads() != self.loaded
+    }
+
+    /// Only what was added since the document was read: appended to the bytes it was
+    /// read from, they read back as the whole document.
+    pub fn save_added(&mut self) -> Result<Vec<u8>, String> {
+        let since = self.loaded.clone();
+        contained("saving", || self.doc.save_after(&since))
+    }
+
+    /// Takes in more of another document: the bytes another machine's file gained
+    /// since it was last merged (changes whose history this document already has).
+    pub fn load_more(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.fresh = false;
+        contained("reading a file", || self.doc.load_incremental(bytes))?
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     /// The document's bytes (compressed, self-contained).
@@ -227,6 +264,7 @@ impl Document {
 
     /// Takes in every change `other` has that this one lacks.
     pub fn merge(&mut self, other: &mut Document) -> Result<(), String> {
+        self.fresh = false;
         contained("merging", || self.doc.merge(&mut other.doc))?
             .map(|_| ())
             .map_err(|e| e.to_string())
@@ -248,6 +286,9 @@ impl Document {
     /// Records a row as this side has it, writing only what differs from the document;
     /// true when anything was written.
     pub fn write(&mut self, table: Table, change: &Change) -> Result<bool, String> {
+        if self.fresh {
+            return self.write_new(table, change);
+        }
         let mut wrote = false;
         if table.by_column() {
             let key = change.key().to_string();
@@ -291,8 +332,32 @@ impl Document {
         Ok(wrote)
     }
 
+    /// [`Document::write`] into a fresh document (the first sync of a large book writes
+    /// every row, once): nothing to compare with.
+    fn write_new(&mut self, table: Table, change: &Change) -> Result<bool, String> {
+        match change {
+            Change::Put(Row { key, values }) if table.by_column() => {
+                for (col, v) in table.columns().iter().zip(values) {
+                    if *v != Value::Null {
+                        self.put(&column_key(table, key, col.name()), v)?;
+                    }
+                }
+            }
+            Change::Put(row) => {
+                self.put(
+                    &whole_key(table, &row.key),
+                    &Value::Text(row_json(&row.values)),
+                )?;
+            }
+            // A row never seen here needs no tombstone.
+            Change::Gone { .. } => return Ok(false),
+        }
+        Ok(true)
+    }
+
     /// Seals what was written since the last commit as one change.
     pub fn commit(&mut self, message: &str) {
+        self.fresh = false;
         self.doc.commit_with(
             automerge::transaction::CommitOptions::default().with_message(message.to_string()),
         );
@@ -492,6 +557,7 @@ mod tests {
             a.write(Table::Interactions, &Change::Put(row.clone()))
                 .unwrap()
         );
+        a.commit("first");
         assert!(
             !a.write(Table::Interactions, &Change::Put(row.clone()))
                 .unwrap()

@@ -8,7 +8,7 @@
 
 pub mod engine;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::domain::replica::{Change, Column, Conflict, Row, Table, Value};
 use engine::{Document, RowState};
@@ -34,9 +34,40 @@ pub fn export(
 
 /// Where a contact named by a row lives now: itself, the contact it was merged into
 /// (merges of merges followed), or gone.
+#[derive(Clone)]
 enum Lives {
     At(String),
     Deleted(String),
+}
+
+/// [`lives`], asked once per contact.
+struct Whereabouts<'d> {
+    doc: &'d Document,
+    known: HashMap<String, Lives>,
+    gone_referrals: HashMap<String, bool>,
+}
+
+impl Whereabouts<'_> {
+    fn contact(&mut self, uid: &str) -> Lives {
+        if let Some(l) = self.known.get(uid) {
+            return l.clone();
+        }
+        let l = lives(self.doc, uid);
+        self.known.insert(uid.to_string(), l.clone());
+        l
+    }
+
+    fn referral_gone(&mut self, uid: &str) -> bool {
+        if let Some(g) = self.gone_referrals.get(uid) {
+            return *g;
+        }
+        let g = matches!(
+            self.doc.read(Table::Referrals, uid),
+            Some(RowState::Gone { .. })
+        );
+        self.gone_referrals.insert(uid.to_string(), g);
+        g
+    }
 }
 
 fn lives(doc: &Document, uid: &str) -> Lives {
@@ -63,13 +94,18 @@ pub fn incoming(doc: &Document, touched: &BTreeSet<(Table, String)>) -> Vec<(Tab
     let mut puts: BTreeMap<Table, Vec<Change>> = BTreeMap::new();
     let mut gones: BTreeMap<Table, Vec<Change>> = BTreeMap::new();
     let mut revive: BTreeSet<String> = BTreeSet::new();
+    let mut at = Whereabouts {
+        doc,
+        known: HashMap::new(),
+        gone_referrals: HashMap::new(),
+    };
     for (table, key) in touched {
         let table = *table;
         match doc.read(table, key) {
             None => {}
             Some(RowState::Gone { merged_into, .. }) => {
                 let merged_into = match (table, merged_into) {
-                    (Table::Contacts, Some(m)) => match lives(doc, &m) {
+                    (Table::Contacts, Some(m)) => match at.contact(&m) {
                         Lives::At(t) if t != *key => Some(t),
                         _ => None,
                     },
@@ -86,7 +122,7 @@ pub fn incoming(doc: &Document, touched: &BTreeSet<(Table, String)>) -> Vec<(Tab
                     let Value::Text(uid) = v else { continue };
                     match col {
                         Column::Plain(_) => {}
-                        Column::Contact(_) => match lives(doc, uid) {
+                        Column::Contact(_) => match at.contact(uid) {
                             Lives::At(t) => *v = Value::Text(t),
                             Lives::Deleted(t) => {
                                 if matches!(table, Table::Interactions | Table::Referrals) {
@@ -96,10 +132,7 @@ pub fn incoming(doc: &Document, touched: &BTreeSet<(Table, String)>) -> Vec<(Tab
                             }
                         },
                         Column::Referral(_) => {
-                            if matches!(
-                                doc.read(Table::Referrals, uid),
-                                Some(RowState::Gone { .. })
-                            ) {
+                            if at.referral_gone(uid) {
                                 if table == Table::Events {
                                     keep = false;
                                 } else {

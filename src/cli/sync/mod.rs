@@ -5,23 +5,25 @@
 //! conflict copies sync tools make included. The merged rows go into the database in
 //! one transaction, after a backup; the document commits with them, so a sync killed
 //! at any point leaves the book as it was before or after, and the next sync converges.
+//!
+//! Files grow by appending: a sync adds its new changes after the bytes already there,
+//! and rewrites the whole document only once the additions have grown large. A file
+//! that grew from bytes already merged is merged from where it was.
+
+mod shown;
 
 use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
-use serde_json::{Map, Value as Json, json};
-
-mod shown;
 
 use super::Ctx;
-use super::output::print_json;
 use crate::domain::replica::Table;
 use crate::error::UsageError;
-use crate::store::{Incoming, Peer, Store};
-use crate::sync::engine::Document;
-use shown::changed_name;
+use crate::store::{DocWrite, Incoming, Peer, Store, StoredDoc};
+use crate::sync::engine::{Document, Heads};
 
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
@@ -60,6 +62,26 @@ pub fn sync(ctx: &mut Ctx, db: &Path, a: SyncArgs) -> Result<()> {
 
 const SUFFIX: &str = ".automerge";
 
+/// With `TIES_SYNC_TIMES` set, each phase of a sync says on stderr how long it took
+/// (the figures in BENCHMARKS.md come from it).
+fn phase(name: &str) {
+    use std::sync::Mutex;
+    static LAST: Mutex<Option<std::time::Instant>> = Mutex::new(None);
+    if std::env::var_os("TIES_SYNC_TIMES").is_none() {
+        return;
+    }
+    let now = std::time::Instant::now();
+    if let Ok(mut last) = LAST.lock() {
+        if let Some(t) = *last {
+            eprintln!(
+                "sync: {name:<12} {:>8.1} ms",
+                (now - t).as_secs_f64() * 1000.0
+            );
+        }
+        *last = Some(now);
+    }
+}
+
 fn own_name(device: &str) -> String {
     format!("ties-{device}{SUFFIX}")
 }
@@ -84,6 +106,14 @@ fn fingerprint(path: &Path) -> std::io::Result<(i64, String)> {
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or_else(String::new, |d| d.as_nanos().to_string());
     Ok((i64::try_from(meta.len()).unwrap_or(i64::MAX), modified))
+}
+
+/// A hash of bytes merged, to know a file that grew still begins with them. Only ever
+/// compared with hashes this same build made; any other answer reads the file whole.
+fn hash(bytes: &[u8]) -> String {
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("{:016x}", h.finish())
 }
 
 fn now() -> String {
@@ -114,34 +144,65 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// The book's own document and its changed rows written into it: the document as of
+/// The book's own document with its changed rows written into it: the document as of
 /// the last sync with this book's changes since, or (first sync, or a document that no
 /// longer reads) a new one with every row.
 struct Ours {
     doc: Document,
+    stored: Option<StoredDoc>,
     upto: i64,
     wrote: BTreeSet<(Table, String)>,
     rebuilt: bool,
+    before: Heads,
 }
 
 fn ours(store: &Store, device: &str) -> Result<Ours> {
-    let prior = store.sync_doc()?;
-    let (doc, rebuilt) = match prior.as_deref().map(Document::load) {
+    let stored = store.sync_doc()?;
+    let (doc, rebuilt) = match stored.as_ref().map(|s| Document::load(&s.bytes)) {
         Some(Ok(doc)) => (Some(doc), false),
         Some(Err(_)) => (None, true),
         None => (None, false),
     };
     let full = doc.is_none();
     let mut doc = doc.unwrap_or_default();
+    phase("load ours");
     let outgoing = store.sync_outgoing(full)?;
+    phase("read rows");
     let wrote = crate::sync::export(&mut doc, &outgoing.changes, device)
         .map_err(|e| anyhow!("{e}; nothing was changed"))?;
+    let before = doc.heads();
+    phase("export");
     Ok(Ours {
         doc,
+        stored: if full { None } else { stored },
         upto: outgoing.upto,
         wrote,
         rebuilt,
+        before,
     })
+}
+
+impl Ours {
+    /// How the stored document changes, and the bytes of the whole document after.
+    fn saved(&mut self) -> Result<(DocWrite, Vec<u8>)> {
+        let fail = |e: String| anyhow!("{e}; nothing was changed");
+        let Some(stored) = self.stored.take() else {
+            let whole = self.doc.save().map_err(fail)?;
+            return Ok((DocWrite::Replace(whole.clone()), whole));
+        };
+        if !self.doc.changed() {
+            return Ok((DocWrite::Keep, stored.bytes));
+        }
+        let added = self.doc.save_added().map_err(fail)?;
+        // Written whole again once the additions outgrow a quarter of the document.
+        if stored.bytes.len() - stored.base + added.len() > (stored.base / 4).max(64 << 10) {
+            let whole = self.doc.save().map_err(fail)?;
+            return Ok((DocWrite::Replace(whole.clone()), whole));
+        }
+        let mut whole = stored.bytes;
+        whole.extend_from_slice(&added);
+        Ok((DocWrite::Append(added), whole))
+    }
 }
 
 /// What a sync did, for the report.
@@ -151,39 +212,40 @@ struct Report {
     skipped: Vec<(String, String)>,
 }
 
-/// Merges `others` into ours, writes the merged rows back, and reports.
-#[allow(clippy::too_many_arguments)]
+/// The folder a sync goes through, and whether its own file there must be written
+/// again (it changed under us, or is missing).
+struct Folder<'a> {
+    dir: &'a Path,
+    own_stale: bool,
+}
+
+/// Writes the merged rows back, saves the document (and this machine's file), reports.
 fn finish(
     ctx: &mut Ctx,
     db: &Path,
     device: &str,
     mut ours: Ours,
-    before: crate::sync::engine::Heads,
     report: Report,
-    peers: Vec<Peer>,
-    folder: Option<(&Path, bool)>,
+    mut peers: Vec<Peer>,
+    folder: Option<Folder<'_>>,
 ) -> Result<()> {
+    phase("merge");
     let touched = ours
         .doc
-        .touched_since(&before)
+        .touched_since(&ours.before)
         .map_err(|e| anyhow!("{e}; nothing was changed"))?;
+    phase("diff");
     let changes = crate::sync::incoming(&ours.doc, &touched);
     let looked_at = crate::sync::looked_at(&ours.wrote, &touched);
     let conflicts = crate::sync::conflicts(&ours.doc, &looked_at);
-    let bytes = ours
-        .doc
-        .save()
-        .map_err(|e| anyhow!("{e}; nothing was changed"))?;
-    let mut peers = peers;
+    phase("rows out");
+    let (doc, whole) = ours.saved()?;
     // Our own file first: killed between this and the commit below, the next sync
-    // merges the file back in (its size or time no longer match what the book noted).
-    if let Some((dir, write_own)) = folder {
-        let own = dir.join(own_name(device));
-        let stale = fingerprint(&own)
-            .ok()
-            .is_none_or(|(size, _)| size != bytes.len() as i64);
-        if write_own || stale || !ours.wrote.is_empty() || !touched.is_empty() {
-            write_atomically(&own, &bytes).map_err(|e| {
+    // merges the file back in (its size no longer matches what the book noted).
+    if let Some(folder) = &folder {
+        let own = folder.dir.join(own_name(device));
+        if folder.own_stale || doc != DocWrite::Keep {
+            write_atomically(&own, &whole).map_err(|e| {
                 anyhow!(
                     "cannot write {}: {e}; check that the folder is writable (nothing was changed)",
                     own.display()
@@ -197,113 +259,51 @@ fn finish(
                 device: Some(device.to_string()),
                 size,
                 modified,
+                hash: hash(&whole),
                 merged_at: now(),
             });
         }
     }
+    phase("save");
     let backup = if changes.is_empty() {
         None
     } else {
         let path = super::data::auto_backup_path(db, "-before-sync");
-        ctx.store.backup_to(&path)?;
+        ctx.store.snapshot_to(&path)?;
         Some(path)
     };
+    phase("backup");
     let incoming = Incoming {
         upto: ours.upto,
         changes,
-        doc: bytes,
+        doc,
         peers,
-        folder: folder.map(|(d, _)| {
-            d.canonicalize()
-                .unwrap_or_else(|_| d.to_path_buf())
+        folder: folder.map(|f| {
+            f.dir
+                .canonicalize()
+                .unwrap_or_else(|_| f.dir.to_path_buf())
                 .display()
                 .to_string()
         }),
-        conflicts: conflicts.clone(),
+        conflicts,
         looked_at: looked_at.into_iter().collect(),
         now: now(),
     };
     let applied = ctx.store.sync_apply(&incoming)?;
+    phase("apply");
     if backup.is_some() {
         super::data::prune(db, ctx.config.backup.keep);
     }
-    let shown = ctx.store.sync_conflicts()?;
-    let named: Vec<Json> = conflicts
-        .iter()
-        .map(|c| {
-            let who = shown
-                .iter()
-                .find(|s| s.conflict.table == c.table && s.conflict.key == c.key);
-            json!({
-                "contact": who.and_then(|s| s.contact.as_ref().map(|(_, n)| n.clone())),
-                "contact_id": who.and_then(|s| s.contact.as_ref().map(|(id, _)| *id)),
-                "referral_id": who.and_then(|s| s.referral),
-                "field": c.field,
-                "kept": c.kept,
-                "other": c.other,
-            })
-        })
-        .collect();
-    let changed: Map<String, Json> = applied
-        .changed
-        .iter()
-        .map(|(t, n)| (changed_name(*t).to_string(), json!(n)))
-        .collect();
-    if ctx.json {
-        return print_json(&json!({
-            "device": device,
-            "merged": report.merged,
-            "skipped": report.skipped.iter().map(|(f, r)| json!({"file": f, "reason": r})).collect::<Vec<_>>(),
-            "changed": changed,
-            "conflicts": named,
-            "refused": applied.refused.iter().map(|(t, k, why)| json!({"table": t.name(), "key": k, "reason": why})).collect::<Vec<_>>(),
-            "backup": backup,
-        }));
-    }
-    if ours.rebuilt {
-        outln!("This book's sync state did not read; it was rebuilt from the book.");
-    }
-    let total: usize = applied.changed.iter().map(|(_, n)| n).sum();
-    let what: Vec<String> = applied
-        .changed
-        .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(t, n)| format!("{n} {}", changed_name(*t).replace('_', " ")))
-        .collect();
-    let merged = if report.merged.is_empty() {
-        "nothing new to merge".to_string()
-    } else {
-        format!("merged {}", report.merged.join(", "))
-    };
-    let sent = if ours.wrote.is_empty() {
-        String::new()
-    } else {
-        format!("; sent {} changed row(s)", ours.wrote.len())
-    };
-    outln!(
-        "Synced as device {device}: {merged}{sent}; {}.",
-        if total == 0 {
-            "this book did not change".to_string()
-        } else {
-            format!("changed here: {}", what.join(", "))
-        }
-    );
-    for (file, reason) in &report.skipped {
-        outln!("Skipped {file}: {reason}.");
-    }
-    if !applied.refused.is_empty() {
-        outln!(
-            "{} row(s) from the other machines were not written: this book's rules refuse them (`ties sync --json` lists them).",
-            applied.refused.len()
-        );
-    }
-    if !conflicts.is_empty() {
-        outln!(
-            "{} field(s) were edited on two machines; each machine now keeps the same value. `ties sync --conflicts` shows the other values.",
-            conflicts.len()
-        );
-    }
-    Ok(())
+    shown::result(
+        ctx,
+        device,
+        &report,
+        &applied,
+        &incoming.conflicts,
+        ours.wrote.len(),
+        backup.as_deref(),
+        ours.rebuilt,
+    )
 }
 
 fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
@@ -316,10 +316,9 @@ fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
     }
     let entries = std::fs::read_dir(dir)
         .map_err(|e| anyhow!("cannot read {}: {e}; check its permissions", dir.display()))?;
+    phase("start");
     let device = ctx.store.sync_device()?;
-    let known = ctx.store.sync_peers()?;
-    let mut ours = ours(ctx.store, &device)?;
-    let before = ours.doc.heads();
+    let own = own_name(&device);
     let mut names: Vec<String> = entries
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
@@ -327,24 +326,39 @@ fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
         .filter(|n| device_of(n).is_some())
         .collect();
     names.sort();
+    let known = ctx.store.sync_peers()?;
+    // The files that changed since they were merged (all of them, to a new document).
+    let status = ctx.store.sync_status()?;
+    let fresh_start = status.last_sync.is_none();
+    let files: Vec<(String, i64, String, bool)> = names
+        .into_iter()
+        .filter_map(|n| {
+            let (size, modified) = fingerprint(&dir.join(&n)).ok()?;
+            let same = known
+                .iter()
+                .any(|p| p.file == n && p.size == size && p.modified == modified);
+            Some((n, size, modified, same))
+        })
+        .collect();
+    let own_there = known.iter().any(|p| p.file == own) && dir.join(&own).is_file();
+    if !fresh_start && status.pending == 0 && own_there && files.iter().all(|f| f.3) {
+        // Nothing here changed and nothing there: the document need not even be read.
+        return shown::nothing(ctx, &device);
+    }
+    let mut ours = ours(ctx.store, &device)?;
+    // A new document (the first sync, or one rebuilt) has merged nothing yet.
+    let everything = ours.stored.is_none();
+    let changed = files
+        .into_iter()
+        .filter(|f| everything || !f.3)
+        .map(|(n, size, modified, _)| (n, size, modified));
     let mut report = Report::default();
     let mut peers = Vec::new();
-    let own = own_name(&device);
-    let mut own_changed = false;
-    for name in names {
+    let mut own_stale = !own_there;
+    for (name, size, modified) in changed {
         let path = dir.join(&name);
-        let Ok((size, modified)) = fingerprint(&path) else {
-            continue;
-        };
-        // A file that has not changed since it was merged has nothing new.
-        if known
-            .iter()
-            .any(|p| p.file == name && p.size == size && p.modified == modified)
-        {
-            continue;
-        }
         if name == own {
-            own_changed = true;
+            own_stale = true;
         }
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -353,35 +367,42 @@ fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
                 continue;
             }
         };
-        let mut theirs = match Document::load(&bytes) {
-            Ok(d) => d,
-            Err(why) => {
-                report.skipped.push((name, why.to_string()));
-                continue;
-            }
+        // A file that grew from the bytes merged last time: only the rest is new.
+        let grown = if ours.stored.is_some() {
+            known.iter().find(|p| {
+                p.file == name
+                    && usize::try_from(p.size)
+                        .is_ok_and(|s| s < bytes.len() && hash(&bytes[..s]) == p.hash)
+            })
+        } else {
+            None
         };
-        ours.doc.merge(&mut theirs).map_err(|e| {
-            anyhow!("{e} on {name}; nothing was changed: move that file out of the folder and sync again")
-        })?;
+        let merged = match grown.and_then(|p| usize::try_from(p.size).ok()) {
+            Some(from) if ours.doc.load_more(&bytes[from..]).is_ok() => Ok(()),
+            _ => match Document::load(&bytes) {
+                Ok(mut theirs) => ours.doc.merge(&mut theirs).map_err(|e| {
+                    anyhow!("{e} on {name}; nothing was changed: move that file out of the folder and sync again")
+                }),
+                Err(why) => {
+                    report.skipped.push((name, why.to_string()));
+                    continue;
+                }
+            },
+        };
+        merged?;
+        phase("load file");
         peers.push(Peer {
             device: device_of(&name),
             file: name.clone(),
             size,
             modified,
+            hash: hash(&bytes),
             merged_at: now(),
         });
         report.merged.push(name);
     }
-    finish(
-        ctx,
-        db,
-        &device,
-        ours,
-        before,
-        report,
-        peers,
-        Some((dir, own_changed)),
-    )
+    let folder = Folder { dir, own_stale };
+    finish(ctx, db, &device, ours, report, peers, Some(folder))
 }
 
 /// `ties sync --file PATH`: another copy of the database, merged directly. The copy is
@@ -392,9 +413,9 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
         && a == b
     {
         return Err(UsageError::new(
-                "that is the database in use; name the other copy (a sync tool's conflict copy) to merge",
-            )
-            .into());
+            "that is the database in use; name the other copy (a sync tool's conflict copy) to merge",
+        )
+        .into());
     }
     if !file.is_file() {
         return Err(UsageError::new(format!(
@@ -416,7 +437,6 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
     })?;
     let device = ctx.store.sync_device()?;
     let mut ours = ours(ctx.store, &device)?;
-    let before = ours.doc.heads();
     let mut theirs = self::ours(&other, "a copy")?;
     drop(other);
     ours.doc
@@ -426,5 +446,5 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
         merged: vec![file.display().to_string()],
         skipped: Vec::new(),
     };
-    finish(ctx, db, &device, ours, before, report, Vec::new(), None)
+    finish(ctx, db, &device, ours, report, Vec::new(), None)
 }

@@ -1,12 +1,16 @@
 //! What `ties sync` shows besides a sync: where the book stands (`--status`), the
 //! conflicts to look at (`--conflicts`), and the names the counts go by.
 
-use anyhow::Result;
-use serde_json::{Value as Json, json};
+use std::path::Path;
 
+use anyhow::Result;
+use serde_json::{Map, Value as Json, json};
+
+use super::Report;
 use crate::cli::Ctx;
 use crate::cli::output::print_json;
-use crate::domain::replica::Table;
+use crate::domain::replica::{Conflict, Table};
+use crate::store::Applied;
 
 pub(super) fn changed_name(t: Table) -> &'static str {
     match t {
@@ -19,6 +23,111 @@ pub(super) fn changed_name(t: Table) -> &'static str {
         Table::Snoozes => "snoozes",
         Table::LetGo => "let_go",
     }
+}
+
+/// A sync that found nothing to do, here or in the folder.
+pub(super) fn nothing(ctx: &mut Ctx, device: &str) -> Result<()> {
+    if ctx.json {
+        let changed: Map<String, Json> = Table::ALL
+            .into_iter()
+            .map(|t| (changed_name(t).to_string(), json!(0)))
+            .collect();
+        return print_json(&json!({
+            "device": device, "merged": [], "skipped": [], "changed": changed,
+            "conflicts": [], "refused": [], "backup": null,
+        }));
+    }
+    outln!("Synced as device {device}: nothing changed here or in the folder since the last sync.");
+    Ok(())
+}
+
+/// What a sync did.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn result(
+    ctx: &mut Ctx,
+    device: &str,
+    report: &Report,
+    applied: &Applied,
+    conflicts: &[Conflict],
+    sent: usize,
+    backup: Option<&Path>,
+    rebuilt: bool,
+) -> Result<()> {
+    let shown = ctx.store.sync_conflicts()?;
+    let named: Vec<Json> = conflicts
+        .iter()
+        .map(|c| {
+            let who = shown
+                .iter()
+                .find(|s| s.conflict.table == c.table && s.conflict.key == c.key);
+            json!({
+                "contact": who.and_then(|s| s.contact.as_ref().map(|(_, n)| n.clone())),
+                "contact_id": who.and_then(|s| s.contact.as_ref().map(|(id, _)| *id)),
+                "referral_id": who.and_then(|s| s.referral),
+                "field": c.field,
+                "kept": c.kept,
+                "other": c.other,
+            })
+        })
+        .collect();
+    if ctx.json {
+        let changed: Map<String, Json> = applied
+            .changed
+            .iter()
+            .map(|(t, n)| (changed_name(*t).to_string(), json!(n)))
+            .collect();
+        return print_json(&json!({
+            "device": device,
+            "merged": report.merged,
+            "skipped": report.skipped.iter().map(|(f, r)| json!({"file": f, "reason": r})).collect::<Vec<_>>(),
+            "changed": changed,
+            "conflicts": named,
+            "refused": applied.refused.iter().map(|(t, k, why)| json!({"table": t.name(), "key": k, "reason": why})).collect::<Vec<_>>(),
+            "backup": backup,
+        }));
+    }
+    if rebuilt {
+        outln!("This book's sync state did not read; it was made again from the book.");
+    }
+    let what: Vec<String> = applied
+        .changed
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(t, n)| format!("{n} {}", changed_name(*t).replace('_', " ")))
+        .collect();
+    let merged = if report.merged.is_empty() {
+        "nothing new to merge".to_string()
+    } else {
+        format!("merged {}", report.merged.join(", "))
+    };
+    let sent = match sent {
+        0 => String::new(),
+        n => format!("; sent {n} changed row(s)"),
+    };
+    outln!(
+        "Synced as device {device}: {merged}{sent}; {}.",
+        if what.is_empty() {
+            "this book did not change".to_string()
+        } else {
+            format!("changed here: {}", what.join(", "))
+        }
+    );
+    for (file, reason) in &report.skipped {
+        outln!("Skipped {file}: {reason}.");
+    }
+    if !applied.refused.is_empty() {
+        outln!(
+            "{} row(s) from the other machines were not written: this book's rules refuse them (`ties sync --json` lists them).",
+            applied.refused.len()
+        );
+    }
+    if !conflicts.is_empty() {
+        outln!(
+            "{} field(s) were edited on two machines; each machine now keeps the same value. `ties sync --conflicts` shows the other values.",
+            conflicts.len()
+        );
+    }
+    Ok(())
 }
 
 pub(super) fn status(ctx: &mut Ctx) -> Result<()> {

@@ -75,10 +75,12 @@ CREATE TABLE sync_meta (
     last_sync   TEXT
 );
 INSERT INTO sync_meta (only) VALUES (1);
--- The merged document as of the last sync (the CRDT engine's own bytes).
+-- The merged document as of the last sync, in the CRDT engine's own bytes: a whole
+-- document, then the changes each later sync added, in order (read back to back they
+-- are the document; a sync rewrites them as one when the changes have grown large).
 CREATE TABLE sync_doc (
-    only INTEGER PRIMARY KEY CHECK (only = 1),
-    doc  BLOB NOT NULL
+    seq   INTEGER PRIMARY KEY,
+    chunk BLOB NOT NULL
 );
 -- Rows changed since the last sync: table and key (a uid; `contact uid/tag` for tags;
 -- the review key for snoozes and let-gos). A row may be named more than once.
@@ -95,11 +97,14 @@ CREATE TABLE sync_merged (
 ) WITHOUT ROWID;
 -- The other files merged: what they were when last merged (an unchanged file is not
 -- read again), and the device that writes them.
+-- A file that has grown since and still begins with the bytes merged (its hash) is
+-- merged from where it was.
 CREATE TABLE sync_peers (
     file      TEXT PRIMARY KEY,
     device    TEXT,
     size      INTEGER NOT NULL,
     modified  TEXT    NOT NULL,
+    hash      TEXT    NOT NULL,
     merged_at TEXT    NOT NULL
 ) WITHOUT ROWID;
 -- A field edited on two machines before they synced: the value every machine kept and

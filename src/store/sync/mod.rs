@@ -6,13 +6,13 @@
 use std::collections::HashMap;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 
 mod rows;
 
 use super::{Result, Store};
 use crate::domain::replica::{Change, Conflict, Table};
-use rows::{Refused, changed_here_since, read_change, read_rows, write_change};
+use rows::{Ids, Refused, changed_here_since, read_change, read_rows, write_change};
 
 /// What the book has to send: its changed rows, and the newest log entry they cover
 /// (entries written after it, by a command running meanwhile, wait for the next sync).
@@ -29,7 +29,29 @@ pub struct Peer {
     pub device: Option<String>,
     pub size: i64,
     pub modified: String,
+    /// A hash of the bytes merged (`cli::sync` makes it).
+    pub hash: String,
     pub merged_at: String,
+}
+
+/// The document as the book keeps it: the bytes back to back, and how many of them
+/// are the whole document written first (the rest are changes added since).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDoc {
+    pub bytes: Vec<u8>,
+    pub base: usize,
+}
+
+/// What a sync does to the stored document.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum DocWrite {
+    /// It did not change.
+    #[default]
+    Keep,
+    /// Its new changes, added after the rest.
+    Append(Vec<u8>),
+    /// A whole new document, instead of all there was.
+    Replace(Vec<u8>),
 }
 
 /// A conflict as the user reads it: whose field, and the local id to edit.
@@ -51,7 +73,7 @@ pub struct Incoming {
     /// Rows to write, in order.
     pub changes: Vec<(Table, Change)>,
     /// The merged document.
-    pub doc: Vec<u8>,
+    pub doc: DocWrite,
     pub peers: Vec<Peer>,
     pub folder: Option<String>,
     /// Conflicts found among the rows this sync looked at; they replace what was known
@@ -126,7 +148,7 @@ impl Store {
 
     pub fn sync_peers(&self) -> Result<Vec<Peer>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT file, device, size, modified, merged_at FROM sync_peers ORDER BY file",
+            "SELECT file, device, size, modified, hash, merged_at FROM sync_peers ORDER BY file",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(Peer {
@@ -134,18 +156,33 @@ impl Store {
                 device: r.get(1)?,
                 size: r.get(2)?,
                 modified: r.get(3)?,
-                merged_at: r.get(4)?,
+                hash: r.get(4)?,
+                merged_at: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The document as of the last sync; `None` before the first.
-    pub fn sync_doc(&self) -> Result<Option<Vec<u8>>> {
-        Ok(self
+    pub fn sync_doc(&self) -> Result<Option<StoredDoc>> {
+        let mut stmt = self
             .conn
-            .query_row("SELECT doc FROM sync_doc", [], |r| r.get(0))
-            .optional()?)
+            .prepare_cached("SELECT chunk FROM sync_doc ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        let mut doc: Option<StoredDoc> = None;
+        while let Some(r) = rows.next()? {
+            let chunk = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            match &mut doc {
+                None => {
+                    doc = Some(StoredDoc {
+                        bytes: chunk.to_vec(),
+                        base: chunk.len(),
+                    })
+                }
+                Some(d) => d.bytes.extend_from_slice(chunk),
+            }
+        }
+        Ok(doc)
     }
 
     /// The rows to send: every row (`full`, the first sync) or those changed since the
@@ -191,16 +228,37 @@ impl Store {
     /// and the conflicts. The undo journal is cleared: an undo reaching past a sync
     /// would put back rows another machine has changed since.
     pub fn sync_apply(&mut self, incoming: &Incoming) -> Result<Applied> {
+        // A statement per table and purpose, each run for thousands of rows: kept.
+        self.conn.set_prepared_statement_cache_capacity(64);
+        // A first sync writes the whole book in one transaction: pages stay in memory
+        // instead of spilling to the log mid-way (64 MB at most; the default after).
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        let applied = self.sync_apply_inner(incoming);
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
+        applied
+    }
+
+    fn sync_apply_inner(&mut self, incoming: &Incoming) -> Result<Applied> {
         let tx = self.begin_unjournaled()?;
         tx.execute("UPDATE sync_meta SET logging = 0", [])?;
         tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
         let mut applied = Applied::default();
         let mut counts: HashMap<Table, usize> = HashMap::new();
+        // Rows changed here while the sync merged are left for the next one; mostly
+        // there are none, and no row needs asking.
+        let changed_meanwhile: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sync_pending WHERE seq > ?1)",
+            [incoming.upto],
+            |r| r.get(0),
+        )?;
+        let mut ids = Ids::default();
         for (table, change) in &incoming.changes {
-            if changed_here_since(&tx, *table, change.key(), incoming.upto)? {
+            if changed_meanwhile && changed_here_since(&tx, *table, change.key(), incoming.upto)? {
                 continue;
             }
-            match write_change(&tx, *table, change) {
+            match write_change(&tx, &mut ids, *table, change) {
                 Ok(true) => *counts.entry(*table).or_default() += 1,
                 Ok(false) => {}
                 Err(Refused(why)) => {
@@ -214,18 +272,24 @@ impl Store {
             tx.execute("DELETE FROM undo_changes", [])?;
         }
         tx.execute("DELETE FROM sync_pending WHERE seq <= ?1", [incoming.upto])?;
-        tx.execute(
-            "INSERT INTO sync_doc (only, doc) VALUES (1, ?1)
-             ON CONFLICT (only) DO UPDATE SET doc = excluded.doc",
-            [&incoming.doc],
-        )?;
+        match &incoming.doc {
+            DocWrite::Keep => {}
+            DocWrite::Append(chunk) => {
+                tx.execute("INSERT INTO sync_doc (chunk) VALUES (?1)", [chunk])?;
+            }
+            DocWrite::Replace(doc) => {
+                tx.execute("DELETE FROM sync_doc", [])?;
+                tx.execute("INSERT INTO sync_doc (chunk) VALUES (?1)", [doc])?;
+            }
+        }
         for p in &incoming.peers {
             tx.execute(
-                "INSERT INTO sync_peers (file, device, size, modified, merged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO sync_peers (file, device, size, modified, hash, merged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (file) DO UPDATE SET device = excluded.device, size = excluded.size,
-                     modified = excluded.modified, merged_at = excluded.merged_at",
-                params![p.file, p.device, p.size, p.modified, p.merged_at],
+                     modified = excluded.modified, hash = excluded.hash,
+                     merged_at = excluded.merged_at",
+                params![p.file, p.device, p.size, p.modified, p.hash, p.merged_at],
             )?;
         }
         for (table, key) in &incoming.looked_at {

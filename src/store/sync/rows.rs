@@ -2,6 +2,9 @@
 //! keys in their exchanged form, and the book's own rules deciding what is refused.
 
 use rusqlite::types::ValueRef;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::domain::replica::{
@@ -92,8 +95,19 @@ fn sql_value(v: &Value) -> rusqlite::types::Value {
 /// Rows of a table as the exchange names them (review keys made global); one row when
 /// `key` is given (the exchanged key for snoozes and let-gos is translated first).
 pub(super) fn read_rows(tx: &Transaction<'_>, table: Table, key: Option<&str>) -> Result<Vec<Row>> {
-    let sql = select(table).replace("{where}", if key.is_some() { by_key(table) } else { "1" });
-    let mut stmt = tx.prepare_cached(&sql)?;
+    static ONE: OnceLock<Vec<String>> = OnceLock::new();
+    static ALL: OnceLock<Vec<String>> = OnceLock::new();
+    let sql = |one: bool| {
+        Table::ALL
+            .iter()
+            .map(|t| select(*t).replace("{where}", if one { by_key(*t) } else { "1" }))
+            .collect::<Vec<_>>()
+    };
+    let sql = match key {
+        Some(_) => &ONE.get_or_init(|| sql(true))[index(table)],
+        None => &ALL.get_or_init(|| sql(false))[index(table)],
+    };
+    let mut stmt = tx.prepare_cached(sql)?;
     let n = table.columns().len();
     let mut out = Vec::new();
     let mut push = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
@@ -219,14 +233,43 @@ fn localize(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
     Ok(id.map(|id| format!("{kind}:{letter}{id}")))
 }
 
+/// Local ids of the contacts and referrals a sync names, looked up once each. A row
+/// deleted by the sync leaves it ([`Ids::forget`]).
+#[derive(Default)]
+pub(super) struct Ids(HashMap<(&'static str, String), i64>);
+
+impl Ids {
+    fn get(&mut self, tx: &Transaction<'_>, table: &'static str, uid: &str) -> Result<Option<i64>> {
+        if let Some(id) = self.0.get(&(table, uid.to_string())) {
+            return Ok(Some(*id));
+        }
+        let id = id_of(tx, table, uid)?;
+        if let Some(id) = id {
+            self.0.insert((table, uid.to_string()), id);
+        }
+        Ok(id)
+    }
+
+    fn forget(&mut self, table: &'static str, uid: &str) {
+        self.0.remove(&(table, uid.to_string()));
+    }
+}
+
 fn id_of(tx: &Transaction<'_>, table: &str, uid: &str) -> Result<Option<i64>> {
+    let sql = match table {
+        "contacts" => "SELECT id FROM contacts WHERE uid = ?1",
+        "referrals" => "SELECT id FROM referrals WHERE uid = ?1",
+        _ => "SELECT id FROM interactions WHERE uid = ?1",
+    };
     Ok(tx
-        .query_row(
-            &format!("SELECT id FROM {table} WHERE uid = ?1"),
-            [uid],
-            |r| r.get(0),
-        )
+        .prepare_cached(sql)?
+        .query_row([uid], |r| r.get(0))
         .optional()?)
+}
+
+/// A table's place in [`Table::ALL`] (for the statements kept per table).
+fn index(table: Table) -> usize {
+    Table::ALL.iter().position(|t| *t == table).unwrap_or(0)
 }
 
 /// Whether the row was changed here after the sync read this book's changes.
@@ -267,16 +310,22 @@ impl From<rusqlite::Error> for Refused {
 /// Writes one row as the merge has it; true when the book changed.
 pub(super) fn write_change(
     tx: &Transaction<'_>,
+    ids: &mut Ids,
     table: Table,
     change: &Change,
 ) -> std::result::Result<bool, Refused> {
     match change {
-        Change::Put(row) => put(tx, table, row),
-        Change::Gone { key, merged_into } => gone(tx, table, key, merged_into.as_deref()),
+        Change::Put(row) => put(tx, ids, table, row),
+        Change::Gone { key, merged_into } => gone(tx, ids, table, key, merged_into.as_deref()),
     }
 }
 
-fn put(tx: &Transaction<'_>, table: Table, row: &Row) -> std::result::Result<bool, Refused> {
+fn put(
+    tx: &Transaction<'_>,
+    ids: &mut Ids,
+    table: Table,
+    row: &Row,
+) -> std::result::Result<bool, Refused> {
     let columns = table.columns();
     if row.values.len() != columns.len() {
         return Err(Refused(format!(
@@ -301,11 +350,11 @@ fn put(tx: &Transaction<'_>, table: Table, row: &Row) -> std::result::Result<boo
         let local = match (col, v) {
             (Column::Plain(_), v) => sql_value(v),
             (_, Value::Null) => rusqlite::types::Value::Null,
-            (Column::Contact(name), Value::Text(uid)) => match id_of(tx, "contacts", uid)? {
+            (Column::Contact(name), Value::Text(uid)) => match ids.get(tx, "contacts", uid)? {
                 Some(id) => rusqlite::types::Value::Integer(id),
                 None => return Err(Refused(format!("its {name} is not in this book"))),
             },
-            (Column::Referral(_), Value::Text(uid)) => match id_of(tx, "referrals", uid)? {
+            (Column::Referral(_), Value::Text(uid)) => match ids.get(tx, "referrals", uid)? {
                 Some(id) => rusqlite::types::Value::Integer(id),
                 None if table == Table::Interactions => rusqlite::types::Value::Null,
                 None => return Err(Refused("its referral is not in this book".into())),
@@ -314,7 +363,21 @@ fn put(tx: &Transaction<'_>, table: Table, row: &Row) -> std::result::Result<boo
         };
         values.push(local);
     }
-    let names: &[&str] = match table {
+    static UPSERT: OnceLock<Vec<String>> = OnceLock::new();
+    let sql = &UPSERT.get_or_init(|| Table::ALL.iter().map(|t| upsert(*t)).collect())[index(table)];
+    let mut params: Vec<rusqlite::types::Value> = Vec::with_capacity(values.len() + 1);
+    if table != Table::Tags {
+        params.push(rusqlite::types::Value::Text(lookup_key));
+    }
+    params.extend(values);
+    tx.prepare_cached(sql)?
+        .execute(rusqlite::params_from_iter(params))?;
+    Ok(true)
+}
+
+/// The table's own columns, in [`Table::columns`] order (references as local ids).
+fn local_columns(table: Table) -> &'static [&'static str] {
+    match table {
         Table::Contacts => &[
             "name",
             "company",
@@ -359,14 +422,18 @@ fn put(tx: &Transaction<'_>, table: Table, row: &Row) -> std::result::Result<boo
         ],
         Table::Snoozes => &["until"],
         Table::LetGo => &["due"],
-    };
-    // Tags are keyed by what they hold; the others by a key column.
+    }
+}
+
+/// The statement that writes a row, by its key.
+fn upsert(table: Table) -> String {
+    let names = local_columns(table);
     let key_col = match table {
         Table::Tags => None,
         Table::Snoozes | Table::LetGo => Some("key"),
         _ => Some("uid"),
     };
-    let sql = match key_col {
+    match key_col {
         None => "INSERT INTO tags (contact_id, tag) VALUES (?1, ?2)
                  ON CONFLICT (contact_id, tag) DO UPDATE SET tag = excluded.tag"
             .to_string(),
@@ -385,29 +452,24 @@ fn put(tx: &Transaction<'_>, table: Table, row: &Row) -> std::result::Result<boo
                 sets.join(", ")
             )
         }
-    };
-    let mut params: Vec<rusqlite::types::Value> = Vec::with_capacity(values.len() + 1);
-    if key_col.is_some() {
-        params.push(rusqlite::types::Value::Text(lookup_key));
     }
-    params.extend(values);
-    tx.prepare_cached(&sql)?
-        .execute(rusqlite::params_from_iter(params))?;
-    Ok(true)
 }
 
 fn gone(
     tx: &Transaction<'_>,
+    ids: &mut Ids,
     table: Table,
     key: &str,
     merged_into: Option<&str>,
 ) -> std::result::Result<bool, Refused> {
     let n = match table {
         Table::Contacts => {
-            let Some(id) = id_of(tx, "contacts", key)? else {
+            let Some(id) = ids.get(tx, "contacts", key)? else {
                 return Ok(false);
             };
-            if let Some(target) = merged_into.map(|t| id_of(tx, "contacts", t)).transpose()?
+            if let Some(target) = merged_into
+                .map(|t| ids.get(tx, "contacts", t))
+                .transpose()?
                 && let Some(keep) = target.filter(|k| *k != id)
             {
                 // What was logged here on the merged contact meanwhile moves along.
@@ -431,6 +493,7 @@ fn gone(
             if used {
                 return Ok(false);
             }
+            ids.forget("contacts", key);
             tx.execute("DELETE FROM contacts WHERE id = ?1", [id])?
         }
         Table::Tags => {
@@ -450,7 +513,10 @@ fn gone(
             )?,
             None => 0,
         },
-        Table::Referrals => tx.execute("DELETE FROM referrals WHERE uid = ?1", [key])?,
+        Table::Referrals => {
+            ids.forget("referrals", key);
+            tx.execute("DELETE FROM referrals WHERE uid = ?1", [key])?
+        }
         Table::Fields | Table::Events | Table::Interactions => tx.execute(
             &format!("DELETE FROM {} WHERE uid = ?1", table.name()),
             [key],

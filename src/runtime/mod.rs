@@ -72,18 +72,15 @@ impl Session {
         app.read_only = store.is_read_only();
         if app.read_only {
             app.warn("This book is read-only (its file or folder is not writable): you can look, not change.");
-        } else if let Some(copy) = store.conflict_copies().first() {
-            app.warn(format!(
-                "A sync tool left a copy of this book: merge it with `ties sync --file \"{}\"` (: runs it here)",
-                copy.display()
-            ));
+        } else if !store.conflict_copies().is_empty() {
+            app.warn("A sync tool left a copy of this book: :sync --status says how to merge it");
         } else if let Ok(s) = store.sync_status()
             && s.conflicts > 0
         {
             app.warn(format!(
-                    "{} field(s) were edited on two machines before they synced: `:sync --conflicts` shows them",
-                    s.conflicts
-                ));
+                "{} field(s) edited on two machines: :sync --conflicts shows them",
+                s.conflicts
+            ));
         }
         Ok(Session {
             app,

@@ -132,6 +132,7 @@ pub(super) fn result(
 
 pub(super) fn status(ctx: &mut Ctx) -> Result<()> {
     let s = ctx.store.sync_status()?;
+    let copies = ctx.store.conflict_copies();
     if ctx.json {
         return print_json(&json!({
             "device": s.device,
@@ -142,7 +143,15 @@ pub(super) fn status(ctx: &mut Ctx) -> Result<()> {
             "devices": s.peers.iter().map(|p| json!({
                 "file": p.file, "device": p.device, "merged_at": p.merged_at, "bytes": p.size,
             })).collect::<Vec<_>>(),
+            "conflict_copies": copies,
         }));
+    }
+    for copy in &copies {
+        let path = copy.display().to_string();
+        let shown = crate::text::sanitize(&path);
+        outln!(
+            "A sync tool left a copy of this book: {shown}\n  merge it with: ties sync --file \"{shown}\" (then remove the copy)"
+        );
     }
     let Some(last) = &s.last_sync else {
         outln!(

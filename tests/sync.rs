@@ -159,6 +159,7 @@ enum Op {
     Archive(usize, usize),
     Tag(usize, usize, &'static str),
     Snooze(usize, usize),
+    Merge(usize, usize, usize),
     Sync(usize),
     /// From, to, how: the newest file, the newest as a conflict copy too, or an older one.
     Deliver(usize, usize, u8),
@@ -180,6 +181,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (r.clone(), who.clone(), prop::sample::select(vec!["vip", "VIP", "gym"]))
             .prop_map(|(r, w, t)| Op::Tag(r, w, t)),
         1 => (r.clone(), 0..6usize).prop_map(|(r, i)| Op::Snooze(r, i)),
+        1 => (r.clone(), who.clone(), who.clone()).prop_map(|(r, a, b)| Op::Merge(r, a, b)),
         3 => r.clone().prop_map(Op::Sync),
         3 => (r.clone(), r, 0..3u8).prop_map(|(a, b, m)| Op::Deliver(a, b, m)),
     ]
@@ -258,6 +260,11 @@ fn apply(reps: &mut [Replica], names: &mut Vec<String>, op: &Op) {
             if let Some(items) = items.as_array().filter(|a| !a.is_empty()) {
                 let key = items[i % items.len()]["key"].as_str().unwrap().to_string();
                 let _ = reps[*r].run(&format!("snooze {key} 3"));
+            }
+        }
+        Op::Merge(r, a, b) => {
+            if let (Some(a), Some(b)) = (name(names, *a), name(names, *b)) {
+                let _ = reps[*r].run(&format!("merge {a} {b} --drop-referrals"));
             }
         }
         Op::Sync(r) => {
@@ -459,6 +466,52 @@ fn archive_and_merge_keep_every_touch() {
     }
 }
 
+/// Two machines merging two contacts each into the other (a circle of merges) end
+/// with the same one contact, holding every touch of both.
+#[test]
+fn merges_in_opposite_directions_settle_on_one_contact() {
+    let root = tempfile::tempdir().unwrap();
+    let mut reps: Vec<Replica> = (0..2).map(|i| Replica::new(root.path(), i)).collect();
+    reps[0].run("add Ben").unwrap();
+    reps[0].run("add \"Ben Rossi\" --company Rossi").unwrap();
+    reps[0].run("log Ben call --note first").unwrap();
+    reps[0]
+        .run("log \"Ben Rossi\" meeting --note second")
+        .unwrap();
+    reps[0].sync();
+    deliver(&reps, 0, 1, 0);
+    reps[1].sync();
+    reps[0].run("merge Ben \"Ben Rossi\"").unwrap();
+    reps[1].run("merge \"Ben Rossi\" Ben").unwrap();
+    reps[1]
+        .run("log \"Ben Rossi\" praise --note third")
+        .unwrap();
+    reps[0].sync();
+    reps[1].sync();
+    for _ in 0..2 {
+        deliver(&reps, 0, 1, 0);
+        deliver(&reps, 1, 0, 0);
+        let a = reps[0].sync();
+        let b = reps[1].sync();
+        assert!(a["refused"].as_array().unwrap().is_empty(), "{a}");
+        assert!(b["refused"].as_array().unwrap().is_empty(), "{b}");
+    }
+    assert_eq!(book(&reps[0].db), book(&reps[1].db));
+    for r in reps.iter_mut() {
+        let list = r.json("list");
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), 1, "{list:?}");
+        let one = r.json(&format!("show {}", list[0]["id"]));
+        let notes: BTreeSet<&str> = one["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t["note"].as_str())
+            .collect();
+        assert_eq!(notes, BTreeSet::from(["first", "second", "third"]));
+    }
+}
+
 /// Garbage, truncated and newer files in the folder are skipped by name with a reason;
 /// the rest merges.
 #[test]
@@ -552,7 +605,7 @@ fn a_conflict_copy_of_the_database_is_named_and_merged() {
     let out = env.ties().args(["list"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("sync-conflict") && stderr.contains("ties sync --file"),
+        stderr.contains("sync-conflict") && stderr.contains("sync --file"),
         "{stderr}"
     );
     env.ok(&["sync", "--file", copy.to_str().unwrap()]);

@@ -227,6 +227,12 @@ pub fn demo(ctx: &mut Ctx, db: &Path, a: super::args::DemoArgs) -> Result<()> {
 /// Undoes the most recent change made by any ties command or the interface, whole.
 pub fn undo(ctx: &mut Ctx) -> Result<()> {
     let Some(u) = ctx.store.undo()? else {
+        if let Some(at) = ctx.store.sync_status()?.undo_cut {
+            return Err(UsageError::new(format!(
+                "there is nothing to undo since the sync of {at}: undo does not reach past a sync that changed the book"
+            ))
+            .into());
+        }
         return Err(UsageError::new(
             "there is nothing to undo: no change is left in the journal (it keeps the newest 200)",
         )

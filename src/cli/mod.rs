@@ -339,18 +339,21 @@ fn run(cli: Cli) -> Result<()> {
         }
         other => other?,
     };
-    let merging = match &command {
-        Command::Sync(a) => a.file.clone(),
-        _ => None,
+    // A copy of the book a sync tool made beside it is named at every command, except
+    // those that deal with it (merging it, or `sync --status`, which names it itself).
+    let quiet = match &command {
+        Command::Sync(a) => a.status || a.file.is_some(),
+        _ => false,
     };
-    for copy in store.conflict_copies() {
-        if merging.as_deref() != Some(copy.as_path()) {
-            eprintln!(
-                "note: {} is a copy of this book a sync tool made; merge it with `ties sync --file \"{}\"`, then remove it",
-                sanitize(&copy.display().to_string()),
-                sanitize(&copy.display().to_string())
-            );
-        }
+    let db_flag = match &cli.db {
+        Some(db) => format!("--db \"{}\" ", sanitize(&db.display().to_string())),
+        None => String::new(),
+    };
+    for copy in store.conflict_copies().iter().filter(|_| !quiet) {
+        let copy = sanitize(&copy.display().to_string()).into_owned();
+        eprintln!(
+            "note: {copy} is a copy of this book a sync tool made; merge it with `ties {db_flag}sync --file \"{copy}\"`, then remove it"
+        );
     }
     let mut ctx = Ctx {
         store: &mut store,

@@ -32,11 +32,16 @@ pub fn export(
     Ok(wrote)
 }
 
-/// Where a contact named by a row lives now: itself, the contact it was merged into
-/// (merges of merges followed), or gone.
+/// Where a contact named by a row lives now.
 #[derive(Clone)]
 enum Lives {
+    /// Itself, or the contact it was merged into (merges of merges followed).
     At(String),
+    /// Gone in the document, but kept: two machines merged contacts into each other
+    /// (a circle of merges), and every machine keeps the same one of them, the one with
+    /// the smallest uid.
+    Revived(String),
+    /// Deleted (not merged) on some machine.
     Deleted(String),
 }
 
@@ -71,18 +76,27 @@ impl Whereabouts<'_> {
 }
 
 fn lives(doc: &Document, uid: &str) -> Lives {
-    let mut at = uid.to_string();
-    for _ in 0..32 {
-        match doc.read(Table::Contacts, &at) {
+    let mut path: Vec<String> = vec![uid.to_string()];
+    while path.len() <= 64 {
+        let at = &path[path.len() - 1];
+        match doc.read(Table::Contacts, at) {
             Some(RowState::Gone {
                 merged_into: Some(next),
                 ..
-            }) if next != at => at = next,
-            Some(RowState::Gone { .. }) => return Lives::Deleted(at),
-            _ => return Lives::At(at),
+            }) => {
+                if let Some(i) = path.iter().position(|p| *p == next) {
+                    let circle = &path[i..];
+                    let keep = circle.iter().min().cloned().unwrap_or(next);
+                    return Lives::Revived(keep);
+                }
+                path.push(next);
+            }
+            Some(RowState::Gone { .. }) => return Lives::Deleted(at.clone()),
+            _ => return Lives::At(at.clone()),
         }
     }
-    Lives::At(at)
+    // Sixty-four merges in a row: keep where the chain was followed to.
+    Lives::Revived(path.pop().unwrap_or_default())
 }
 
 /// The rows to write back for the rows a merge touched, as the merged document has
@@ -103,17 +117,29 @@ pub fn incoming(doc: &Document, touched: &BTreeSet<(Table, String)>) -> Vec<(Tab
         let table = *table;
         match doc.read(table, key) {
             None => {}
-            Some(RowState::Gone { merged_into, .. }) => {
-                let merged_into = match (table, merged_into) {
-                    (Table::Contacts, Some(m)) => match at.contact(&m) {
-                        Lives::At(t) if t != *key => Some(t),
-                        _ => None,
-                    },
-                    _ => None,
+            Some(RowState::Gone { .. }) if table == Table::Contacts => {
+                let merged_into = match at.contact(key) {
+                    Lives::At(t) => Some(t),
+                    Lives::Revived(t) if t == *key => {
+                        // The one every machine keeps of a circle of merges.
+                        revive.insert(t);
+                        continue;
+                    }
+                    Lives::Revived(t) => {
+                        revive.insert(t.clone());
+                        Some(t)
+                    }
+                    Lives::Deleted(_) => None,
                 };
                 gones.entry(table).or_default().push(Change::Gone {
                     key: key.clone(),
-                    merged_into,
+                    merged_into: merged_into.filter(|t| t != key),
+                });
+            }
+            Some(RowState::Gone { .. }) => {
+                gones.entry(table).or_default().push(Change::Gone {
+                    key: key.clone(),
+                    merged_into: None,
                 });
             }
             Some(RowState::Live(mut values)) => {
@@ -124,6 +150,10 @@ pub fn incoming(doc: &Document, touched: &BTreeSet<(Table, String)>) -> Vec<(Tab
                         Column::Plain(_) => {}
                         Column::Contact(_) => match at.contact(uid) {
                             Lives::At(t) => *v = Value::Text(t),
+                            Lives::Revived(t) => {
+                                revive.insert(t.clone());
+                                *v = Value::Text(t);
+                            }
                             Lives::Deleted(t) => {
                                 if matches!(table, Table::Interactions | Table::Referrals) {
                                     revive.insert(t.clone());

@@ -28,7 +28,7 @@ use crate::sync::engine::{Document, Heads};
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
     /// The folder to sync through (Syncthing, Dropbox, a USB stick, a git repository)
-    #[arg(value_name = "DIR", required_unless_present_any = ["file", "status", "conflicts"])]
+    #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Merge another copy of the database (a sync tool's conflict copy) directly
     #[arg(long, value_name = "PATH", conflicts_with_all = ["dir", "status", "conflicts"])]
@@ -54,7 +54,7 @@ pub fn sync(ctx: &mut Ctx, db: &Path, a: SyncArgs) -> Result<()> {
     match a.dir {
         Some(dir) => sync_dir(ctx, db, &dir),
         None => Err(UsageError::new(
-            "say where to sync: `ties sync DIR` (a folder your sync tool shares) or `ties sync --file PATH` (another copy of the database)",
+            "say where to sync: `ties sync DIR` (a folder your sync tool shares), `ties sync --file PATH` (another copy of the database), or `ties sync --status`",
         )
         .into()),
     }
@@ -210,6 +210,8 @@ impl Ours {
 struct Report {
     merged: Vec<String>,
     skipped: Vec<(String, String)>,
+    /// The copy of the database `--file` merged.
+    copy: Option<String>,
 }
 
 /// The folder a sync goes through, and whether its own file there must be written
@@ -307,6 +309,13 @@ fn finish(
 }
 
 fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(UsageError::new(format!(
+            "{} is a file, not a folder; name the folder your sync tool shares (to merge a copy of the database, `ties sync --file PATH`)",
+            dir.display()
+        ))
+        .into());
+    }
     if !dir.is_dir() {
         return Err(UsageError::new(format!(
             "there is no folder at {}; create it, or name the folder your sync tool shares",
@@ -340,7 +349,11 @@ fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
             Some((n, size, modified, same))
         })
         .collect();
-    let own_there = known.iter().any(|p| p.file == own) && dir.join(&own).is_file();
+    // This machine's file holds the document as stored (a `sync --file` since, or a
+    // sync through another folder, leaves it behind).
+    let doc_len = ctx.store.sync_doc_len()?;
+    let own_there =
+        known.iter().any(|p| p.file == own && p.size == doc_len) && dir.join(&own).is_file();
     if !fresh_start && status.pending == 0 && own_there && files.iter().all(|f| f.3) {
         // Nothing here changed and nothing there: the document need not even be read.
         return shown::nothing(ctx, &device);
@@ -383,8 +396,13 @@ fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
                 Ok(mut theirs) => ours.doc.merge(&mut theirs).map_err(|e| {
                     anyhow!("{e} on {name}; nothing was changed: move that file out of the folder and sync again")
                 }),
+                Err(_) if name == own => {
+                    // This machine's own file, damaged: written again below.
+                    own_stale = true;
+                    continue;
+                }
                 Err(why) => {
-                    report.skipped.push((name, why.to_string()));
+                    report.skipped.push((name, skip_reason(&why)));
                     continue;
                 }
             },
@@ -405,6 +423,18 @@ fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
     finish(ctx, db, &device, ours, report, peers, Some(folder))
 }
 
+/// Why a file in the folder was not merged, and what to do.
+fn skip_reason(why: &crate::sync::engine::Unreadable) -> String {
+    use crate::sync::engine::Unreadable;
+    match why {
+        Unreadable::Damaged(_) => format!(
+            "{why}; it may still be arriving: sync again later, and move it out of the folder if it stays"
+        ),
+        Unreadable::NotTies => format!("{why}; move it out of the folder"),
+        Unreadable::Newer(_) => why.to_string(),
+    }
+}
+
 /// `ties sync --file PATH`: another copy of the database, merged directly. The copy is
 /// read from a private copy of it (opening upgrades a database; the user's file is
 /// never written).
@@ -415,6 +445,13 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
         return Err(UsageError::new(
             "that is the database in use; name the other copy (a sync tool's conflict copy) to merge",
         )
+        .into());
+    }
+    if file.is_dir() {
+        return Err(UsageError::new(format!(
+            "{} is a folder; --file takes a copy of the database (to sync through a folder, `ties sync DIR`)",
+            file.display()
+        ))
         .into());
     }
     if !file.is_file() {
@@ -429,11 +466,21 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
     std::fs::copy(file, &copy)
         .map_err(|e| anyhow!("cannot read {}: {e}; check its permissions", file.display()))?;
     let other = Store::open(&copy).map_err(|e| {
-        UsageError::new(format!(
-            "{} cannot be merged: {}",
-            file.display(),
-            e.to_string().replace(&copy.display().to_string(), "it")
-        ))
+        let why = match &e {
+            crate::store::StoreError::NotTies { detail, .. } => format!(
+                "it is not a ties database ({detail}); --file takes a copy of ties.db{}",
+                if device_of(&file.file_name().unwrap_or_default().to_string_lossy()).is_some() {
+                    " (a .automerge file belongs in the synced folder: `ties sync DIR`)"
+                } else {
+                    ""
+                }
+            ),
+            crate::store::StoreError::Newer { found, ours, .. } => format!(
+                "it was written by a newer ties (schema version {found}, this one knows up to {ours}); upgrade ties here first"
+            ),
+            other => other.to_string().replace(&copy.display().to_string(), "it"),
+        };
+        UsageError::new(format!("{} cannot be merged: {why}", file.display()))
     })?;
     let device = ctx.store.sync_device()?;
     let mut ours = ours(ctx.store, &device)?;
@@ -445,6 +492,7 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
     let report = Report {
         merged: vec![file.display().to_string()],
         skipped: Vec::new(),
+        copy: Some(file.display().to_string()),
     };
     finish(ctx, db, &device, ours, report, Vec::new(), None)
 }

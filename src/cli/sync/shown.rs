@@ -89,45 +89,80 @@ pub(super) fn result(
     if rebuilt {
         outln!("This book's sync state did not read; it was made again from the book.");
     }
+    outln!("Synced as device {device}.");
+    if report.merged.is_empty() {
+        outln!("  nothing new to merge");
+    } else {
+        outln!("  merged {}", report.merged.join(", "));
+    }
+    if sent > 0 {
+        outln!("  sent {}", count(sent, "changed row", "changed rows"));
+    }
     let what: Vec<String> = applied
         .changed
         .iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(t, n)| format!("{n} {}", changed_name(*t).replace('_', " ")))
+        .map(|(t, n)| {
+            let (one, many) = words(*t);
+            count(*n, one, many)
+        })
         .collect();
-    let merged = if report.merged.is_empty() {
-        "nothing new to merge".to_string()
+    if what.is_empty() {
+        outln!("  this book did not change");
     } else {
-        format!("merged {}", report.merged.join(", "))
-    };
-    let sent = match sent {
-        0 => String::new(),
-        n => format!("; sent {n} changed row(s)"),
-    };
-    outln!(
-        "Synced as device {device}: {merged}{sent}; {}.",
-        if what.is_empty() {
-            "this book did not change".to_string()
-        } else {
-            format!("changed here: {}", what.join(", "))
-        }
-    );
+        outln!("  changed here: {}", what.join(", "));
+    }
     for (file, reason) in &report.skipped {
-        outln!("Skipped {file}: {reason}.");
+        outln!("  skipped {file}: {reason}");
     }
     if !applied.refused.is_empty() {
         outln!(
-            "{} row(s) from the other machines were not written: this book's rules refuse them (`ties sync --json` lists them).",
-            applied.refused.len()
+            "  {} from the other machines not written, by this book's rules:",
+            count(applied.refused.len(), "row", "rows")
+        );
+        for (t, key, why) in applied.refused.iter().take(5) {
+            outln!("    {} {key}: {why}", t.name());
+        }
+        if applied.refused.len() > 5 {
+            outln!(
+                "    … and {} more (`--json` lists them all)",
+                applied.refused.len() - 5
+            );
+        }
+    }
+    let fields: std::collections::BTreeSet<(Table, &str, &str)> = conflicts
+        .iter()
+        .map(|c| (c.table, c.key.as_str(), c.field.as_str()))
+        .collect();
+    if !fields.is_empty() {
+        outln!(
+            "  {} edited on two machines: each machine keeps the same value; `ties sync --conflicts` shows the other",
+            count(fields.len(), "field", "fields")
         );
     }
-    if !conflicts.is_empty() {
-        outln!(
-            "{} field(s) were edited on two machines; each machine now keeps the same value. `ties sync --conflicts` shows the other values.",
-            conflicts.len()
-        );
+    if let Some(copy) = &report.copy {
+        outln!("Its rows are in this book now: you can remove {copy}.");
     }
     Ok(())
+}
+
+/// "1 contact", "3 contacts".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// How a table's rows are counted in words.
+fn words(t: Table) -> (&'static str, &'static str) {
+    match t {
+        Table::Contacts => ("contact", "contacts"),
+        Table::Fields => ("field", "fields"),
+        Table::Tags => ("tag", "tags"),
+        Table::Referrals => ("referral", "referrals"),
+        Table::Events => ("status event", "status events"),
+        Table::Interactions => ("interaction", "interactions"),
+        Table::Snoozes => ("snooze", "snoozes"),
+        Table::LetGo => ("let-go", "let-gos"),
+    }
 }
 
 pub(super) fn status(ctx: &mut Ctx) -> Result<()> {
@@ -172,9 +207,13 @@ pub(super) fn status(ctx: &mut Ctx) -> Result<()> {
     for p in &s.peers {
         let mine = p.device == s.device;
         outln!(
-            "  {}{}  merged {}",
+            "  {}  {} {}",
             p.file,
-            if mine { " (this machine)" } else { "" },
+            if mine {
+                "this machine's, written"
+            } else {
+                "merged"
+            },
             p.merged_at
         );
     }

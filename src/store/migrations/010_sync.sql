@@ -72,7 +72,9 @@ CREATE TABLE sync_meta (
     logging     INTEGER NOT NULL DEFAULT 0 CHECK (logging IN (0, 1)),
     uids_filled INTEGER NOT NULL DEFAULT 0 CHECK (uids_filled IN (0, 1)),
     folder      TEXT,
-    last_sync   TEXT
+    last_sync   TEXT,
+    -- When a sync that changed the book last cleared the undo journal.
+    undo_cut    TEXT
 );
 INSERT INTO sync_meta (only) VALUES (1);
 -- The merged document as of the last sync, in the CRDT engine's own bytes: a whole

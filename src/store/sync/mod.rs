@@ -99,6 +99,8 @@ pub struct SyncStatus {
     pub device: Option<String>,
     pub folder: Option<String>,
     pub last_sync: Option<String>,
+    /// When a sync last cleared the undo journal (undo does not reach past it).
+    pub undo_cut: Option<String>,
     pub pending: i64,
     pub conflicts: i64,
     pub peers: Vec<Peer>,
@@ -123,11 +125,11 @@ impl Store {
     }
 
     pub fn sync_status(&self) -> Result<SyncStatus> {
-        let (device, folder, last_sync) =
-            self.conn
-                .query_row("SELECT device, folder, last_sync FROM sync_meta", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
+        let (device, folder, last_sync, undo_cut) = self.conn.query_row(
+            "SELECT device, folder, last_sync, undo_cut FROM sync_meta",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
         let pending = self.conn.query_row(
             "SELECT count(*) FROM (SELECT DISTINCT tbl, key FROM sync_pending)",
             [],
@@ -140,6 +142,7 @@ impl Store {
             device,
             folder,
             last_sync,
+            undo_cut,
             pending,
             conflicts,
             peers: self.sync_peers()?,
@@ -161,6 +164,15 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many bytes the stored document is (without reading it).
+    pub fn sync_doc_len(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(sum(length(chunk)), 0) FROM sync_doc",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// The document as of the last sync; `None` before the first.
@@ -270,6 +282,7 @@ impl Store {
         }
         if !applied.refused.is_empty() || counts.values().any(|n| *n > 0) {
             tx.execute("DELETE FROM undo_changes", [])?;
+            tx.execute("UPDATE sync_meta SET undo_cut = ?1", [&incoming.now])?;
         }
         tx.execute("DELETE FROM sync_pending WHERE seq <= ?1", [incoming.upto])?;
         match &incoming.doc {

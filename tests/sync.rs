@@ -56,7 +56,9 @@ impl Replica {
 
     /// Runs a `ties` command line on this replica's book; the outcome's error, if any.
     fn run(&mut self, line: &str) -> Result<String, String> {
-        let config = Config::defaults().unwrap();
+        let mut config = Config::defaults().unwrap();
+        // "Me" of the mail fixtures (tests/fixtures/email/README.md).
+        config.me.emails = vec!["dana@hart.studio".into()];
         let out = run_line(&mut self.store, &config, today(), &self.db, line);
         match out.error {
             Some(e) => Err(e),
@@ -510,6 +512,55 @@ fn merges_in_opposite_directions_settle_on_one_contact() {
             .collect();
         assert_eq!(notes, BTreeSet::from(["first", "second", "third"]));
     }
+}
+
+/// The same introduction imported from email on two machines is one referral once
+/// they sync (its uid is named after the mail's Message-ID, unique in either book).
+#[test]
+fn the_same_mail_imported_on_two_machines_is_one_referral() {
+    let root = tempfile::tempdir().unwrap();
+    let mut reps: Vec<Replica> = (0..2).map(|i| Replica::new(root.path(), i)).collect();
+    let mail = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/email/gmail-intro.eml");
+    for r in reps.iter_mut() {
+        r.run(&format!("import \"{}\"", mail.display())).unwrap();
+        r.sync();
+    }
+    deliver(&reps, 0, 1, 0);
+    deliver(&reps, 1, 0, 0);
+    for r in reps.iter_mut() {
+        let out = r.sync();
+        assert!(out["refused"].as_array().unwrap().is_empty(), "{out}");
+    }
+    for r in reps.iter_mut() {
+        let list = r.json("referral list");
+        assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    }
+}
+
+/// A snooze of a birthday (`occasion:c12:DATE`) travels like any other.
+#[test]
+fn occasion_snoozes_travel() {
+    let env = common::Env::new();
+    env.ok(&["add", "Bruno", "--birthday", "11-26"]);
+    let items = env.json(&["today", "--all"]);
+    let key = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["key"].as_str())
+        .find(|k| k.starts_with("occasion:"))
+        .expect("a birthday item")
+        .to_string();
+    env.ok(&["snooze", &key, "3"]);
+    let folder = env.dir.path().join("shared");
+    std::fs::create_dir_all(&folder).unwrap();
+    env.ok(&["sync", folder.to_str().unwrap()]);
+    let other = common::Env::new();
+    other.ok(&["sync", folder.to_str().unwrap()]);
+    let snoozes = other.json(&["snoozes"]);
+    assert_eq!(snoozes.as_array().unwrap().len(), 1, "{snoozes}");
+    assert!(snoozes[0]["key"].as_str().unwrap().starts_with("occasion:"));
 }
 
 /// Garbage, truncated and newer files in the folder are skipped by name with a reason;

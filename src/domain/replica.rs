@@ -216,29 +216,42 @@ pub struct Conflict {
     pub other: Option<String>,
 }
 
-/// A review-item key (`ask:c12`, `thank:r5`, `over_deliver:i40`) split into what it
-/// is about: the kind word, the letter of the table its number is an id of, and the id.
-pub fn split_review_key(key: &str) -> Option<(&str, char, i64)> {
+/// A review-item key (`ask:c12`, `thank:r5`, `over_deliver:i40`,
+/// `occasion:c12:2026-11-27`) split into what it is about: the kind word, the letter of
+/// the table its number is an id of, the id, and what follows (`:2026-11-27`, or "").
+pub fn split_review_key(key: &str) -> Option<(&str, char, i64, &str)> {
     let (kind, rest) = key.split_once(':')?;
     let mut chars = rest.chars();
     let letter = chars.next()?;
-    let id = chars.as_str().parse().ok()?;
-    matches!(letter, 'c' | 'r' | 'i').then_some((kind, letter, id))
+    let rest = chars.as_str();
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let id = rest[..digits].parse().ok()?;
+    let tail = &rest[digits..];
+    (matches!(letter, 'c' | 'r' | 'i') && (tail.is_empty() || tail.starts_with(':')))
+        .then_some((kind, letter, id, tail))
 }
 
-/// The exchanged form of a review key: the id replaced by the row's uid (`ask:c=UID`).
-pub fn global_review_key(kind: &str, letter: char, uid: &str) -> String {
-    format!("{kind}:{letter}={uid}")
+/// The exchanged form of a review key: the id replaced by the row's uid
+/// (`ask:c=UID`), what followed it kept after a unit separator.
+pub fn global_review_key(kind: &str, letter: char, uid: &str, tail: &str) -> String {
+    if tail.is_empty() {
+        format!("{kind}:{letter}={uid}")
+    } else {
+        format!("{kind}:{letter}={uid}\u{1f}{tail}")
+    }
 }
 
-/// The parts of an exchanged review key: kind, letter, uid.
-pub fn split_global_review_key(key: &str) -> Option<(&str, char, &str)> {
+/// The parts of an exchanged review key: kind, letter, uid, and what followed the id.
+pub fn split_global_review_key(key: &str) -> Option<(&str, char, &str, &str)> {
     let (kind, rest) = key.split_once(':')?;
-    let (letter, uid) = rest.split_once('=')?;
+    let (letter, rest) = rest.split_once('=')?;
+    let (uid, tail) = rest.split_once('\u{1f}').unwrap_or((rest, ""));
     let mut l = letter.chars();
     let letter = l.next()?;
     (l.next().is_none() && matches!(letter, 'c' | 'r' | 'i') && !uid.is_empty())
-        .then_some((kind, letter, uid))
+        .then_some((kind, letter, uid, tail))
 }
 
 #[cfg(test)]
@@ -247,16 +260,29 @@ mod tests {
 
     #[test]
     fn review_keys_round_trip_through_their_exchanged_form() {
-        assert_eq!(split_review_key("ask:c12"), Some(("ask", 'c', 12)));
+        assert_eq!(split_review_key("ask:c12"), Some(("ask", 'c', 12, "")));
         assert_eq!(
             split_review_key("over_deliver:i40"),
-            Some(("over_deliver", 'i', 40))
+            Some(("over_deliver", 'i', 40, ""))
+        );
+        assert_eq!(
+            split_review_key("occasion:c7:2026-11-27"),
+            Some(("occasion", 'c', 7, ":2026-11-27"))
         );
         assert_eq!(split_review_key("ask:x12"), None);
         assert_eq!(split_review_key("ask:c"), None);
-        let g = global_review_key("thank", 'r', "ab12");
+        assert_eq!(split_review_key("ask:c12x"), None);
+        let g = global_review_key("thank", 'r', "ab12", "");
         assert_eq!(g, "thank:r=ab12");
-        assert_eq!(split_global_review_key(&g), Some(("thank", 'r', "ab12")));
+        assert_eq!(
+            split_global_review_key(&g),
+            Some(("thank", 'r', "ab12", ""))
+        );
+        let g = global_review_key("occasion", 'c', "urn:x", ":2026-11-27");
+        assert_eq!(
+            split_global_review_key(&g),
+            Some(("occasion", 'c', "urn:x", ":2026-11-27"))
+        );
         assert_eq!(split_global_review_key("thank:r="), None);
     }
 

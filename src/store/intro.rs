@@ -147,15 +147,18 @@ impl Store {
                 IntroPeople::Received { .. } => (Some(a_id), b_id, None),
                 IntroPeople::Given { .. } => (None, a_id, Some(b_id)),
             };
+            // Named after the mail: the same introduction imported on two machines is
+            // one referral when they sync (its Message-ID is unique in either book).
             tx.execute(
-                "INSERT INTO referrals (referrer_id, person_id, recipient_id, quality, status, referred_on, note, message_id)
-                 VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6, ?7)",
-                params![referrer, person, recipient, Quality::EmailIntro.as_str(), r.date, r.note, r.message_id],
+                "INSERT INTO referrals (referrer_id, person_id, recipient_id, quality, status, referred_on, note, message_id, uid)
+                 VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6, ?7, ?8)",
+                params![referrer, person, recipient, Quality::EmailIntro.as_str(), r.date, r.note, r.message_id,
+                    super::sync::name_uid(&["intro", &r.message_id])],
             )?;
             let id = tx.last_insert_rowid();
             tx.execute(
-                "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, 'new', ?2)",
-                params![id, r.date],
+                "INSERT INTO referral_events (referral_id, status, occurred_on, uid) VALUES (?1, 'new', ?2, ?3)",
+                params![id, r.date, super::sync::name_uid(&["intro event", &r.message_id])],
             )?;
             known.insert(
                 r.message_id.clone(),

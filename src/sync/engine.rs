@@ -246,11 +246,21 @@ impl Document {
 
     /// Takes in more of another document: the bytes another machine's file gained
     /// since it was last merged (changes whose history this document already has).
+    /// Refused unless the bytes are whole chunks and every change they hold can be
+    /// applied (a tail cut short, or changes after ones this document lacks, would be
+    /// taken in part and quietly held back): the caller then reads the file whole.
     pub fn load_more(&mut self, bytes: &[u8]) -> Result<(), String> {
+        if !whole_chunks(bytes) {
+            return Err("the new bytes are not whole chunks".into());
+        }
         self.fresh = false;
         contained("reading a file", || self.doc.load_incremental(bytes))?
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        if self.doc.get_missing_deps(&[]).is_empty() {
+            Ok(())
+        } else {
+            Err("changes that depend on changes this document lacks".into())
+        }
     }
 
     /// The document's bytes (compressed, self-contained).
@@ -277,6 +287,11 @@ impl Document {
         }
     }
 
+    /// Whether two machines set `key` apart (more than one value stands).
+    fn conflicted(&self, key: &str) -> bool {
+        self.doc.get_all(ROOT, key).is_ok_and(|all| all.len() > 1)
+    }
+
     fn put(&mut self, key: &str, value: &Value) -> Result<(), String> {
         self.doc
             .put(ROOT, key, to_scalar(value))
@@ -298,7 +313,9 @@ impl Document {
                 Change::Put(Row { values, .. }) => {
                     for (col, v) in table.columns().iter().zip(values) {
                         let k = column_key(table, &key, col.name());
-                        if self.get(&k).unwrap_or(Value::Null) != *v {
+                        // A value this side holds is written again over a conflict: the
+                        // row was edited here after the conflict, which settles it.
+                        if self.get(&k).unwrap_or(Value::Null) != *v || self.conflicted(&k) {
                             self.put(&k, v)?;
                             wrote = true;
                         }
@@ -452,6 +469,43 @@ impl Document {
     }
 }
 
+/// Whether `bytes` are a run of whole Automerge chunks, end to end: each the magic
+/// bytes, a checksum, a type byte, its length (LEB128) and that many bytes.
+fn whole_chunks(bytes: &[u8]) -> bool {
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    let mut at = 0usize;
+    if bytes.is_empty() {
+        return false;
+    }
+    while at < bytes.len() {
+        if bytes.get(at..at + 4) != Some(&MAGIC[..]) {
+            return false;
+        }
+        at += 9;
+        let mut len: u64 = 0;
+        let mut shift = 0u32;
+        loop {
+            let Some(&b) = bytes.get(at) else {
+                return false;
+            };
+            at += 1;
+            if shift > 63 {
+                return false;
+            }
+            len |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        match usize::try_from(len).ok().and_then(|n| at.checked_add(n)) {
+            Some(end) if end <= bytes.len() => at = end,
+            _ => return false,
+        }
+    }
+    true
+}
+
 impl Default for Document {
     fn default() -> Self {
         Document::new()
@@ -533,6 +587,27 @@ mod tests {
             Document::load(&newer.save()).err(),
             Some(Unreadable::Newer(FORMAT + 1))
         );
+    }
+
+    #[test]
+    fn only_whole_chunks_are_taken_in_from_a_grown_file() {
+        let mut a = Document::new();
+        a.write(Table::Contacts, &contact("u1", "Dana", None))
+            .unwrap();
+        a.commit("a");
+        let base = a.save().unwrap();
+        let mut a = Document::load(&base).unwrap();
+        a.write(Table::Contacts, &contact("u1", "Dana", Some("Acme")))
+            .unwrap();
+        a.commit("a");
+        let added = a.save_added().unwrap();
+        assert!(whole_chunks(&base) && whole_chunks(&added));
+        assert!(!whole_chunks(&added[..added.len() - 1]));
+        assert!(!whole_chunks(b"garbage bytes"));
+        let mut b = Document::load(&base).unwrap();
+        assert!(b.load_more(&added[..added.len() - 3]).is_err());
+        b.load_more(&added).unwrap();
+        assert_eq!(b.read(Table::Contacts, "u1"), a.read(Table::Contacts, "u1"));
     }
 
     #[test]

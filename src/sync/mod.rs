@@ -62,16 +62,31 @@ impl Whereabouts<'_> {
         l
     }
 
-    fn referral_gone(&mut self, uid: &str) -> bool {
+    /// A referral that is gone, or that merges made someone referring themselves.
+    fn referral_void(&mut self, uid: &str) -> bool {
         if let Some(g) = self.gone_referrals.get(uid) {
             return *g;
         }
-        let g = matches!(
-            self.doc.read(Table::Referrals, uid),
-            Some(RowState::Gone { .. })
-        );
+        let g = match self.doc.read(Table::Referrals, uid) {
+            Some(RowState::Gone { .. }) => true,
+            Some(RowState::Live(values)) => self.refers_to_self(&values),
+            None => false,
+        };
         self.gone_referrals.insert(uid.to_string(), g);
         g
+    }
+
+    /// Whether a referral's person, after merges, is its own referrer or recipient.
+    /// Every machine drops such a referral, as `merge --drop-referrals` does.
+    fn refers_to_self(&mut self, values: &[Value]) -> bool {
+        let mut who = |i: usize| match values.get(i) {
+            Some(Value::Text(uid)) => match self.contact(uid) {
+                Lives::At(t) | Lives::Revived(t) | Lives::Deleted(t) => Some(t),
+            },
+            _ => None,
+        };
+        let (referrer, person, recipient) = (who(0), who(1), who(2));
+        person.is_some() && (person == referrer || person == recipient)
     }
 }
 
@@ -142,8 +157,15 @@ pub fn incoming(doc: &Document, touched: &BTreeSet<(Table, String)>) -> Vec<(Tab
                     merged_into: None,
                 });
             }
+            Some(RowState::Live(_)) if table == Table::Referrals && at.referral_void(key) => {
+                gones.entry(table).or_default().push(Change::Gone {
+                    key: key.clone(),
+                    merged_into: None,
+                });
+            }
             Some(RowState::Live(mut values)) => {
                 let mut keep = true;
+                let mut needs: Vec<String> = Vec::new();
                 for (col, v) in table.columns().iter().zip(values.iter_mut()) {
                     let Value::Text(uid) = v else { continue };
                     match col {
@@ -151,18 +173,18 @@ pub fn incoming(doc: &Document, touched: &BTreeSet<(Table, String)>) -> Vec<(Tab
                         Column::Contact(_) => match at.contact(uid) {
                             Lives::At(t) => *v = Value::Text(t),
                             Lives::Revived(t) => {
-                                revive.insert(t.clone());
+                                needs.push(t.clone());
                                 *v = Value::Text(t);
                             }
                             Lives::Deleted(t) => {
                                 if matches!(table, Table::Interactions | Table::Referrals) {
-                                    revive.insert(t.clone());
+                                    needs.push(t.clone());
                                 }
                                 *v = Value::Text(t);
                             }
                         },
                         Column::Referral(_) => {
-                            if at.referral_gone(uid) {
+                            if at.referral_void(uid) {
                                 if table == Table::Events {
                                     keep = false;
                                 } else {
@@ -173,6 +195,7 @@ pub fn incoming(doc: &Document, touched: &BTreeSet<(Table, String)>) -> Vec<(Tab
                     }
                 }
                 if keep {
+                    revive.extend(needs);
                     puts.entry(table).or_default().push(Change::Put(Row {
                         key: key.clone(),
                         values,

@@ -156,7 +156,7 @@ struct Ours {
     before: Heads,
 }
 
-fn ours(store: &Store, device: &str) -> Result<Ours> {
+fn ours(store: &mut Store, device: &str) -> Result<Ours> {
     let stored = store.sync_doc()?;
     let (doc, rebuilt) = match stored.as_ref().map(|s| Document::load(&s.bytes)) {
         Some(Ok(doc)) => (Some(doc), false),
@@ -228,44 +228,25 @@ fn finish(
     device: &str,
     mut ours: Ours,
     report: Report,
-    mut peers: Vec<Peer>,
+    peers: Vec<Peer>,
     folder: Option<Folder<'_>>,
 ) -> Result<()> {
     phase("merge");
-    let touched = ours
+    let mut touched = ours
         .doc
         .touched_since(&ours.before)
         .map_err(|e| anyhow!("{e}; nothing was changed"))?;
+    // Rows refused before (their contact was being merged here, say) are tried again.
+    touched.extend(ctx.store.sync_retry()?);
     phase("diff");
     let changes = crate::sync::incoming(&ours.doc, &touched);
     let looked_at = crate::sync::looked_at(&ours.wrote, &touched);
     let conflicts = crate::sync::conflicts(&ours.doc, &looked_at);
     phase("rows out");
     let (doc, whole) = ours.saved()?;
-    // Our own file first: killed between this and the commit below, the next sync
-    // merges the file back in (its size no longer matches what the book noted).
-    if let Some(folder) = &folder {
-        let own = folder.dir.join(own_name(device));
-        if folder.own_stale || doc != DocWrite::Keep {
-            write_atomically(&own, &whole).map_err(|e| {
-                anyhow!(
-                    "cannot write {}: {e}; check that the folder is writable (nothing was changed)",
-                    own.display()
-                )
-            })?;
-        }
-        if let Ok((size, modified)) = fingerprint(&own) {
-            peers.retain(|p| p.file != own_name(device));
-            peers.push(Peer {
-                file: own_name(device),
-                device: Some(device.to_string()),
-                size,
-                modified,
-                hash: hash(&whole),
-                merged_at: now(),
-            });
-        }
-    }
+    let write_own = folder
+        .as_ref()
+        .is_some_and(|f| f.own_stale || doc != DocWrite::Keep);
     phase("save");
     let backup = if changes.is_empty() {
         None
@@ -280,7 +261,7 @@ fn finish(
         changes,
         doc,
         peers,
-        folder: folder.map(|f| {
+        folder: folder.as_ref().map(|f| {
             f.dir
                 .canonicalize()
                 .unwrap_or_else(|_| f.dir.to_path_buf())
@@ -293,6 +274,30 @@ fn finish(
     };
     let applied = ctx.store.sync_apply(&incoming)?;
     phase("apply");
+    // This machine's file after the book commits: killed in between, the file is behind
+    // the document (its size no longer matches) and the next sync writes it again.
+    if let Some(folder) = &folder {
+        let own = folder.dir.join(own_name(device));
+        if write_own {
+            write_atomically(&own, &whole).map_err(|e| {
+                anyhow!(
+                    "cannot write {}: {e}; the book has the merge, check that the folder is writable and sync again",
+                    own.display()
+                )
+            })?;
+        }
+        if let Ok((size, modified)) = fingerprint(&own) {
+            ctx.store.sync_note_peer(&Peer {
+                file: own_name(device),
+                device: Some(device.to_string()),
+                size,
+                modified,
+                hash: hash(&whole),
+                merged_at: now(),
+            })?;
+        }
+    }
+    phase("write file");
     if backup.is_some() {
         super::data::prune(db, ctx.config.backup.keep);
     }
@@ -306,6 +311,31 @@ fn finish(
         backup.as_deref(),
         ours.rebuilt,
     )
+}
+
+/// Holds the book's sync lock: one sync at a time on a book (a second would clear
+/// the first's log entries, and both would write the same file).
+fn lock(db: &Path) -> Result<std::fs::File> {
+    let path = db.with_extension("sync-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| {
+            anyhow!(
+                "cannot open {}: {e}; check the folder's permissions",
+                path.display()
+            )
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(UsageError::new(
+            "another ties sync is running on this book; wait for it to finish, then sync again",
+        )
+        .into()),
+        Err(std::fs::TryLockError::Error(e)) => Err(anyhow!("cannot lock {}: {e}", path.display())),
+    }
 }
 
 fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
@@ -325,6 +355,7 @@ fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
     }
     let entries = std::fs::read_dir(dir)
         .map_err(|e| anyhow!("cannot read {}: {e}; check its permissions", dir.display()))?;
+    let _lock = lock(db)?;
     phase("start");
     let device = ctx.store.sync_device()?;
     let own = own_name(&device);
@@ -417,7 +448,9 @@ fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
             hash: hash(&bytes),
             merged_at: now(),
         });
-        report.merged.push(name);
+        if name != own {
+            report.merged.push(name);
+        }
     }
     let folder = Folder { dir, own_stale };
     finish(ctx, db, &device, ours, report, peers, Some(folder))
@@ -461,11 +494,12 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
         ))
         .into());
     }
+    let _lock = lock(db)?;
     let scratch = tempfile::TempDir::with_prefix("ties-merge-")?;
     let copy = scratch.path().join("copy.db");
     std::fs::copy(file, &copy)
         .map_err(|e| anyhow!("cannot read {}: {e}; check its permissions", file.display()))?;
-    let other = Store::open(&copy).map_err(|e| {
+    let mut other = Store::open(&copy).map_err(|e| {
         let why = match &e {
             crate::store::StoreError::NotTies { detail, .. } => format!(
                 "it is not a ties database ({detail}); --file takes a copy of ties.db{}",
@@ -484,7 +518,7 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
     })?;
     let device = ctx.store.sync_device()?;
     let mut ours = ours(ctx.store, &device)?;
-    let mut theirs = self::ours(&other, "a copy")?;
+    let mut theirs = self::ours(&mut other, "a copy")?;
     drop(other);
     ours.doc
         .merge(&mut theirs.doc)

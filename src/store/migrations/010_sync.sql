@@ -87,7 +87,7 @@ CREATE TABLE sync_doc (
 -- Rows changed since the last sync: table and key (a uid; `contact uid/tag` for tags;
 -- the review key for snoozes and let-gos). A row may be named more than once.
 CREATE TABLE sync_pending (
-    seq INTEGER PRIMARY KEY,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a sync clears up to its seq
     tbl TEXT NOT NULL,
     key TEXT NOT NULL
 );
@@ -96,6 +96,17 @@ CREATE TABLE sync_pending (
 CREATE TABLE sync_merged (
     uid      TEXT PRIMARY KEY,
     into_uid TEXT NOT NULL
+) WITHOUT ROWID;
+-- A contact back (a merge undone) is no longer merged.
+CREATE TRIGGER sync_merged_undone AFTER INSERT ON contacts BEGIN
+    DELETE FROM sync_merged WHERE uid = new.uid;
+END;
+-- Rows another machine sent that this book's rules refused (their contact was being
+-- merged here at that moment, say): tried again at every sync until they are written.
+CREATE TABLE sync_retry (
+    tbl TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (tbl, key)
 ) WITHOUT ROWID;
 -- The other files merged: what they were when last merged (an unchanged file is not
 -- read again), and the device that writes them.

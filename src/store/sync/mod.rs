@@ -199,8 +199,14 @@ impl Store {
 
     /// The rows to send: every row (`full`, the first sync) or those changed since the
     /// last sync. Read in one snapshot.
-    pub fn sync_outgoing(&self, full: bool) -> Result<Outgoing> {
-        let tx = self.conn.unchecked_transaction()?;
+    ///
+    /// Reading every row turns the change log on in the same transaction: a change made
+    /// while the first sync runs is logged, and goes with the next.
+    pub fn sync_outgoing(&mut self, full: bool) -> Result<Outgoing> {
+        let tx = self.begin_unjournaled()?;
+        if full {
+            tx.execute("UPDATE sync_meta SET logging = 1", [])?;
+        }
         let upto: i64 =
             tx.query_row("SELECT coalesce(max(seq), 0) FROM sync_pending", [], |r| {
                 r.get(0)
@@ -270,15 +276,23 @@ impl Store {
             if changed_meanwhile && changed_here_since(&tx, *table, change.key(), incoming.upto)? {
                 continue;
             }
-            match write_change(&tx, &mut ids, *table, change) {
+            let written = write_change(&tx, &mut ids, *table, change);
+            let mut retry =
+                tx.prepare_cached("INSERT OR IGNORE INTO sync_retry (tbl, key) VALUES (?1, ?2)")?;
+            let mut done =
+                tx.prepare_cached("DELETE FROM sync_retry WHERE tbl = ?1 AND key = ?2")?;
+            match written {
                 Ok(true) => *counts.entry(*table).or_default() += 1,
                 Ok(false) => {}
                 Err(Refused(why)) => {
+                    retry.execute(params![table.name(), change.key()])?;
                     applied
                         .refused
                         .push((*table, change.key().to_string(), why));
+                    continue;
                 }
             }
+            done.execute(params![table.name(), change.key()])?;
         }
         if !applied.refused.is_empty() || counts.values().any(|n| *n > 0) {
             tx.execute("DELETE FROM undo_changes", [])?;
@@ -383,15 +397,35 @@ impl Store {
         Ok(out)
     }
 
-    /// Forgets a conflict: the value kept stands (`ties sync --keep`).
-    pub fn drop_sync_conflicts(&mut self, table: Table, key: &str) -> Result<usize> {
+    /// Rows refused at an earlier sync, to try again.
+    pub fn sync_retry(&self) -> Result<Vec<(Table, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT tbl, key FROM sync_retry")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (t, k) = row?;
+            if let Some(t) = Table::from_name(&t) {
+                out.push((t, k));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Notes a file as it is now: this machine's own, written after the sync committed.
+    pub fn sync_note_peer(&mut self, p: &Peer) -> Result<()> {
         let tx = self.begin_unjournaled()?;
-        let n = tx.execute(
-            "DELETE FROM sync_conflicts WHERE tbl = ?1 AND key = ?2",
-            params![table.name(), key],
+        tx.execute(
+            "INSERT INTO sync_peers (file, device, size, modified, hash, merged_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (file) DO UPDATE SET device = excluded.device, size = excluded.size,
+                 modified = excluded.modified, hash = excluded.hash,
+                 merged_at = excluded.merged_at",
+            params![p.file, p.device, p.size, p.modified, p.hash, p.merged_at],
         )?;
         tx.commit()?;
-        Ok(n)
+        Ok(())
     }
 }
 
@@ -413,7 +447,7 @@ pub(super) fn fill_uids(tx: &Transaction<'_>) -> Result<()> {
     const FILLS: [(&str, &str); 4] = [
         (
             "referrals",
-            "SELECT r.id, 'referral', p.uid, r.id, rr.uid, rc.uid, r.referred_on, r.quality
+            "SELECT r.id, 'referral', p.uid, r.id, rr.uid, rc.uid, r.referred_on
              FROM referrals r JOIN contacts p ON p.id = r.person_id
              LEFT JOIN contacts rr ON rr.id = r.referrer_id
              LEFT JOIN contacts rc ON rc.id = r.recipient_id WHERE r.uid IS NULL",
@@ -460,6 +494,13 @@ pub(super) fn fill_uids(tx: &Transaction<'_>) -> Result<()> {
     }
     tx.execute("UPDATE sync_meta SET uids_filled = 1", [])?;
     Ok(())
+}
+
+/// A uid named by what a row is (a mail's Message-ID, say): the same on every machine
+/// that makes the row from the same thing.
+pub(super) fn name_uid(parts: &[&str]) -> String {
+    let name = parts.join("\u{1f}");
+    hex24(uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes()).as_bytes())
 }
 
 /// The first 12 bytes as 24 lowercase hex digits: the form of every uid the database

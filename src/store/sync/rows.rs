@@ -204,7 +204,7 @@ const REVIEW_TABLES: [(char, &str); 3] =
 /// A local review key (`ask:c12`) in its exchanged form (`ask:c=UID`); `None` when the
 /// row it is about has no uid here.
 fn globalize(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
-    let Some((kind, letter, id)) = split_review_key(key) else {
+    let Some((kind, letter, id, tail)) = split_review_key(key) else {
         return Ok(None);
     };
     let Some((_, table)) = REVIEW_TABLES.iter().find(|(l, _)| *l == letter) else {
@@ -218,19 +218,19 @@ fn globalize(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
         )
         .optional()?
         .flatten();
-    Ok(uid.map(|u| global_review_key(kind, letter, &u)))
+    Ok(uid.map(|u| global_review_key(kind, letter, &u, tail)))
 }
 
 /// An exchanged review key back in its local form; `None` when the row is not here.
 fn localize(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
-    let Some((kind, letter, uid)) = split_global_review_key(key) else {
+    let Some((kind, letter, uid, tail)) = split_global_review_key(key) else {
         return Ok(None);
     };
     let Some((_, table)) = REVIEW_TABLES.iter().find(|(l, _)| *l == letter) else {
         return Ok(None);
     };
     let id = id_of(tx, table, uid)?;
-    Ok(id.map(|id| format!("{kind}:{letter}{id}")))
+    Ok(id.map(|id| format!("{kind}:{letter}{id}{tail}")))
 }
 
 /// Local ids of the contacts and referrals a sync names, looked up once each. A row
@@ -472,8 +472,16 @@ fn gone(
                 .transpose()?
                 && let Some(keep) = target.filter(|k| *k != id)
             {
-                // What was logged here on the merged contact meanwhile moves along.
+                // What was logged here on the merged contact meanwhile moves along; a
+                // referral between the two goes, as `merge --drop-referrals` does
+                // (every machine drops it: see `sync::incoming`).
                 tx.execute("SAVEPOINT merge_along", [])?;
+                tx.execute(
+                    "DELETE FROM referrals
+                     WHERE (person_id = ?1 AND (referrer_id = ?2 OR recipient_id = ?2))
+                        OR (person_id = ?2 AND (referrer_id = ?1 OR recipient_id = ?1))",
+                    params![keep, id],
+                )?;
                 match crate::store::contact_writes::move_rows(tx, keep, id) {
                     Ok(()) => tx.execute("RELEASE merge_along", [])?,
                     Err(_) => {

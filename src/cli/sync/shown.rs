@@ -265,7 +265,7 @@ pub(super) fn conflicts(ctx: &mut Ctx) -> Result<()> {
         );
     }
     outln!(
-        "To use the other value, set it with `ties edit` (a referral's with `ties referral status`); it syncs like any edit."
+        "To settle one, set the value you want with `ties edit` (a referral's status with `ties referral status`), even the one kept, and sync: every machine takes it."
     );
     Ok(())
 }

@@ -2,16 +2,14 @@
 //! keys in their exchanged form, and the book's own rules deciding what is refused.
 
 use rusqlite::types::ValueRef;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::domain::replica::{
-    Change, Column, Row, Table, Value, global_review_key, split_global_review_key,
-    split_review_key, split_tag_key,
-};
+use crate::domain::replica::{Change, Column, Row, Table, Value, split_tag_key};
 use crate::store::{Result, StoreError};
+
+use super::keys::{Ids, globalize, localize};
 
 /// Each table's rows as uid-keyed rows: the key, then the columns in
 /// [`Table::columns`] order. `{where}` narrows it to one row.
@@ -196,75 +194,6 @@ fn merged_target(tx: &Transaction<'_>, uid: &str) -> Result<Option<String>> {
         }
     }
     Ok(target)
-}
-
-const REVIEW_TABLES: [(char, &str); 3] =
-    [('c', "contacts"), ('r', "referrals"), ('i', "interactions")];
-
-/// A local review key (`ask:c12`) in its exchanged form (`ask:c=UID`); `None` when the
-/// row it is about has no uid here.
-fn globalize(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
-    let Some((kind, letter, id, tail)) = split_review_key(key) else {
-        return Ok(None);
-    };
-    let Some((_, table)) = REVIEW_TABLES.iter().find(|(l, _)| *l == letter) else {
-        return Ok(None);
-    };
-    let uid: Option<String> = tx
-        .query_row(
-            &format!("SELECT uid FROM {table} WHERE id = ?1"),
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    Ok(uid.map(|u| global_review_key(kind, letter, &u, tail)))
-}
-
-/// An exchanged review key back in its local form; `None` when the row is not here.
-fn localize(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
-    let Some((kind, letter, uid, tail)) = split_global_review_key(key) else {
-        return Ok(None);
-    };
-    let Some((_, table)) = REVIEW_TABLES.iter().find(|(l, _)| *l == letter) else {
-        return Ok(None);
-    };
-    let id = id_of(tx, table, uid)?;
-    Ok(id.map(|id| format!("{kind}:{letter}{id}{tail}")))
-}
-
-/// Local ids of the contacts and referrals a sync names, looked up once each. A row
-/// deleted by the sync leaves it ([`Ids::forget`]).
-#[derive(Default)]
-pub(super) struct Ids(HashMap<(&'static str, String), i64>);
-
-impl Ids {
-    fn get(&mut self, tx: &Transaction<'_>, table: &'static str, uid: &str) -> Result<Option<i64>> {
-        if let Some(id) = self.0.get(&(table, uid.to_string())) {
-            return Ok(Some(*id));
-        }
-        let id = id_of(tx, table, uid)?;
-        if let Some(id) = id {
-            self.0.insert((table, uid.to_string()), id);
-        }
-        Ok(id)
-    }
-
-    fn forget(&mut self, table: &'static str, uid: &str) {
-        self.0.remove(&(table, uid.to_string()));
-    }
-}
-
-fn id_of(tx: &Transaction<'_>, table: &str, uid: &str) -> Result<Option<i64>> {
-    let sql = match table {
-        "contacts" => "SELECT id FROM contacts WHERE uid = ?1",
-        "referrals" => "SELECT id FROM referrals WHERE uid = ?1",
-        _ => "SELECT id FROM interactions WHERE uid = ?1",
-    };
-    Ok(tx
-        .prepare_cached(sql)?
-        .query_row([uid], |r| r.get(0))
-        .optional()?)
 }
 
 /// A table's place in [`Table::ALL`] (for the statements kept per table).

@@ -538,6 +538,69 @@ fn the_same_mail_imported_on_two_machines_is_one_referral() {
     }
 }
 
+/// The same email added on both machines is one email after they sync; two birthdays
+/// given apart settle on one, the other reported.
+#[test]
+fn fields_added_on_both_machines_are_not_doubled() {
+    let root = tempfile::tempdir().unwrap();
+    let mut reps: Vec<Replica> = (0..2).map(|i| Replica::new(root.path(), i)).collect();
+    reps[0].run("add Ana").unwrap();
+    reps[0].sync();
+    deliver(&reps, 0, 1, 0);
+    reps[1].sync();
+    reps[0]
+        .run("edit Ana --email shared@x.com --birthday 1980-05-01")
+        .unwrap();
+    reps[1]
+        .run("edit Ana --email SHARED@x.com --birthday 1981-06-02")
+        .unwrap();
+    reps[0].sync();
+    reps[1].sync();
+    deliver(&reps, 0, 1, 0);
+    deliver(&reps, 1, 0, 0);
+    reps[0].sync();
+    reps[1].sync();
+    assert_eq!(book(&reps[0].db), book(&reps[1].db));
+    for r in reps.iter_mut() {
+        let ana = r.json("show Ana");
+        let fields = ana["fields"].as_array().unwrap();
+        let emails = fields.iter().filter(|f| f["kind"] == "email").count();
+        let birthdays = fields.iter().filter(|f| f["kind"] == "birthday").count();
+        assert_eq!((emails, birthdays), (1, 1), "{ana}");
+        let c = r.json("sync --conflicts");
+        assert!(
+            c.as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["field"] == "birthday"),
+            "{c}"
+        );
+    }
+}
+
+/// `sync --file` refuses a file that is another book, not a copy of this one; `sync`
+/// without a folder syncs through the last one.
+#[test]
+fn another_book_is_not_merged_as_a_copy_and_the_last_folder_is_remembered() {
+    let env = common::Env::new();
+    env.ok(&["add", "Dana"]);
+    let other = common::Env::new();
+    other.ok(&["add", "Sam"]);
+    let e = env.fails(&["sync", "--file", other.db().to_str().unwrap()], 2);
+    assert!(e.contains("another book"), "{e}");
+    assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 1);
+    let e = env.fails(&["sync"], 2);
+    assert!(e.contains("say where to sync"), "{e}");
+    let folder = env.dir.path().join("shared");
+    std::fs::create_dir_all(&folder).unwrap();
+    env.ok(&["sync", folder.to_str().unwrap()]);
+    env.ok(&["log", "Dana", "call"]);
+    let out = env.json(&["sync"]);
+    assert_eq!(out["merged"].as_array().unwrap().len(), 0, "{out}");
+    let status = env.json(&["sync", "--status"]);
+    assert_eq!(status["pending"], 0, "{status}");
+}
+
 /// A snooze of a birthday (`occasion:c12:DATE`) travels like any other.
 #[test]
 fn occasion_snoozes_travel() {

@@ -225,11 +225,17 @@ pub fn demo(ctx: &mut Ctx, db: &Path, a: super::args::DemoArgs) -> Result<()> {
 }
 
 /// Undoes the most recent change made by any ties command or the interface, whole.
-pub fn undo(ctx: &mut Ctx) -> Result<()> {
+pub fn undo(ctx: &mut Ctx, db: &Path) -> Result<()> {
     let Some(u) = ctx.store.undo()? else {
         if let Some(at) = ctx.store.sync_status()?.undo_cut {
+            let back = automatic_backups(db)
+                .into_iter()
+                .rev()
+                .find(|p| p.to_string_lossy().contains("-before-sync"))
+                .map(|p| format!("; to go back to before it, `ties restore {}`", p.display()))
+                .unwrap_or_default();
             return Err(UsageError::new(format!(
-                "there is nothing to undo since the sync of {at}: undo does not reach past a sync that changed the book"
+                "there is nothing to undo since the sync of {at}: undo does not reach past a sync that changed the book{back}"
             ))
             .into());
         }

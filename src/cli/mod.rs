@@ -458,7 +458,7 @@ fn dispatch(ctx: &mut Ctx, command: Command, db: PathBuf) -> Result<()> {
         Command::Today { all, brief } => review::today(ctx, all, brief),
         Command::Done(a) => review::done(ctx, a),
         Command::LetGo { key } => review::let_go(ctx, &key),
-        Command::Undo => data::undo(ctx),
+        Command::Undo => data::undo(ctx, &db),
         Command::Snooze { key, days } => review::snooze(ctx, &key, days),
         Command::Snoozes => review::snoozes(ctx),
         Command::Unsnooze { key } => review::unsnooze(ctx, &key),

@@ -97,7 +97,10 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
 /// Holds the book's sync lock: one sync at a time on a book (a second would clear
 /// the first's log entries, and both would write the same file).
 pub(super) fn lock(db: &Path) -> Result<std::fs::File> {
-    let path = db.with_extension("sync-lock");
+    let name = db
+        .file_name()
+        .map_or_else(|| "ties.db".into(), |n| n.to_string_lossy().into_owned());
+    let path = db.with_file_name(format!(".{name}.sync-lock"));
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)

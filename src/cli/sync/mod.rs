@@ -53,7 +53,9 @@ pub fn sync(ctx: &mut Ctx, db: &Path, a: SyncArgs) -> Result<()> {
     if let Some(file) = a.file {
         return sync_copy(ctx, db, &file);
     }
-    match a.dir {
+    // Without DIR, the folder of the last sync.
+    let last = ctx.store.sync_status()?.folder.map(PathBuf::from);
+    match a.dir.or(last) {
         Some(dir) => sync_dir(ctx, db, &dir),
         None => Err(UsageError::new(
             "say where to sync: `ties sync DIR` (a folder your sync tool shares), `ties sync --file PATH` (another copy of the database), or `ties sync --status`",
@@ -219,13 +221,20 @@ fn finish(
     if backup.is_some() {
         super::data::prune(db, ctx.config.backup.keep);
     }
+    let mut conflicts = incoming.conflicts;
+    conflicts.extend(applied.conflicts.iter().cloned());
+    let sent = if report.copy.is_some() {
+        0
+    } else {
+        ours.wrote.len()
+    };
     shown::result(
         ctx,
         device,
         &report,
         &applied,
-        &incoming.conflicts,
-        ours.wrote.len(),
+        &conflicts,
+        sent,
         backup.as_deref(),
         ours.rebuilt,
     )
@@ -263,6 +272,18 @@ fn sync_dir(ctx: &mut Ctx, db: &Path, dir: &Path) -> Result<()> {
     // The files that changed since they were merged (all of them, to a new document).
     let status = ctx.store.sync_status()?;
     let fresh_start = status.last_sync.is_none();
+    let here = dir
+        .canonicalize()
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .display()
+        .to_string();
+    if let Some(before) = status.folder.as_ref().filter(|f| **f != here && !ctx.json) {
+        outln!(
+            "This book synced through {} before; it syncs through {} now.",
+            crate::text::sanitize(before),
+            crate::text::sanitize(&here)
+        );
+    }
     let files: Vec<(String, i64, String, bool)> = names
         .into_iter()
         .filter_map(|n| {
@@ -397,6 +418,18 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
         };
         UsageError::new(format!("{} cannot be merged: {why}", file.display()))
     })?;
+    // A copy of this book shares its contacts; another book shares none.
+    let theirs_uids = other.contact_uids()?;
+    if !theirs_uids.is_empty()
+        && ctx.store.contact_count()? > 0
+        && !ctx.store.knows_any_contact(&theirs_uids)?
+    {
+        return Err(UsageError::new(format!(
+            "{} is another book, not a copy of this one (they share no contact); to bring its contacts in, run `ties export --format json -o book.json` on it and `ties import book.json` here",
+            file.display()
+        ))
+        .into());
+    }
     let device = ctx.store.sync_device()?;
     let mut ours = ours(ctx.store, &device)?;
     let mut theirs = self::ours(&mut other, "a copy")?;

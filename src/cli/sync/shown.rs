@@ -240,7 +240,7 @@ pub(super) fn conflicts(ctx: &mut Ctx) -> Result<()> {
         return print_json(&rows);
     }
     if list.is_empty() {
-        outln!("No conflicts: no field was edited on two machines before they synced.");
+        outln!("No conflicts to look at.");
         return Ok(());
     }
     for s in &list {

@@ -47,7 +47,11 @@ pub(super) fn localize(tx: &Transaction<'_>, key: &str) -> Result<Option<String>
 /// Local ids of the contacts and referrals a sync names, looked up once each. A row
 /// deleted by the sync leaves it ([`Ids::forget`]).
 #[derive(Default)]
-pub(super) struct Ids(HashMap<(&'static str, String), i64>);
+pub(super) struct Ids {
+    known: HashMap<(&'static str, String), i64>,
+    /// Referrals between two contacts a merge joined, dropped along the way.
+    pub(super) dropped_referrals: usize,
+}
 
 impl Ids {
     pub(super) fn get(
@@ -56,18 +60,18 @@ impl Ids {
         table: &'static str,
         uid: &str,
     ) -> Result<Option<i64>> {
-        if let Some(id) = self.0.get(&(table, uid.to_string())) {
+        if let Some(id) = self.known.get(&(table, uid.to_string())) {
             return Ok(Some(*id));
         }
         let id = id_of(tx, table, uid)?;
         if let Some(id) = id {
-            self.0.insert((table, uid.to_string()), id);
+            self.known.insert((table, uid.to_string()), id);
         }
         Ok(id)
     }
 
     pub(super) fn forget(&mut self, table: &'static str, uid: &str) {
-        self.0.remove(&(table, uid.to_string()));
+        self.known.remove(&(table, uid.to_string()));
     }
 }
 

@@ -3,7 +3,7 @@
 //! the document they came from; this book's device id, the files it merged, and the
 //! conflicts a merge found.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::params;
 
@@ -14,9 +14,9 @@ mod uids;
 pub(super) use uids::{fill_uids, name_uid, uids_filled};
 
 use super::{Result, Store};
-use crate::domain::replica::{Change, Conflict, Table};
+use crate::domain::replica::{Change, Conflict, Table, Value};
 use keys::Ids;
-use rows::{Refused, changed_here_since, read_change, read_rows, write_change};
+use rows::{Refused, changed_here_since, keep_one_of_each, read_change, read_rows, write_change};
 
 /// What the book has to send: its changed rows, and the newest log entry they cover
 /// (entries written after it, by a command running meanwhile, wait for the next sync).
@@ -95,6 +95,8 @@ pub struct Applied {
     /// Rows refused by the book's own rules (a value another version wrote that this
     /// one does not know, a row whose contact is gone): table, key, why.
     pub refused: Vec<(Table, String, String)>,
+    /// Conflicts the write itself settled: two birthdays given apart, one kept.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// Where the book stands with syncing.
@@ -298,6 +300,24 @@ impl Store {
             }
             done.execute(params![table.name(), change.key()])?;
         }
+        // Fields both machines added apart: one email, phone or address of one value, and
+        // one birthday (the other reported), the same ones on every machine.
+        let touched_fields: BTreeSet<&str> = incoming
+            .changes
+            .iter()
+            .filter_map(|(t, c)| match (t, c) {
+                (Table::Fields, Change::Put(row)) => row.values.first().and_then(Value::as_text),
+                _ => None,
+            })
+            .collect();
+        for contact in touched_fields {
+            let (removed, birthdays) = keep_one_of_each(&tx, &mut ids, contact)?;
+            if removed > 0 {
+                *counts.entry(Table::Fields).or_default() += removed;
+            }
+            applied.conflicts.extend(birthdays);
+        }
+        *counts.entry(Table::Referrals).or_default() += ids.dropped_referrals;
         if !applied.refused.is_empty() || counts.values().any(|n| *n > 0) {
             tx.execute("DELETE FROM undo_changes", [])?;
             tx.execute("UPDATE sync_meta SET undo_cut = ?1", [&incoming.now])?;
@@ -329,7 +349,7 @@ impl Store {
                 params![table.name(), key],
             )?;
         }
-        for c in &incoming.conflicts {
+        for c in incoming.conflicts.iter().chain(&applied.conflicts) {
             tx.execute(
                 "INSERT OR REPLACE INTO sync_conflicts (tbl, key, field, kept, other, found_on)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -399,6 +419,33 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Every contact's uid (to tell a copy of this book from another book).
+    pub fn contact_uids(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT uid FROM contacts")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether any of these contacts is in this book.
+    pub fn knows_any_contact(&self, uids: &[String]) -> Result<bool> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM contacts WHERE uid = ?1)")?;
+        for uid in uids {
+            if stmt.query_row([uid], |r| r.get::<_, bool>(0))? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// How many contacts the book has (archived ones too).
+    pub fn contact_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?)
     }
 
     /// Rows refused at an earlier sync, to try again.

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::domain::replica::{Change, Column, Row, Table, Value, split_tag_key};
+use crate::domain::replica::{Change, Column, Conflict, Row, Table, Value, split_tag_key};
 use crate::store::{Result, StoreError};
 
 use super::keys::{Ids, globalize, localize};
@@ -405,7 +405,7 @@ fn gone(
                 // referral between the two goes, as `merge --drop-referrals` does
                 // (every machine drops it: see `sync::incoming`).
                 tx.execute("SAVEPOINT merge_along", [])?;
-                tx.execute(
+                ids.dropped_referrals += tx.execute(
                     "DELETE FROM referrals
                      WHERE (person_id = ?1 AND (referrer_id = ?2 OR recipient_id = ?2))
                         OR (person_id = ?2 AND (referrer_id = ?1 OR recipient_id = ?1))",
@@ -460,4 +460,45 @@ fn gone(
         )?,
     };
     Ok(n > 0)
+}
+
+/// Keeps one field of each kind and value on a contact (the smallest uid: the same one
+/// on every machine) and one birthday; returns how many fields went, and a conflict for
+/// each birthday not kept.
+pub(super) fn keep_one_of_each(
+    tx: &Transaction<'_>,
+    ids: &mut Ids,
+    contact: &str,
+) -> Result<(usize, Vec<Conflict>)> {
+    let Some(id) = ids.get(tx, "contacts", contact)? else {
+        return Ok((0, Vec::new()));
+    };
+    let mut removed = tx.execute(
+        "DELETE FROM contact_fields WHERE contact_id = ?1 AND EXISTS (
+             SELECT 1 FROM contact_fields k
+             WHERE k.contact_id = contact_fields.contact_id AND k.kind = contact_fields.kind
+               AND lower(k.value) = lower(contact_fields.value) AND k.uid < contact_fields.uid)",
+        [id],
+    )?;
+    let birthdays: Vec<(String, String)> = tx
+        .prepare_cached(
+            "SELECT uid, value FROM contact_fields WHERE contact_id = ?1 AND kind = 'birthday'
+             ORDER BY uid",
+        )?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut conflicts = Vec::new();
+    if let Some(((_, kept), others)) = birthdays.split_first() {
+        for (uid, other) in others {
+            removed += tx.execute("DELETE FROM contact_fields WHERE uid = ?1", [uid])?;
+            conflicts.push(Conflict {
+                table: Table::Contacts,
+                key: contact.to_string(),
+                field: "birthday".into(),
+                kept: Some(kept.clone()),
+                other: Some(other.clone()),
+            });
+        }
+    }
+    Ok((removed, conflicts))
 }

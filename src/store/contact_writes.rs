@@ -222,10 +222,8 @@ pub(super) fn insert_contact_tx(
         .uid
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    tx.execute(
-        "INSERT INTO contacts (uid, name, company, title, circle, how_met, notes, cadence_days, do_not_ask, closeness, created_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+    tx.prepare_cached("INSERT INTO contacts (uid, name, company, title, circle, how_met, notes, cadence_days, do_not_ask, closeness, created_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?.execute(params![
             uid,
             c.name,
             c.company,
@@ -237,8 +235,7 @@ pub(super) fn insert_contact_tx(
             c.do_not_ask,
             c.closeness,
             today
-        ],
-    )?;
+        ])?;
     let id = tx.last_insert_rowid();
     add_tags_tx(tx, id, &c.tags)?;
     add_fields_tx(tx, id, &c.fields)?;
@@ -248,10 +245,8 @@ pub(super) fn insert_contact_tx(
 /// Gives a new contact its tags (a tag it already has, in any case, is skipped).
 pub(super) fn add_tags_tx(tx: &rusqlite::Transaction<'_>, id: i64, tags: &[String]) -> Result<()> {
     for t in tags {
-        tx.execute(
-            "INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)",
-            params![id, t],
-        )?;
+        tx.prepare_cached("INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)")?
+            .execute(params![id, t])?;
     }
     Ok(())
 }
@@ -259,14 +254,11 @@ pub(super) fn add_tags_tx(tx: &rusqlite::Transaction<'_>, id: i64, tags: &[Strin
 /// Appends fields, skipping any whose kind and value (case-insensitive) already exist.
 fn add_fields_tx(tx: &rusqlite::Transaction<'_>, id: i64, fields: &[Field]) -> Result<()> {
     for f in fields {
-        tx.execute(
-            "INSERT INTO contact_fields (contact_id, kind, label, value, position, uid)
+        tx.prepare_cached("INSERT INTO contact_fields (contact_id, kind, label, value, position, uid)
              SELECT ?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1),
                     lower(hex(randomblob(12)))
              WHERE NOT EXISTS (SELECT 1 FROM contact_fields
-                               WHERE contact_id = ?1 AND kind = ?2 AND lower(value) = lower(?4))",
-            params![id, f.kind.as_str(), f.label, f.value],
-        )?;
+                               WHERE contact_id = ?1 AND kind = ?2 AND lower(value) = lower(?4))")?.execute(params![id, f.kind.as_str(), f.label, f.value])?;
     }
     Ok(())
 }

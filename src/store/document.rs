@@ -170,7 +170,7 @@ impl Store {
                     super::contact_writes::add_tags_tx(&tx, id, &c.tags)?;
                     for (pos, f) in c.fields.iter().enumerate() {
                         tx.execute(
-                            "INSERT INTO contact_fields (contact_id, kind, label, value, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            "INSERT INTO contact_fields (contact_id, kind, label, value, position, uid) VALUES (?1, ?2, ?3, ?4, ?5, lower(hex(randomblob(12))))",
                             params![id, f.kind.as_str(), f.label, f.value, pos as i64],
                         )?;
                     }
@@ -219,8 +219,8 @@ impl Store {
                 Some(id) => id,
                 None => {
                     tx.execute(
-                        "INSERT INTO referrals (id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note, message_id, won_value)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                        "INSERT INTO referrals (id, referrer_id, person_id, recipient_id, quality, status, referred_on, value, reason, note, message_id, won_value, uid)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, lower(hex(randomblob(12))))",
                         params![
                             if empty { Some(r.id) } else { None },
                             referrer,
@@ -239,7 +239,7 @@ impl Store {
                     let rid = tx.last_insert_rowid();
                     for e in &r.history {
                         tx.execute(
-                            "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, ?2, ?3)",
+                            "INSERT INTO referral_events (referral_id, status, occurred_on, uid) VALUES (?1, ?2, ?3, lower(hex(randomblob(12))))",
                             params![rid, e.status.as_str(), e.date],
                         )?;
                     }
@@ -280,8 +280,8 @@ impl Store {
                 }
             }
             tx.execute(
-                "INSERT INTO interactions (id, contact_id, occurred_on, kind, direction, label, note, referral_id, channel, reward, amount)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO interactions (id, contact_id, occurred_on, kind, direction, label, note, referral_id, channel, reward, amount, uid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, lower(hex(randomblob(12))))",
                 row,
             )?;
             report.interactions_created += 1;

@@ -258,15 +258,9 @@ pub(super) fn insert_received_referral(
     if exists {
         return Ok(0);
     }
-    tx.execute(
-        "INSERT INTO referrals (referrer_id, person_id, quality, status, referred_on) VALUES (?1, ?2, ?3, 'new', ?4)",
-        params![referrer, person, Quality::NameOnly.as_str(), today],
-    )?;
+    tx.prepare_cached("INSERT INTO referrals (referrer_id, person_id, quality, status, referred_on, uid) VALUES (?1, ?2, ?3, 'new', ?4, lower(hex(randomblob(12))))")?.execute(params![referrer, person, Quality::NameOnly.as_str(), today])?;
     let rid = tx.last_insert_rowid();
-    tx.execute(
-        "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, 'new', ?2)",
-        params![rid, today],
-    )?;
+    tx.prepare_cached("INSERT INTO referral_events (referral_id, status, occurred_on, uid) VALUES (?1, 'new', ?2, lower(hex(randomblob(12))))")?.execute(params![rid, today])?;
     Ok(1)
 }
 
@@ -282,25 +276,23 @@ pub(super) fn merge_into(tx: &Transaction<'_>, id: i64, r: &ContactRecord) -> Re
         ("vcard_extra", &r.vcard_extra),
     ] {
         if let Some(v) = v {
-            changed += tx.execute(
-                &format!("UPDATE contacts SET {col} = ?1 WHERE id = ?2 AND {col} IS NULL"),
-                params![v, id],
-            )?;
+            changed += tx
+                .prepare_cached(&format!(
+                    "UPDATE contacts SET {col} = ?1 WHERE id = ?2 AND {col} IS NULL"
+                ))?
+                .execute(params![v, id])?;
         }
     }
     for t in &r.tags {
-        changed += tx.execute(
-            "INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)",
-            params![id, t],
-        )?;
+        changed += tx
+            .prepare_cached("INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)")?
+            .execute(params![id, t])?;
     }
     for f in &r.fields {
-        changed += tx.execute(
-            "INSERT INTO contact_fields (contact_id, kind, label, value, position)
-             SELECT ?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1)
-             WHERE NOT EXISTS (SELECT 1 FROM contact_fields WHERE contact_id = ?1 AND kind = ?2 AND lower(value) = lower(?4))",
-            params![id, f.kind.as_str(), f.label, f.value],
-        )?;
+        changed += tx.prepare_cached("INSERT INTO contact_fields (contact_id, kind, label, value, position, uid)
+             SELECT ?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1),
+                    lower(hex(randomblob(12)))
+             WHERE NOT EXISTS (SELECT 1 FROM contact_fields WHERE contact_id = ?1 AND kind = ?2 AND lower(value) = lower(?4))")?.execute(params![id, f.kind.as_str(), f.label, f.value])?;
     }
     Ok(changed > 0)
 }

@@ -61,13 +61,13 @@ impl Store {
             Side::GivenTo(id) => (None, Some(id)),
         };
         tx.execute(
-            "INSERT INTO referrals (referrer_id, person_id, recipient_id, quality, status, referred_on, note)
-             VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6)",
+            "INSERT INTO referrals (referrer_id, person_id, recipient_id, quality, status, referred_on, note, uid)
+             VALUES (?1, ?2, ?3, ?4, 'new', ?5, ?6, lower(hex(randomblob(12))))",
             params![referrer, person_id, recipient, r.quality.as_str(), r.referred_on, r.note],
         )?;
         let id = tx.last_insert_rowid();
         tx.execute(
-            "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, 'new', ?2)",
+            "INSERT INTO referral_events (referral_id, status, occurred_on, uid) VALUES (?1, 'new', ?2, lower(hex(randomblob(12))))",
             params![id, r.referred_on],
         )?;
         tx.commit()?;
@@ -192,7 +192,7 @@ impl Store {
             )));
         }
         tx.execute(
-            "INSERT INTO referral_events (referral_id, status, occurred_on) VALUES (?1, ?2, ?3)",
+            "INSERT INTO referral_events (referral_id, status, occurred_on, uid) VALUES (?1, ?2, ?3, lower(hex(randomblob(12))))",
             params![id, c.to.as_str(), c.on],
         )?;
         // A received referral's pipeline is contact with the person: the touch is

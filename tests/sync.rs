@@ -300,7 +300,11 @@ fn unchanged(out: &Value) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    // 24 cases in CI; `TIES_SYNC_CASES=200 cargo test --test sync` runs more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("TIES_SYNC_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn replicas_synced_on_any_schedule_end_with_the_same_book(

@@ -11,6 +11,7 @@ use crate::cli::Ctx;
 use crate::cli::output::print_json;
 use crate::domain::replica::{Conflict, Table};
 use crate::store::Applied;
+use crate::text::sanitize;
 
 pub(super) fn changed_name(t: Table) -> &'static str {
     match t {
@@ -93,7 +94,7 @@ pub(super) fn result(
     if report.merged.is_empty() {
         outln!("  nothing new to merge");
     } else {
-        outln!("  merged {}", report.merged.join(", "));
+        outln!("  merged {}", sanitize(&report.merged.join(", ")));
     }
     if sent > 0 {
         outln!("  sent {}", count(sent, "changed row", "changed rows"));
@@ -113,7 +114,7 @@ pub(super) fn result(
         outln!("  changed here: {}", what.join(", "));
     }
     for (file, reason) in &report.skipped {
-        outln!("  skipped {file}: {reason}");
+        outln!("  skipped {}: {}", sanitize(file), sanitize(reason));
     }
     if !applied.refused.is_empty() {
         outln!(
@@ -121,7 +122,7 @@ pub(super) fn result(
             count(applied.refused.len(), "row", "rows")
         );
         for (t, key, why) in applied.refused.iter().take(5) {
-            outln!("    {} {key}: {why}", t.name());
+            outln!("    {} {}: {}", t.name(), sanitize(key), sanitize(why));
         }
         if applied.refused.len() > 5 {
             outln!(
@@ -141,7 +142,10 @@ pub(super) fn result(
         );
     }
     if let Some(copy) = &report.copy {
-        outln!("Its rows are in this book now: you can remove {copy}.");
+        outln!(
+            "Its rows are in this book now: you can remove {}.",
+            sanitize(copy)
+        );
     }
     Ok(())
 }
@@ -197,7 +201,7 @@ pub(super) fn status(ctx: &mut Ctx) -> Result<()> {
     outln!(
         "Device {} · folder {} · last sync {last}",
         s.device.as_deref().unwrap_or("?"),
-        s.folder.as_deref().unwrap_or("(none: merged a copy)")
+        sanitize(s.folder.as_deref().unwrap_or("(none: merged a copy)"))
     );
     outln!(
         "{} row(s) changed here since; {} conflict(s) to look at.",
@@ -208,7 +212,7 @@ pub(super) fn status(ctx: &mut Ctx) -> Result<()> {
         let mine = p.device == s.device;
         outln!(
             "  {}  {} {}",
-            p.file,
+            sanitize(&p.file),
             if mine {
                 "this machine's, written"
             } else {

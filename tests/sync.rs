@@ -128,11 +128,13 @@ fn book(db: &Path) -> BTreeSet<String> {
                 r.uid, i.channel, i.reward, i.amount
          FROM interactions i JOIN contacts c ON c.id = i.contact_id
          LEFT JOIN referrals r ON r.id = i.referral_id",
-        "SELECT 'snooze', coalesce(
+        // A snooze of an item whose row is gone here (a referral deleted by a merge)
+        // names nothing: it is this machine's leftover, not part of the book.
+        "SELECT * FROM (SELECT 'snooze', coalesce(
              (SELECT uid FROM contacts WHERE 'c' || id = substr(s.key, instr(s.key, ':') + 1)),
              (SELECT uid FROM referrals WHERE 'r' || id = substr(s.key, instr(s.key, ':') + 1)),
-             (SELECT uid FROM interactions WHERE 'i' || id = substr(s.key, instr(s.key, ':') + 1))),
-             substr(s.key, 1, instr(s.key, ':')), s.until FROM snoozes s",
+             (SELECT uid FROM interactions WHERE 'i' || id = substr(s.key, instr(s.key, ':') + 1))) AS about,
+             substr(s.key, 1, instr(s.key, ':')), s.until FROM snoozes s) WHERE about IS NOT NULL",
     ];
     let mut out = BTreeSet::new();
     for q in queries {

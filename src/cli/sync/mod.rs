@@ -29,7 +29,8 @@ use folder::{
 
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
-    /// The folder to sync through (Syncthing, Dropbox, a USB stick, a git repository)
+    /// The folder to sync through (Syncthing, Dropbox, a USB stick, a git repository);
+    /// default: the folder of the last sync
     #[arg(value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Merge another copy of the database (a sync tool's conflict copy) directly

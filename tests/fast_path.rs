@@ -288,6 +288,7 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
                 assessments: false,
                 items: true,
                 histories: Some(&reads),
+                only_ask_now: false,
             },
             |sink| store.for_each_history(sink),
         )
@@ -300,6 +301,31 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
         book.agenda(&streamed, false, 7),
         full_book.agenda(&full, false, 7)
     );
+    // `suggest` without --all ranks only the ask_now contacts: the same ones, in the
+    // same order, offered the same, as the full ranking's ask_now part.
+    let mut asks_book = store.book_without_histories().unwrap();
+    let asks = asks_book
+        .assess_streamed(
+            p,
+            cadence,
+            3,
+            today,
+            Keep {
+                assessments: false,
+                items: false,
+                histories: None,
+                only_ask_now: true,
+            },
+            |sink| store.for_each_history(sink),
+        )
+        .unwrap();
+    let ask_now: Vec<_> = full
+        .ranking
+        .iter()
+        .filter(|s| s.status == ties::domain::ask::AskStatus::AskNow)
+        .cloned()
+        .collect();
+    prop_assert_eq!(&asks.ranking, &ask_now);
     Ok(())
 }
 

@@ -25,6 +25,7 @@ fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Vec<AgendaItem>)> {
         assessments: false,
         items: true,
         histories: None,
+        only_ask_now: false,
     };
     let (book, assessed) = assessed_book(ctx, keep, &|book| book.agenda_reads(ctx.today, lead))?;
     let (items, assessed) = book.agenda_owned(

@@ -140,6 +140,7 @@ pub fn suggest(ctx: &mut Ctx, all: bool) -> Result<()> {
         assessments: false,
         items: false,
         histories: None,
+        only_ask_now: !all,
     };
     let (book, assessed) = assessed_book(ctx, ranking_only, &|_| BTreeSet::new())?;
     let mut list = assessed.ranking;

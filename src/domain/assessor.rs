@@ -47,6 +47,9 @@ pub struct Keep<'k> {
     /// For a streamed assessment, the contacts whose histories stay in the book
     /// (`None`: every one).
     pub histories: Option<&'k BTreeSet<i64>>,
+    /// Rank only the `ask_now` contacts (`suggest` without `--all` prints only the offered
+    /// asks, which are always among them): the others' names and reasons are not kept.
+    pub only_ask_now: bool,
 }
 
 impl Keep<'_> {
@@ -55,6 +58,7 @@ impl Keep<'_> {
         assessments: true,
         items: true,
         histories: None,
+        only_ask_now: false,
     };
 
     fn history(&self, id: i64) -> bool {
@@ -122,11 +126,15 @@ impl Rules<'_> {
                 run.asked_today.push(c.id);
             }
             let (assessment, mut items) = self.one(c, ix, &mut buf);
-            run.suggestions.push(Suggestion::new(
-                c,
-                &assessment.strength,
-                &assessment.readiness,
-            ));
+            if !self.keep.only_ask_now
+                || assessment.readiness.status == super::ask::AskStatus::AskNow
+            {
+                run.suggestions.push(Suggestion::new(
+                    c,
+                    &assessment.strength,
+                    &assessment.readiness,
+                ));
+            }
             if self.keep.items {
                 items.shrink_to_fit();
                 run.items.push(items);

@@ -301,8 +301,9 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
         book.agenda(&streamed, false, 7),
         full_book.agenda(&full, false, 7)
     );
-    // `suggest` without --all ranks only the ask_now contacts: the same ones, in the
-    // same order, offered the same, as the full ranking's ask_now part.
+    // `suggest` without --all and `today` rank only the ask_now contacts: the same ones,
+    // in the same order, offered the same, as the full ranking's ask_now part, and the
+    // same review queue.
     let mut asks_book = store.book_without_histories().unwrap();
     let asks = asks_book
         .assess_streamed(
@@ -312,13 +313,17 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
             today,
             Keep {
                 assessments: false,
-                items: false,
-                histories: None,
+                items: true,
+                histories: Some(&reads),
                 only_ask_now: true,
             },
             |sink| store.for_each_history(sink),
         )
         .unwrap();
+    prop_assert_eq!(
+        asks_book.agenda(&asks, false, 7),
+        full_book.agenda(&full, false, 7)
+    );
     let ask_now: Vec<_> = full
         .ranking
         .iter()

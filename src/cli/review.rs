@@ -21,11 +21,12 @@ use crate::text::sanitize;
 /// unbounded.
 fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Vec<AgendaItem>)> {
     let lead = ctx.config.review.occasion_lead_days;
+    // The review's asks are the offered ones, always among the ask_now contacts.
     let keep = Keep {
         assessments: false,
         items: true,
         histories: None,
-        only_ask_now: false,
+        only_ask_now: true,
     };
     let (book, assessed) = assessed_book(ctx, keep, &|book| book.agenda_reads(ctx.today, lead))?;
     let (items, assessed) = book.agenda_owned(

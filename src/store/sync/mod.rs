@@ -334,14 +334,7 @@ impl Store {
             }
         }
         for p in &incoming.peers {
-            tx.execute(
-                "INSERT INTO sync_peers (file, device, size, modified, hash, merged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (file) DO UPDATE SET device = excluded.device, size = excluded.size,
-                     modified = excluded.modified, hash = excluded.hash,
-                     merged_at = excluded.merged_at",
-                params![p.file, p.device, p.size, p.modified, p.hash, p.merged_at],
-            )?;
+            note_peer(&tx, p)?;
         }
         for (table, key) in &incoming.looked_at {
             tx.execute(
@@ -467,15 +460,21 @@ impl Store {
     /// Notes a file as it is now: this machine's own, written after the sync committed.
     pub fn sync_note_peer(&mut self, p: &Peer) -> Result<()> {
         let tx = self.begin_unjournaled()?;
-        tx.execute(
-            "INSERT INTO sync_peers (file, device, size, modified, hash, merged_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (file) DO UPDATE SET device = excluded.device, size = excluded.size,
-                 modified = excluded.modified, hash = excluded.hash,
-                 merged_at = excluded.merged_at",
-            params![p.file, p.device, p.size, p.modified, p.hash, p.merged_at],
-        )?;
+        note_peer(&tx, p)?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Notes a file as it was merged (or, for this machine's own, written).
+fn note_peer(tx: &rusqlite::Transaction<'_>, p: &Peer) -> Result<()> {
+    tx.execute(
+        "INSERT INTO sync_peers (file, device, size, modified, hash, merged_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (file) DO UPDATE SET device = excluded.device, size = excluded.size,
+             modified = excluded.modified, hash = excluded.hash,
+             merged_at = excluded.merged_at",
+        params![p.file, p.device, p.size, p.modified, p.hash, p.merged_at],
+    )?;
+    Ok(())
 }

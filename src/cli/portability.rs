@@ -382,12 +382,19 @@ fn write_output(path: &Path, bytes: &[u8], force: bool) -> Result<bool> {
     } else {
         path.to_path_buf()
     };
-    write_atomically(&target, bytes)?;
+    write_atomically(&target, bytes).map_err(|e| {
+        anyhow!(
+            "cannot write {}: {e}; check the folder exists and is writable",
+            target.display()
+        )
+    })?;
     Ok(true)
 }
 
-/// Writes to a temporary file beside `path`, then renames it into place.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to `path` whole or not at all: a private temporary file beside it,
+/// flushed to the disk, renamed over it, and the folder flushed. An export and a sync
+/// file both hold the whole book, private to the user like the database.
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let dir = path
         .parent()
@@ -400,7 +407,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         std::process::id()
     ));
     let result = (|| -> std::io::Result<()> {
-        // An export holds the whole CRM: private to the user, like the database.
         let mut o = std::fs::OpenOptions::new();
         o.write(true).create_new(true);
         #[cfg(unix)]
@@ -408,15 +414,14 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         let mut f = o.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(|e| {
-        anyhow!(
-            "cannot write {}: {e}; check the folder exists and is writable",
-            path.display()
-        )
-    })
+    result
 }

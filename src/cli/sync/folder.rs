@@ -3,7 +3,6 @@
 //! keeps syncs of one book one at a time, and the timing of each phase.
 
 use std::hash::{Hash, Hasher};
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Result, anyhow};
@@ -68,30 +67,6 @@ pub(super) fn hash(bytes: &[u8]) -> String {
 
 pub(super) fn now() -> String {
     chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
-}
-
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, flushed to
-/// the disk, renamed over it, and the folder flushed.
-pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Holds the book's sync lock: one sync at a time on a book (a second would clear

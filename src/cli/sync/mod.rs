@@ -19,13 +19,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow};
 
 use super::Ctx;
+use super::portability::write_atomically;
 use crate::domain::replica::Table;
 use crate::error::UsageError;
 use crate::store::{DocWrite, Incoming, Peer, Store, StoredDoc};
 use crate::sync::engine::{Document, Heads};
-use folder::{
-    device_of, fingerprint, hash, lock, now, own_name, phase, skip_reason, write_atomically,
-};
+use folder::{device_of, fingerprint, hash, lock, now, own_name, phase, skip_reason};
 
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
@@ -422,7 +421,7 @@ fn sync_copy(ctx: &mut Ctx, db: &Path, file: &Path) -> Result<()> {
     // A copy of this book shares its contacts; another book shares none.
     let theirs_uids = other.contact_uids()?;
     if !theirs_uids.is_empty()
-        && ctx.store.contact_count()? > 0
+        && !ctx.store.is_empty()?
         && !ctx.store.knows_any_contact(&theirs_uids)?
     {
         return Err(UsageError::new(format!(

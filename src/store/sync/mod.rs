@@ -434,13 +434,6 @@ impl Store {
         Ok(false)
     }
 
-    /// How many contacts the book has (archived ones too).
-    pub fn contact_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?)
-    }
-
     /// Rows refused at an earlier sync, to try again.
     pub fn sync_retry(&self) -> Result<Vec<(Table, String)>> {
         let mut stmt = self

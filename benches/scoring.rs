@@ -28,7 +28,7 @@ fn bench(c: &mut Criterion) {
     let config = Config::defaults().expect("embedded config");
     let store = store(10_000);
     let book = store.book(false).expect("book");
-    let interactions: usize = book.interactions.values().map(Vec::len).sum();
+    let interactions = book.interactions.interaction_count();
     let p = &config.scoring;
     let asks = config.ask.asks_per_day as usize;
     let assessed = book.assess(p, &config.cadence, asks, today());

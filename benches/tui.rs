@@ -298,7 +298,7 @@ fn bench_100k(c: &mut Criterion) {
         let mut next = 0;
         b.iter(|| {
             next = (next + 1) % ids.len();
-            black_box(Detail::build(&data, ids[next], &config))
+            black_box(Detail::build(&data, ids[next], &config, None))
         })
     });
     g.finish();

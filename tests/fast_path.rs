@@ -4,10 +4,11 @@
 //! imports, merges, referral deletes, undo, and raw SQL that skips the store), and after
 //! each step, at a random date:
 //!
-//! - the packed histories equal the interactions read from the table itself, and with
-//!   their details (labels, notes, channels, rewards, amounts) every column of them;
+//! - the packed histories equal the interactions read from the table itself;
 //! - the streamed assessment (ranking, review items, today's asks, the agenda) equals
-//!   `Book::assess` on the book read from the table.
+//!   `Book::assess` on the book read from the table;
+//! - so does the interface's: the book with its histories packed, assessed keeping only
+//!   what lists show, and each contact assessed alone as its detail does.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -255,22 +256,14 @@ fn apply(store: &mut Store, path: &std::path::Path, op: &Op, today: NaiveDate) {
 /// The full computation's book: every history read from the table itself.
 fn book_from_table(store: &Store) -> Book {
     let mut book = store.book_without_histories().unwrap();
-    book.interactions = store.lean_interactions_from_table().unwrap();
+    book.interactions = store.lean_interactions_from_table().unwrap().into();
     book
 }
 
 fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
-    let packed = store.interactions_by_contact(true).unwrap();
+    let packed = store.histories().unwrap().unpacked();
     let table = store.lean_interactions_from_table().unwrap();
     prop_assert_eq!(&packed, &table, "packed histories differ from the table");
-    // With details (the interface's load): the packed histories with what only a
-    // timeline shows put back, equal to every column read contact by contact.
-    let full = store.interactions_by_contact(false).unwrap();
-    let contacts = store.book_without_histories().unwrap().contacts;
-    for c in &contacts {
-        let want = store.interactions_for(c.id).unwrap();
-        prop_assert_eq!(full.get(&c.id).cloned().unwrap_or_default(), want);
-    }
 
     let config = ties::config::Config::defaults().unwrap();
     let (p, cadence): (&ScoringParams, &CadenceDefaults) = (&config.scoring, &config.cadence);
@@ -331,6 +324,32 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
         .cloned()
         .collect();
     prop_assert_eq!(&asks.ranking, &ask_now);
+
+    // The interface's book: histories packed as the store keeps them, assessed keeping
+    // summaries, items and the ranking; the detail assesses its one contact alone.
+    let packed_book = store.book(true).unwrap();
+    let lists = packed_book.assess_keeping(
+        p,
+        cadence,
+        3,
+        today,
+        Keep {
+            assessments: false,
+            ..Keep::ALL
+        },
+    );
+    prop_assert_eq!(&lists.ranking, &full.ranking);
+    prop_assert_eq!(&lists.items, &full.items);
+    prop_assert_eq!(&lists.summaries, &full.summaries);
+    prop_assert!(lists.contacts.is_empty());
+    prop_assert_eq!(
+        packed_book.agenda(&lists, false, 7),
+        full_book.agenda(&full, false, 7)
+    );
+    for (c, want) in full_book.contacts.iter().zip(&full.contacts) {
+        let one = packed_book.assess_one(c.id, p, cadence, today, &packed_book);
+        prop_assert_eq!(one.as_ref(), Some(want), "contact {}", c.id);
+    }
     Ok(())
 }
 
@@ -387,12 +406,7 @@ fn a_book_larger_than_one_batch_streams_to_the_same_result() {
             )
             .unwrap();
     }
-    let n: usize = store
-        .interactions_by_contact(true)
-        .unwrap()
-        .values()
-        .map(Vec::len)
-        .sum();
+    let n = store.histories().unwrap().interaction_count();
     assert!(n > 3 * 4_096, "{n} interactions: not several batches");
     for d in [0, 400, 700, 900] {
         check(&store, start() + Days::new(d)).unwrap();

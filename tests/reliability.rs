@@ -141,13 +141,7 @@ fn concurrent_writers_lose_nothing() {
                 let v = store.data_version().unwrap();
                 if v != last {
                     last = v;
-                    seen = store
-                        .book(false)
-                        .unwrap()
-                        .interactions
-                        .values()
-                        .map(Vec::len)
-                        .sum::<usize>();
+                    seen = store.book(false).unwrap().interactions.interaction_count();
                 }
                 std::thread::sleep(Duration::from_millis(5));
             }

@@ -198,7 +198,7 @@ fn schema_fixtures_open_and_keep_their_rows() {
         assert_eq!(names, ["Sam Lee", "Dana Hart", "Priya Shah"]);
         // Migration 008 packs every history (store::packed) as it opens.
         assert_eq!(
-            s.interactions_by_contact(true).unwrap(),
+            s.histories().unwrap().unpacked(),
             s.lean_interactions_from_table().unwrap(),
             "v{v}: packed histories"
         );

@@ -146,6 +146,49 @@ fn logging_from_contacts_shows_in_timeline_and_strength() {
     assert!(shown.contains("Logged a job with Aisha Hart"), "{shown}");
 }
 
+/// The book holds histories packed for scoring, without notes or most labels: the
+/// detail's timeline reads its one contact's whole history when it shows that contact,
+/// and again after a write.
+#[test]
+fn the_timeline_shows_notes_the_book_does_not_hold() {
+    let mut s = demo(300);
+    keys(&mut s, &["2", "/", "'aisha hart", "enter"]);
+    keys(
+        &mut s,
+        &[
+            "l",
+            "tab",
+            "tab",
+            "'coffee at Kiko",
+            "tab",
+            "'asked about her move",
+            "enter",
+        ],
+    );
+    let id = s.app.contacts.detail.as_ref().unwrap().id;
+    let lean = s.app.data.book.interactions_of(id);
+    let newest = lean.last().unwrap();
+    assert_eq!(newest.kind.as_str(), "call");
+    assert!(
+        newest.label.is_none() && newest.note().is_none(),
+        "the book keeps what scoring reads: {newest:?}"
+    );
+    let (date, kind, text) = &s.app.contacts.detail.as_ref().unwrap().timeline[0];
+    assert_eq!(
+        (*date, kind.as_str(), text.as_str()),
+        (today(), "call", "coffee at Kiko — asked about her move")
+    );
+    let shown = screen(&s, 120, 40);
+    assert!(
+        shown.contains("coffee at Kiko — asked about her move"),
+        "{shown}"
+    );
+    // Moving away and back reads it again.
+    keys(&mut s, &["esc", "down", "up"]);
+    let shown = screen(&s, 120, 40);
+    assert!(shown.contains("coffee at Kiko"), "{shown}");
+}
+
 #[test]
 fn escape_cancels_a_form_without_writing() {
     let mut s = demo(300);
@@ -201,7 +244,7 @@ fn forms_validate_as_you_type() {
 fn a_referral_won_with_a_value_raises_the_chain_total() {
     let mut s = demo(300);
     let total = |s: &Session| -> f64 {
-        all_chains(&s.app.data.book.referrals, &s.app.data.names)
+        all_chains(&s.app.data.book.referrals, &s.app.data.book)
             .iter()
             .map(|t| t.first_touch_value)
             .sum()
@@ -792,7 +835,7 @@ fn the_timeline_scrolls() {
 /// What every pane shows, in one comparable text.
 fn derived(d: &ties::app::Data) -> String {
     format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
         d.assessed,
         d.agenda,
         d.tomorrow,
@@ -802,9 +845,13 @@ fn derived(d: &ties::app::Data) -> String {
         d.columns,
         d.chains,
         {
-            let mut names: Vec<_> = d.names.iter().collect();
-            names.sort();
+            let names: Vec<_> = d.book.contacts.iter().map(|c| (c.id, &c.name)).collect();
             names
+        },
+        {
+            let mut histories: Vec<_> = d.book.interactions.unpacked().into_iter().collect();
+            histories.sort_by_key(|h| h.0);
+            histories
         }
     )
 }

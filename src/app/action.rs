@@ -98,6 +98,9 @@ pub enum Action {
     /// What importing a mail file would record, to confirm.
     #[serde(skip)]
     MailPreview(Arc<MailPreview>),
+    /// A contact's whole history, notes included, for the detail's timeline.
+    #[serde(skip)]
+    Timeline(i64, Arc<[crate::domain::interaction::Interaction]>),
     /// A command's output of more than one line, to read.
     #[serde(skip)]
     Output(Arc<Output>),
@@ -197,6 +200,7 @@ impl crate::keymap::Bindable for Action {
                 | Action::Failed(_)
                 | Action::IdealReferralSaved(_)
                 | Action::MailPreview(_)
+                | Action::Timeline(..)
                 | Action::Output(_)
                 | Action::Click(_)
                 | Action::Wheel { .. }
@@ -265,6 +269,7 @@ impl Action {
             | Action::Failed(_)
             | Action::IdealReferralSaved(_)
             | Action::MailPreview(_)
+            | Action::Timeline(..)
             | Action::Output(_)
             | Action::Click(_)
             | Action::Wheel { .. } => "",

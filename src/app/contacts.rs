@@ -23,6 +23,12 @@ pub struct ContactsState {
     pub detail: Option<Detail>,
     /// How many of the newest timeline entries are scrolled past (0: newest on top).
     pub timeline_offset: usize,
+    /// The detail's contact's whole history as the store holds it (notes included),
+    /// read on demand ([`Effect::LoadTimeline`]); `None` after the data changed.
+    pub timeline: Option<(
+        i64,
+        std::sync::Arc<[crate::domain::interaction::Interaction]>,
+    )>,
     /// The matcher and its buffers, kept between keystrokes.
     pub(super) fuzzy: Fuzzy,
     /// The archived contacts are shown instead of the active ones.

@@ -13,6 +13,7 @@ use super::filter::Haystacks;
 use crate::config::Config;
 use crate::domain::agenda::{AgendaItem, is_snoozed};
 use crate::domain::ask::{AskStatus, Suggestion};
+use crate::domain::assessor::Keep;
 use crate::domain::book::{Assessed, Book, Change};
 use crate::domain::chain::{ChainTree, all_chains, render};
 use crate::domain::interaction::Channel;
@@ -31,13 +32,18 @@ pub const COLUMNS: [Status; 6] = [
     Status::Lost,
 ];
 
-/// One active contact in the Contacts list.
+/// What the panes keep of each contact's assessment: its summary, its review items
+/// and its ranking entry. The detail assesses its one contact when it opens.
+const LISTS: Keep<'static> = Keep {
+    assessments: false,
+    ..Keep::ALL
+};
+
+/// One contact in the Contacts list (its company and tags are read from the book).
 #[derive(Debug, Clone)]
 pub struct ContactRow {
     pub id: i64,
     pub name: String,
-    pub company: Option<String>,
-    pub tags: Vec<String>,
     pub strength: u8,
     pub band: Band,
     pub last_touch: Option<NaiveDate>,
@@ -77,7 +83,6 @@ pub struct Data {
     /// archived view).
     pub archived: Vec<ContactRow>,
     pub archived_haystacks: Haystacks,
-    pub names: HashMap<i64, String>,
     /// The day's review first (`agenda_today` items, bounded by `[review]
     /// items_per_day`), then the items that wait (marked `waiting`).
     pub agenda: Vec<AgendaItem>,
@@ -115,11 +120,12 @@ impl PartialEq for Data {
 impl Data {
     /// Computes every pane's content from `book` as of `today`: one assessment.
     pub fn build(book: Book, config: &Config, today: NaiveDate) -> Data {
-        let assessed = book.assess(
+        let assessed = book.assess_keeping(
             &config.scoring,
             &config.cadence,
             config.ask.asks_per_day as usize,
             today,
+            LISTS,
         );
         let mut data = Data {
             book,
@@ -129,7 +135,6 @@ impl Data {
             haystacks: Haystacks::default(),
             archived: Vec::new(),
             archived_haystacks: Haystacks::default(),
-            names: HashMap::new(),
             agenda: Vec::new(),
             agenda_today: 0,
             tomorrow: None,
@@ -140,7 +145,6 @@ impl Data {
             stats: crate::domain::stats::stats(&[], &HashMap::<i64, String>::new(), None, today),
         };
         data.build_rows();
-        data.names = data.book.names();
         data.build_referrals(config);
         data.build_review(config);
         data
@@ -168,7 +172,6 @@ impl Data {
             config.ask.asks_per_day as usize,
         );
         if contacts_changed {
-            self.names = self.book.names();
             self.build_rows();
         } else {
             // Only strengths moved: the rows keep their order and their text.
@@ -209,8 +212,6 @@ impl Data {
                 ContactRow {
                     id: c.id,
                     name: c.name.clone(),
-                    company: c.company.clone(),
-                    tags: c.tags.clone(),
                     strength: s.strength,
                     band: s.band,
                     last_touch: s.last_touch,
@@ -223,7 +224,8 @@ impl Data {
         for r in &rows {
             text.clear();
             text.push_str(&r.name);
-            for part in r.company.iter().chain(r.tags.iter()) {
+            let c = book.contact(r.id);
+            for part in c.iter().flat_map(|c| c.company.iter().chain(c.tags.iter())) {
                 text.push(' ');
                 text.push_str(part);
             }
@@ -235,7 +237,7 @@ impl Data {
     /// The pipeline columns, the chain lines and the insights.
     fn build_referrals(&mut self, config: &Config) {
         self.stats =
-            crate::domain::stats::stats(&self.book.referrals, &self.names, None, self.today);
+            crate::domain::stats::stats(&self.book.referrals, &self.book, None, self.today);
         let book = &self.book;
         let mut columns: [Vec<usize>; 6] = Default::default();
         for (i, r) in book.referrals.iter().enumerate() {
@@ -251,10 +253,7 @@ impl Data {
                 (std::cmp::Reverse(r.last_change()), std::cmp::Reverse(r.id))
             });
         }
-        self.chains = chain_lines(
-            &all_chains(&book.referrals, &self.names),
-            &config.display.currency,
-        );
+        self.chains = chain_lines(&all_chains(&book.referrals, book), &config.display.currency);
         self.columns = columns;
     }
 
@@ -272,11 +271,12 @@ impl Data {
         self.agenda = day.all();
         self.tomorrow = if self.agenda.is_empty() {
             today.succ_opt().and_then(|t| {
-                let next = book.assess(
+                let next = book.assess_keeping(
                     &config.scoring,
                     &config.cadence,
                     config.ask.asks_per_day as usize,
                     t,
+                    LISTS,
                 );
                 book.agenda(&next, false, lead).into_iter().next()
             })
@@ -308,7 +308,7 @@ impl Data {
     }
 
     pub fn name(&self, id: i64) -> &str {
-        self.names.get(&id).map_or("?", String::as_str)
+        self.book.contact(id).map_or("?", |c| c.name.as_str())
     }
 
     pub fn referral(&self, id: i64) -> Option<&Referral> {
@@ -387,16 +387,8 @@ impl Data {
             };
             return format!("{kind} {} (referral #{})", self.name(who), r.id);
         }
-        if let Some(i) = id_after('i') {
-            let who = self
-                .book
-                .interactions
-                .iter()
-                .find(|(_, ix)| ix.iter().any(|x| x.id == i))
-                .map(|(&c, _)| c);
-            if let Some(c) = who {
-                return format!("{kind} {}", self.name(c));
-            }
+        if let Some(c) = id_after('i').and_then(|i| self.book.interactions.owner_of(i)) {
+            return format!("{kind} {}", self.name(c));
         }
         key.to_string()
     }

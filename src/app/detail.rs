@@ -32,11 +32,19 @@ pub struct Detail {
 }
 
 impl Detail {
-    pub fn build(data: &Data, id: i64, config: &Config) -> Option<Detail> {
+    /// `history` is the contact's whole history as the store holds it, notes included
+    /// (read on demand); without it the timeline shows what the book holds.
+    pub fn build(
+        data: &Data,
+        id: i64,
+        config: &Config,
+        history: Option<&[crate::domain::interaction::Interaction]>,
+    ) -> Option<Detail> {
         let snap = &data.book;
         let c = snap.contact(id)?;
-        // Read off the one assessment: the detail never scores.
-        let a = data.assessed.of(snap, id)?;
+        // The panes keep only summaries: the one contact shown is assessed here, as
+        // the book's one assessment would have it.
+        let a = &snap.assess_one(id, &config.scoring, &config.cadence, data.today, snap)?;
         let mut headline: Vec<String> = Vec::new();
         headline.extend(c.title.clone());
         headline.extend(c.company.clone());
@@ -81,8 +89,9 @@ impl Detail {
                 )
             })
             .collect();
-        let mut timeline: Vec<(NaiveDate, i64, String, String)> = snap
-            .interactions_of(id)
+        let lean = snap.interactions_of(id);
+        let mut timeline: Vec<(NaiveDate, i64, String, String)> = history
+            .unwrap_or(&lean)
             .iter()
             .map(|i| {
                 let mut text = i.label.as_deref().unwrap_or_default().to_string();

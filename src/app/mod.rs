@@ -215,7 +215,14 @@ impl App {
         if !same {
             self.contacts.timeline_offset = 0;
         }
-        self.contacts.detail = id.and_then(|id| Detail::build(&self.data, id, &self.config));
+        let c = &self.contacts;
+        let history = c
+            .timeline
+            .as_ref()
+            .filter(|t| Some(t.0) == id)
+            .map(|t| &*t.1);
+        self.contacts.detail =
+            id.and_then(|id| Detail::build(&self.data, id, &self.config, history));
     }
 
     /// Shows `id` in the Contacts pane (clearing a filter that hides it).
@@ -299,6 +306,18 @@ fn data_changed(app: &mut App, keep: Option<i64>) {
 
 /// Applies `action` to `app`; returns what the runtime must do.
 pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
+    let mut effects = handle(app, action, today);
+    // The detail's timeline shows notes, which the book does not hold: the contact's
+    // whole history is read when the detail shows another contact or the data changed.
+    if let Some(id) = app.contacts.detail.as_ref().map(|d| d.id)
+        && app.contacts.timeline.as_ref().map(|t| t.0) != Some(id)
+    {
+        effects.push(Effect::LoadTimeline(id));
+    }
+    effects
+}
+
+fn handle(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
     if action.is_bindable() || matches!(action, Action::Input(_)) {
         app.message = None;
     }
@@ -313,6 +332,7 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             let item = app.today_key();
             let card = selected_referral(app).map(|r| r.id);
             app.data = data;
+            app.contacts.timeline = None;
             data_changed(app, keep);
             app.follow_item(item);
             referrals::follow(app, card);
@@ -324,6 +344,7 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             let card = selected_referral(app).map(|r| r.id);
             // The runtime holds no other reference: this updates in place, no copy.
             Arc::make_mut(&mut app.data).update(changes, &app.config);
+            app.contacts.timeline = None;
             data_changed(app, keep);
             app.follow_item(item);
             referrals::follow(app, card);
@@ -351,7 +372,7 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
                 return Vec::new();
             }
             match mouse::click(app, hit) {
-                Some(then) => update(app, then, today),
+                Some(then) => handle(app, then, today),
                 None => Vec::new(),
             }
         }
@@ -361,10 +382,17 @@ pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
                 let code = if down { KeyCode::Down } else { KeyCode::Up };
                 return input(app, Key::plain(code), today);
             }
-            update(app, mouse::wheel(hit, down), today)
+            handle(app, mouse::wheel(hit, down), today)
         }
         Action::CommandLine => {
             app.overlay = Some(Overlay::Command(CommandLine::default()));
+            Vec::new()
+        }
+        Action::Timeline(id, history) => {
+            if app.contacts.detail.as_ref().map(|d| d.id) == Some(id) {
+                app.contacts.timeline = Some((id, history));
+                app.refresh_detail(true);
+            }
             Vec::new()
         }
         Action::Output(output) => {

@@ -44,7 +44,7 @@ fn with_cards(ctx: &Ctx, book: &mut Book, items: &mut [AgendaItem]) -> Result<()
     let mut missing: Vec<i64> = items
         .iter()
         .map(|i| i.contact_id)
-        .filter(|id| !book.interactions.contains_key(id))
+        .filter(|&id| !book.interactions.contains(id))
         .collect();
     missing.sort_unstable();
     missing.dedup();

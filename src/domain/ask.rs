@@ -774,7 +774,7 @@ mod tests {
         }
         let book = crate::domain::book::Book {
             contacts,
-            interactions: by_contact,
+            interactions: by_contact.into(),
             ..Default::default()
         };
         let ranked = book

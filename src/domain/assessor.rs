@@ -6,15 +6,16 @@
 //! Pure: std (scoped threads and channels: a deterministic pipeline), chrono and the
 //! domain types only.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::mpsc;
 
 use chrono::NaiveDate;
 
 use super::agenda::{AgendaItem, contact_items};
 use super::ask::{Assessment, Suggestion, assess, rank};
-use super::book::{Assessed, Book};
+use super::book::{Assessed, Book, Summary};
 use super::contact::Contact;
+use super::histories::Histories;
 use super::history::{NameLookup, ReferralIndex, name_index};
 use super::interaction::{Interaction, InteractionKind};
 use super::params::{CadenceDefaults, ScoringParams};
@@ -98,6 +99,7 @@ struct Run {
     /// Where the run starts in [`Book::contacts`].
     from: usize,
     assessments: Vec<Assessment>,
+    summaries: Vec<Summary>,
     items: Vec<Vec<AgendaItem>>,
     suggestions: Vec<Suggestion>,
     asked_today: Vec<i64>,
@@ -105,23 +107,19 @@ struct Run {
 
 impl Rules<'_> {
     /// Scores a run of contacts; `history` gives each one's interactions.
-    fn run<'h>(
-        &self,
-        from: usize,
-        contacts: &[Contact],
-        mut history: impl FnMut(&Contact) -> &'h [Interaction],
-    ) -> Run {
+    fn run(&self, from: usize, contacts: &[Contact], mut history: impl HistoryOf) -> Run {
         let mut buf = TouchBuffer::new();
         let n = contacts.len();
         let mut run = Run {
             from,
             assessments: Vec::with_capacity(if self.keep.assessments { n } else { 0 }),
+            summaries: Vec::with_capacity(n),
             items: Vec::with_capacity(if self.keep.items { n } else { 0 }),
             suggestions: Vec::with_capacity(n),
             asked_today: Vec::new(),
         };
         for c in contacts {
-            let ix = history(c);
+            let ix = history.of(c);
             if asked_on(ix, self.today) {
                 run.asked_today.push(c.id);
             }
@@ -139,11 +137,43 @@ impl Rules<'_> {
                 items.shrink_to_fit();
                 run.items.push(items);
             }
+            run.summaries
+                .push(Summary::of(&assessment.strength, self.today));
             if self.keep.assessments {
                 run.assessments.push(assessment);
             }
         }
         run
+    }
+}
+
+/// Where a run reads each contact's history from.
+trait HistoryOf {
+    /// The contact's interactions, oldest first; empty if none.
+    fn of(&mut self, c: &Contact) -> &[Interaction];
+}
+
+/// A book's histories, each unpacked into one reused vector.
+struct Unpack<'b> {
+    histories: &'b Histories,
+    buf: Vec<Interaction>,
+}
+
+impl HistoryOf for Unpack<'_> {
+    fn of(&mut self, c: &Contact) -> &[Interaction] {
+        self.histories.read_into(c.id, &mut self.buf)
+    }
+}
+
+/// A streamed batch, read in contact order.
+struct InBatch<'b> {
+    batch: &'b Batch,
+    at: usize,
+}
+
+impl HistoryOf for InBatch<'_> {
+    fn of(&mut self, c: &Contact) -> &[Interaction] {
+        self.batch.history_of(&mut self.at, c.id)
     }
 }
 
@@ -194,6 +224,37 @@ impl Book {
         self.assess_with_names(p, cadence, asks_per_day, today, &name_index(&self.contacts))
     }
 
+    /// [`Book::assess`] keeping only what `keep` says (its `histories` do not apply: the
+    /// book keeps every history). Without assessments, [`Book::assess_one`] gives the
+    /// one a view needs, equal to what would have been kept.
+    pub fn assess_keeping(
+        &self,
+        p: &ScoringParams,
+        cadence: &CadenceDefaults,
+        asks_per_day: usize,
+        today: NaiveDate,
+        keep: Keep<'_>,
+    ) -> Assessed {
+        let names = name_index(&self.contacts);
+        self.assess_all(p, cadence, asks_per_day, today, &names, keep)
+    }
+
+    /// One contact's assessment as of `today`, as [`Book::assess`] makes it; `names`
+    /// holds every contact's name (for the reasons).
+    pub fn assess_one(
+        &self,
+        id: i64,
+        p: &ScoringParams,
+        cadence: &CadenceDefaults,
+        today: NaiveDate,
+        names: &(dyn NameLookup + Sync),
+    ) -> Option<Assessment> {
+        let c = self.contact(id)?;
+        let rules = self.rules(p, cadence, today, names, Keep::ALL);
+        let history = self.interactions_of(id);
+        Some(rules.one(c, &history, &mut TouchBuffer::new()).0)
+    }
+
     /// [`Book::assess`] with the names that reasons mention looked up in `names` (for a
     /// partial book, whose referrals name people it does not hold).
     pub fn assess_with_names(
@@ -204,9 +265,28 @@ impl Book {
         today: NaiveDate,
         names: &(dyn NameLookup + Sync),
     ) -> Assessed {
-        let rules = self.rules(p, cadence, today, names, Keep::ALL);
+        self.assess_all(p, cadence, asks_per_day, today, names, Keep::ALL)
+    }
+
+    fn assess_all(
+        &self,
+        p: &ScoringParams,
+        cadence: &CadenceDefaults,
+        asks_per_day: usize,
+        today: NaiveDate,
+        names: &(dyn NameLookup + Sync),
+        keep: Keep<'_>,
+    ) -> Assessed {
+        let rules = self.rules(p, cadence, today, names, keep);
         let run = |from: usize, contacts: &[Contact]| {
-            rules.run(from, contacts, |c| self.interactions_of(c.id))
+            rules.run(
+                from,
+                contacts,
+                Unpack {
+                    histories: &self.interactions,
+                    buf: Vec::new(),
+                },
+            )
         };
         // A large book is scored in two halves side by side (the result does not depend
         // on the split: each contact is scored on its own).
@@ -224,7 +304,7 @@ impl Book {
         } else {
             vec![run(0, &self.contacts)]
         };
-        self.ranked(runs, asks_per_day, today)
+        self.ranked(runs, asks_per_day, today, keep)
     }
 
     /// [`Book::assess`] for a book whose histories are not in memory: `feed` reads them
@@ -265,10 +345,14 @@ impl Book {
                         Err(_) => break,
                     };
                     let Ok(mut batch) = next else { break };
-                    let mut at = 0;
-                    runs.push(rules.run(batch.from, &contacts[batch.from..batch.to], |c| {
-                        batch.history_of(&mut at, c.id)
-                    }));
+                    runs.push(rules.run(
+                        batch.from,
+                        &contacts[batch.from..batch.to],
+                        InBatch {
+                            batch: &batch,
+                            at: 0,
+                        },
+                    ));
                     let mut start = 0;
                     for &(id, end) in &batch.ends {
                         if keep.history(id) {
@@ -330,13 +414,13 @@ impl Book {
         });
         fed?;
         let mut runs = Vec::new();
-        let mut kept = HashMap::new();
+        let mut kept = Histories::default();
         for (r, k) in done {
             runs.extend(r);
             kept.extend(k);
         }
         drop(names);
-        let assessed = self.ranked(runs, asks_per_day, today);
+        let assessed = self.ranked(runs, asks_per_day, today, keep);
         self.interactions = kept;
         Ok(assessed)
     }
@@ -360,16 +444,24 @@ impl Book {
     }
 
     /// The assessment from its runs, in the book's order, ranked.
-    fn ranked(&self, mut runs: Vec<Run>, asks_per_day: usize, today: NaiveDate) -> Assessed {
+    fn ranked(
+        &self,
+        mut runs: Vec<Run>,
+        asks_per_day: usize,
+        today: NaiveDate,
+        keep: Keep<'_>,
+    ) -> Assessed {
         runs.sort_by_key(|r| r.from);
         let total = |f: fn(&Run) -> usize| runs.iter().map(f).sum::<usize>();
         let mut contacts = Vec::with_capacity(total(|r| r.assessments.len()));
         let mut items = Vec::with_capacity(total(|r| r.items.len()));
+        let mut summaries = Vec::with_capacity(total(|r| r.summaries.len()));
         let mut ranking = Vec::with_capacity(total(|r| r.suggestions.len()));
         let mut asked_today = BTreeSet::new();
         for mut run in runs {
             contacts.append(&mut run.assessments);
             items.append(&mut run.items);
+            summaries.append(&mut run.summaries);
             ranking.append(&mut run.suggestions);
             asked_today.extend(run.asked_today);
         }
@@ -377,6 +469,8 @@ impl Book {
         Assessed {
             today,
             contacts,
+            summaries,
+            keeps_assessments: keep.assessments,
             items,
             ranking,
             asked_today,

@@ -15,7 +15,8 @@ use super::agenda::{AgendaInput, AgendaItem, agenda};
 use super::ask::{Assessment, Suggestion, rank};
 use super::assessor::{Keep, asked_on};
 use super::contact::Contact;
-use super::history::{interactions_of, name_index};
+use super::histories::Histories;
+use super::history::name_index;
 use super::interaction::Interaction;
 use super::params::{CadenceDefaults, ScoringParams};
 use super::referral::Referral;
@@ -27,8 +28,8 @@ use super::touch::TouchBuffer;
 pub struct Book {
     /// Every contact, archived too, ordered by id.
     pub contacts: Vec<Contact>,
-    /// Interactions by contact id, oldest first (by date, then id).
-    pub interactions: HashMap<i64, Vec<Interaction>>,
+    /// Interactions by contact id, oldest first (by date, then id), packed.
+    pub interactions: Histories,
     pub referrals: Vec<Referral>,
     /// Review item key → the day its snooze ends.
     pub snoozes: HashMap<String, NaiveDate>,
@@ -48,6 +49,17 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// What a list shows of a contact's strength as of `today`.
+    pub fn of(s: &super::strength::Strength, today: NaiveDate) -> Summary {
+        Summary {
+            strength: s.score,
+            band: s.band,
+            last_touch: s
+                .last_touch_age
+                .map(|age| today - chrono::Days::new(u64::from(age))),
+        }
+    }
+
     /// A contact with no history at all.
     pub const NONE: Summary = Summary {
         strength: 0,
@@ -61,7 +73,8 @@ impl Summary {
 pub enum Change {
     /// A contact, new or replaced (by id).
     Contact(Contact),
-    /// A contact's whole history, oldest first, replacing what the book holds.
+    /// A contact's whole history as scoring reads it (no notes; a label only where a
+    /// reason quotes it), oldest first, replacing what the book holds.
     Interactions(i64, Vec<Interaction>),
     /// A referral with its history, new or replaced (by id).
     Referral(Referral),
@@ -79,9 +92,14 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessed {
     pub today: NaiveDate,
-    /// One per contact, in the order of [`Book::contacts`]; empty after a streamed
-    /// assessment that did not keep them ([`Book::assess_streamed`]).
+    /// One per contact, in the order of [`Book::contacts`]; empty after an assessment
+    /// that did not keep them ([`Keep::assessments`]): the interface assesses the one
+    /// contact its detail shows ([`Book::assess_one`]).
     pub contacts: Vec<Assessment>,
+    /// One per contact, in the same order, always: what a list shows.
+    pub summaries: Vec<Summary>,
+    /// Whether `contacts` is kept (and [`Assessed::refresh`] keeps it current).
+    pub(super) keeps_assessments: bool,
     /// One per contact, in the same order: the review items its own history raises
     /// (over-deliver, give back, keep in touch), before snoozes; empty after a streamed
     /// assessment that did not keep them.
@@ -111,8 +129,8 @@ impl Book {
     }
 
     /// One contact's interactions, oldest first; empty if none.
-    pub fn interactions_of(&self, id: i64) -> &[Interaction] {
-        interactions_of(&self.interactions, id)
+    pub fn interactions_of(&self, id: i64) -> std::borrow::Cow<'_, [Interaction]> {
+        self.interactions.get(id)
     }
 
     /// Names of every contact, by id.
@@ -226,11 +244,8 @@ impl Book {
                 touched
             }
             Change::Interactions(id, list) => {
-                if list.is_empty() {
-                    self.interactions.remove(&id);
-                } else {
-                    self.interactions.insert(id, list);
-                }
+                // Kept packed like the rest: a write never grows the book's memory.
+                self.interactions.put_compact(id, &list);
                 vec![id]
             }
             Change::Referral(r) => {
@@ -296,9 +311,12 @@ impl Assessed {
         let names = name_index(&book.contacts);
         let rules = book.rules(p, cadence, self.today, &names, Keep::ALL);
         let mut buf = TouchBuffer::new();
+        let mut history = Vec::new();
         // New contacts are those the ranking does not know yet; taken in the book's
         // order, each is inserted where the book holds it.
-        let known: std::collections::HashSet<i64> = if self.contacts.len() < book.contacts.len() {
+        let grew = self.summaries.len() < book.contacts.len();
+        let kept = self.keeps_assessments;
+        let known: std::collections::HashSet<i64> = if grew {
             self.ranking.iter().map(|s| s.id).collect()
         } else {
             Default::default()
@@ -311,20 +329,27 @@ impl Assessed {
         at.dedup();
         for (i, id) in at {
             let c = &book.contacts[i];
-            let ix = book.interactions_of(id);
+            let ix = book.interactions.read_into(id, &mut history);
             let (a, items) = rules.one(c, ix, &mut buf);
             let s = Suggestion::new(c, &a.strength, &a.readiness);
+            let sum = Summary::of(&a.strength, self.today);
             if asked_on(ix, self.today) {
                 self.asked_today.insert(id);
             } else {
                 self.asked_today.remove(&id);
             }
-            if self.contacts.len() < book.contacts.len() && !known.contains(&id) {
-                self.contacts.insert(i, a);
+            if grew && !known.contains(&id) {
+                if kept {
+                    self.contacts.insert(i, a);
+                }
+                self.summaries.insert(i, sum);
                 self.items.insert(i, items);
                 self.ranking.push(s);
             } else {
-                self.contacts[i] = a;
+                if kept {
+                    self.contacts[i] = a;
+                }
+                self.summaries[i] = sum;
                 self.items[i] = items;
                 match self.ranking.iter_mut().find(|x| x.id == id) {
                     Some(x) => *x = s,
@@ -342,15 +367,9 @@ impl Assessed {
 
     /// The contact's strength in a list.
     pub fn summary(&self, book: &Book, id: i64) -> Summary {
-        self.of(book, id).map_or(Summary::NONE, |a| {
-            let s = &a.strength;
-            Summary {
-                strength: s.score,
-                band: s.band,
-                last_touch: s
-                    .last_touch_age
-                    .map(|age| self.today - chrono::Days::new(u64::from(age))),
-            }
-        })
+        book.position(id)
+            .and_then(|i| self.summaries.get(i))
+            .copied()
+            .unwrap_or(Summary::NONE)
     }
 }

@@ -37,6 +37,13 @@ impl NameLookup for BTreeMap<i64, String> {
     }
 }
 
+/// A book names its contacts (a binary search: no copy of every name).
+impl NameLookup for super::book::Book {
+    fn name_of(&self, id: i64) -> Option<&str> {
+        self.contact(id).map(|c| c.name.as_str())
+    }
+}
+
 /// Names of all given contacts by id.
 pub fn name_index(contacts: &[Contact]) -> HashMap<i64, &str> {
     contacts.iter().map(|c| (c.id, c.name.as_str())).collect()

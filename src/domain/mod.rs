@@ -12,6 +12,7 @@ pub mod chain;
 pub mod contact;
 pub mod date;
 pub mod document;
+pub mod histories;
 pub mod history;
 pub mod interaction;
 pub mod ledger;

@@ -139,6 +139,15 @@ impl Session {
                     "not saved: this session has no config file; set ideal_referral under [ask] in config.toml".into(),
                 )],
             },
+            Effect::LoadTimeline(id) => match self.store.interactions_for(id) {
+                Ok(history) => vec![Action::Timeline(id, history.into())],
+                // What the book holds stands in (no notes), so the read is not tried
+                // again at every key.
+                Err(e) => vec![
+                    Action::Timeline(id, self.app.data.book.interactions_of(id).into()),
+                    Action::Failed(format!("could not read the timeline's notes: {e}")),
+                ],
+            },
             Effect::PreviewMail(typed) => {
                 let path = typed_path(&typed);
                 match self.mail_import(&path, true) {

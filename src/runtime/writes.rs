@@ -70,7 +70,7 @@ impl Session {
                 s.insert_interaction(&i)?;
                 vec![Change::Interactions(
                     i.contact_id,
-                    s.interactions_for(i.contact_id)?,
+                    s.lean_history_of(i.contact_id)?,
                 )]
             }
             Write::Referral {
@@ -94,7 +94,7 @@ impl Session {
                 let touched = s.change_status(id, &change)?;
                 let mut out = vec![referral(s, id)?];
                 if let Some(person) = touched {
-                    out.push(Change::Interactions(person, s.interactions_for(person)?));
+                    out.push(Change::Interactions(person, s.lean_history_of(person)?));
                 }
                 out
             }
@@ -108,7 +108,7 @@ impl Session {
             } => {
                 s.insert_done(&key, today, &i)?;
                 vec![
-                    Change::Interactions(i.contact_id, s.interactions_for(i.contact_id)?),
+                    Change::Interactions(i.contact_id, s.lean_history_of(i.contact_id)?),
                     Change::Done(key, today),
                 ]
             }

@@ -8,8 +8,9 @@ use crate::domain::contact::Contact;
 use crate::domain::interaction::Interaction;
 
 impl Store {
-    /// The whole book. `details` also loads tags, fields and the parts of interactions
-    /// only a timeline shows (notes, channels, rewards, amounts).
+    /// The whole book, its histories packed ([`Store::histories`]). `details` also loads
+    /// the contacts' tags and fields. What only a timeline shows (notes, channels,
+    /// rewards, amounts) is read for one contact at a time ([`Store::interactions_for`]).
     ///
     /// On a file, the contacts, referrals and snoozes are read on a second, read-only
     /// connection while this one reads the interactions. The two reads are one consistent
@@ -29,7 +30,7 @@ impl Store {
                         r.review_done()?,
                     ))
                 });
-                let interactions = self.interactions_by_contact(!details);
+                let interactions = self.histories();
                 let rest = other
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -56,7 +57,7 @@ impl Store {
         let _snapshot = super::packed::Snapshot::begin(&self.conn)?;
         Ok(Book {
             contacts: self.all_contacts(details)?,
-            interactions: self.interactions_by_contact(!details)?,
+            interactions: self.histories()?,
             referrals: self.referrals()?,
             snoozes: self.snoozes()?,
             let_go: self.let_go()?,
@@ -69,7 +70,7 @@ impl Store {
     pub fn book_without_histories(&self) -> Result<Book> {
         Ok(Book {
             contacts: self.all_contacts(false)?,
-            interactions: HashMap::new(),
+            interactions: Default::default(),
             referrals: self.referrals()?,
             snoozes: self.snoozes()?,
             let_go: self.let_go()?,
@@ -82,6 +83,12 @@ impl Store {
     /// at a time, from the packed histories. `f` may take the vector.
     pub fn for_each_history(&self, f: impl FnMut(i64, &mut Vec<Interaction>)) -> Result<()> {
         super::packed::for_each(&self.conn, f)
+    }
+
+    /// One contact's history as scoring reads it (lean, as [`Store::histories`] holds
+    /// it), read through the contact index: what a write hands the interface's book.
+    pub fn lean_history_of(&self, id: i64) -> Result<Vec<Interaction>> {
+        super::packed::history_of(&self.conn, id)
     }
 
     /// The lean histories of a few contacts, read through the contact index.
@@ -110,7 +117,7 @@ impl Store {
         contacts.sort_by_key(|c| c.id);
         let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
         Ok(Book {
-            interactions: self.interactions_of_contacts(&ids)?,
+            interactions: self.interactions_of_contacts(&ids)?.into(),
             contacts,
             referrals: self.referrals_of_contacts(&ids)?,
             snoozes: HashMap::new(),

@@ -119,72 +119,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Every interaction, grouped by contact and oldest first.
-    ///
-    /// The histories come from the packed copy ([`super::packed`]): one row per contact
-    /// instead of one per interaction. `lean` stops there: what scoring reads (no note,
-    /// channel, reward or amount, and a label only where a reason quotes it). Otherwise
-    /// the parts only a timeline shows are read for the interactions that have any and
-    /// put in place.
-    pub fn interactions_by_contact(
-        &self,
-        lean: bool,
-    ) -> Result<std::collections::HashMap<i64, Vec<Interaction>>> {
-        let mut out = std::collections::HashMap::new();
-        // The histories and their details read as one state of the file.
-        let _snapshot = packed::Snapshot::begin(&self.conn)?;
-        packed::for_each(&self.conn, |id, history| {
-            out.insert(id, std::mem::take(history));
-        })?;
-        if !lean {
-            self.attach_extras(&mut out)?;
-        }
-        Ok(out)
+    /// Every contact's history as scoring reads it (no note, channel, reward or amount,
+    /// and a label only where a reason quotes it), kept packed as the store keeps it
+    /// ([`super::packed`]): what a [`crate::domain::book::Book`] holds.
+    pub fn histories(&self) -> Result<crate::domain::histories::Histories> {
+        packed::histories(&self.conn)
     }
 
-    /// Labels, notes, channels, rewards and amounts, read in one scan that hands only
-    /// the interactions having one to Rust, and put on the histories.
-    fn attach_extras(
-        &self,
-        histories: &mut std::collections::HashMap<i64, Vec<Interaction>>,
-    ) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, contact_id, occurred_on, label, note, channel, reward, amount
-             FROM interactions
-             WHERE label IS NOT NULL OR note IS NOT NULL OR channel IS NOT NULL
-                OR reward IS NOT NULL OR amount IS NOT NULL",
-        )?;
-        let mut labels = Labels::default();
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let contact_id: i64 = r.get(1)?;
-            let key = (day(r, 2)?, id);
-            let Some(i) = histories.get_mut(&contact_id).and_then(|h| {
-                h.binary_search_by_key(&key, |i| (i.occurred_on, i.id))
-                    .ok()
-                    .map(|at| &mut h[at])
-            }) else {
-                // A row the histories do not hold: its contact is gone (foreign keys
-                // off), which `ties check` reports.
-                continue;
-            };
-            i.label = match r.get_ref(3)? {
-                rusqlite::types::ValueRef::Text(t) => Some(labels.get(&String::from_utf8_lossy(t))),
-                _ => None,
-            };
-            i.extra = InteractionExtra {
-                note: r.get(4)?,
-                channel: opt_word(r, 5)?,
-                reward: opt_word(r, 6)?,
-                amount: r.get(7)?,
-            }
-            .boxed();
-        }
-        Ok(())
-    }
-
-    /// [`Store::interactions_by_contact`]'s lean result read from the table itself, not
+    /// [`Store::histories`] read from the table itself, not
     /// the packed histories: what the packed copy must always equal (tests, `check`).
     pub fn lean_interactions_from_table(
         &self,

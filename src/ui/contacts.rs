@@ -113,10 +113,9 @@ fn list(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
         .map(|&i| {
             let r = &app.contact_rows()[i];
             let selected = Some(r.id) == app.selected_contact().map(|s| s.id);
-            let tags = if r.tags.is_empty() {
-                String::new()
-            } else {
-                safe(&r.tags.join(","))
+            let tags = match app.data.book.contact(r.id) {
+                Some(c) if !c.tags.is_empty() => safe(&c.tags.join(",")),
+                _ => String::new(),
             };
             let rest = width.saturating_sub(name_w + 14);
             let spans = vec![

@@ -64,10 +64,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
 fn about<'a>(app: &App, r: &Referral, width: usize, theme: Theme) -> Line<'a> {
     let linked = |kind: InteractionKind| {
         r.referrer_id.is_some_and(|by| {
-            app.data.book.interactions.get(&by).is_some_and(|l| {
-                l.iter()
-                    .any(|i| i.kind == kind && i.referral_id == Some(r.id))
-            })
+            app.data
+                .book
+                .interactions
+                .get(by)
+                .iter()
+                .any(|i| i.kind == kind && i.referral_id == Some(r.id))
         })
     };
     let who = match (r.referrer_id, r.recipient_id) {

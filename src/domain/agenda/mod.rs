@@ -27,8 +27,9 @@ use serde::Serialize;
 use super::ask::Suggestion;
 use super::contact::Contact;
 use super::date::days_between;
-use super::history::{NameLookup, interactions_of};
-use super::interaction::{Direction, Interaction, InteractionKind, NewInteraction};
+use super::histories::Histories;
+use super::history::NameLookup;
+use super::interaction::{Direction, InteractionKind, NewInteraction};
 use super::referral::Referral;
 use super::vocabulary;
 
@@ -205,7 +206,7 @@ pub struct AgendaInput<'a> {
     /// Every contact ranked; the offered asks become today's ask items, in this order.
     pub ranking: &'a [Suggestion],
     /// All interactions, grouped by contact id.
-    pub interactions: &'a HashMap<i64, Vec<Interaction>>,
+    pub interactions: &'a Histories,
     /// All referrals.
     pub referrals: &'a [Referral],
     /// Item key → the day the snooze ends.
@@ -322,7 +323,9 @@ pub fn agenda(
                 continue;
             }
             let since = on - Days::new(u64::from(input.occasion_lead_days));
-            let greeted = interactions_of(input.interactions, c.id)
+            let greeted = input
+                .interactions
+                .get(c.id)
                 .iter()
                 .any(|i| i.occurred_on >= since && i.occurred_on <= today);
             if greeted {
@@ -433,6 +436,7 @@ fn lower_first(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::contact::Circle;
+    use crate::domain::interaction::Interaction;
     use crate::domain::interaction::InteractionKind as K;
     use crate::domain::params::{default_cadence, default_params};
     use crate::domain::referral::Status;
@@ -480,7 +484,7 @@ mod tests {
             contacts.sort_by_key(|c| c.id);
             let book = crate::domain::book::Book {
                 contacts,
-                interactions: self.ix.clone(),
+                interactions: self.ix.clone().into(),
                 referrals: self.refs.clone(),
                 snoozes: self.snoozes.clone(),
                 ..Default::default()
@@ -862,7 +866,7 @@ mod tests {
             contacts.sort_by_key(|c| c.id);
             crate::domain::book::Book {
                 contacts,
-                interactions: w.ix.clone(),
+                interactions: w.ix.clone().into(),
                 referrals: w.refs.clone(),
                 let_go: let_go.clone(),
                 ..Default::default()

@@ -8,7 +8,7 @@ use super::{
     span, time_ago,
 };
 use crate::domain::date::days_between;
-use crate::domain::history::{NameLookup, days_ago, interactions_of};
+use crate::domain::history::{NameLookup, days_ago};
 use crate::domain::interaction::{Interaction, InteractionKind};
 use crate::domain::referral::{Referral, Status};
 
@@ -73,7 +73,7 @@ pub(super) fn items(b: &mut Builder<'_>, input: &AgendaInput<'_>, names: &ById<'
         let person = names.name_or_id(r.person_id);
         if let Some(by) = r.referrer_id {
             let referrer = names.name_or_id(by);
-            let rix = interactions_of(input.interactions, by);
+            let rix = &*input.interactions.get(by);
             let thanks: Option<NaiveDate> =
                 linked(rix, Some(InteractionKind::Thanks), r.id, today).max();
             let update: Option<NaiveDate> =
@@ -176,7 +176,7 @@ pub(super) fn items(b: &mut Builder<'_>, input: &AgendaInput<'_>, names: &ById<'
                 }
             }
             if !r.status.is_closed() && r.status != Status::Dormant {
-                let pix = interactions_of(input.interactions, r.person_id);
+                let pix = input.interactions.get(r.person_id);
                 let touched = pix
                     .iter()
                     .filter(|i| i.occurred_on >= r.referred_on && i.occurred_on <= today)
@@ -237,7 +237,7 @@ pub(super) fn items(b: &mut Builder<'_>, input: &AgendaInput<'_>, names: &ById<'
             && r.status != Status::Dormant
         {
             let recipient = names.name_or_id(to);
-            let asked = linked(interactions_of(input.interactions, to), None, r.id, today).max();
+            let asked = linked(&input.interactions.get(to), None, r.id, today).max();
             let base = asked.map_or(r.last_change(), |a| a.max(r.last_change()));
             if age(base) >= FOLLOW_UP_DAYS {
                 let reason = format!(

@@ -15,6 +15,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/008_scoring_history.sql")),
     M::up(include_str!("migrations/009_scoring_replace.sql")),
     M::up(include_str!("migrations/010_sync.sql")),
+    M::up(include_str!("migrations/011_birthdays.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);

@@ -324,6 +324,15 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
         .cloned()
         .collect();
     prop_assert_eq!(&asks.ranking, &ask_now);
+    // `today` plans the day on items without their words and words what it prints:
+    // a part worded is worded as the whole would be, and all of it is the agenda.
+    let worded = full_book.agenda(&full, false, 7);
+    let (mut unworded, _) = asks_book.agenda_unworded_owned(asks.clone(), false, 7);
+    let some = unworded.len().min(3);
+    asks_book.word(&mut unworded[..some], today);
+    prop_assert_eq!(&unworded[..some], &worded[..some]);
+    asks_book.word(&mut unworded, today);
+    prop_assert_eq!(&unworded, &worded);
 
     // The interface's book: histories packed as the store keeps them, assessed keeping
     // summaries, items and the ranking; the detail assesses its one contact alone.

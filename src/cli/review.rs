@@ -18,8 +18,13 @@ use crate::error::UsageError;
 use crate::text::sanitize;
 
 /// The book and every item due today (snoozed ones left out unless `ignore_snoozes`),
-/// unbounded.
+/// unbounded, worded.
 fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Vec<AgendaItem>)> {
+    agenda_worded(ctx, ignore_snoozes, true)
+}
+
+/// [`agenda`]; without `worded`, the referral items have no words yet ([`Book::word`]).
+fn agenda_worded(ctx: &Ctx, ignore_snoozes: bool, worded: bool) -> Result<(Book, Vec<AgendaItem>)> {
     let lead = ctx.config.review.occasion_lead_days;
     // The review's asks are the offered ones, always among the ask_now contacts.
     let keep = Keep {
@@ -29,11 +34,11 @@ fn agenda(ctx: &Ctx, ignore_snoozes: bool) -> Result<(Book, Vec<AgendaItem>)> {
         only_ask_now: true,
     };
     let (book, assessed) = assessed_book(ctx, keep, &|book| book.agenda_reads(ctx.today, lead))?;
-    let (items, assessed) = book.agenda_owned(
-        assessed,
-        ignore_snoozes,
-        ctx.config.review.occasion_lead_days,
-    );
+    let (items, assessed) = if worded {
+        book.agenda_owned(assessed, ignore_snoozes, lead)
+    } else {
+        book.agenda_unworded_owned(assessed, ignore_snoozes, lead)
+    };
     super::discard(assessed);
     Ok((book, items))
 }
@@ -68,9 +73,11 @@ fn with_cards(ctx: &Ctx, book: &mut Book, items: &mut [AgendaItem]) -> Result<()
     Ok(())
 }
 
-/// The day as of today, bounded by `[review] items_per_day`.
+/// The day as of today, bounded by `[review] items_per_day`. Its referral items have
+/// no words yet: the day is planned by kind, due date and weight, and what is printed
+/// is worded then.
 fn the_day(ctx: &Ctx) -> Result<(Book, Day)> {
-    let (book, items) = agenda(ctx, false)?;
+    let (book, items) = agenda_worded(ctx, false, false)?;
     let day = plan(
         items,
         ctx.config.review.items_per_day as usize,
@@ -114,6 +121,7 @@ fn print_day(
     all: bool,
     (today_n, waiting_n): (usize, usize),
 ) -> Result<()> {
+    book.word(items, ctx.today);
     with_cards(ctx, book, items)?;
     if ctx.json {
         return print_json(&items);

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use super::agenda::{AgendaInput, AgendaItem, agenda};
+use super::agenda::{AgendaInput, AgendaItem, agenda, agenda_unworded, word};
 use super::ask::{Assessment, Suggestion, rank};
 use super::assessor::{Keep, asked_on};
 use super::contact::Contact;
@@ -151,7 +151,7 @@ impl Book {
         occasion_lead_days: u32,
     ) -> Vec<AgendaItem> {
         let own = assessed.items.iter().flatten().cloned();
-        self.agenda_of(assessed, own, ignore_snoozes, occasion_lead_days)
+        self.agenda_of(assessed, own, ignore_snoozes, occasion_lead_days, true)
     }
 
     /// [`Book::agenda`] from an assessment used up: each contact's own items are moved
@@ -163,8 +163,39 @@ impl Book {
         occasion_lead_days: u32,
     ) -> (Vec<AgendaItem>, Assessed) {
         let own = std::mem::take(&mut assessed.items).into_iter().flatten();
-        let items = self.agenda_of(&assessed, own, ignore_snoozes, occasion_lead_days);
+        let items = self.agenda_of(&assessed, own, ignore_snoozes, occasion_lead_days, true);
         (items, assessed)
+    }
+
+    /// [`Book::agenda_owned`] with the referral items' words (reason, summary) left
+    /// empty: the same items in the same order, for a command that shows only some of
+    /// them and words those with [`Book::word`].
+    pub fn agenda_unworded_owned(
+        &self,
+        mut assessed: Assessed,
+        ignore_snoozes: bool,
+        occasion_lead_days: u32,
+    ) -> (Vec<AgendaItem>, Assessed) {
+        let own = std::mem::take(&mut assessed.items).into_iter().flatten();
+        let items = self.agenda_of(&assessed, own, ignore_snoozes, occasion_lead_days, false);
+        (items, assessed)
+    }
+
+    /// Words the referral items of [`Book::agenda_unworded_owned`] as of `today`, as
+    /// [`Book::agenda`] words them.
+    pub fn word(&self, items: &mut [AgendaItem], today: NaiveDate) {
+        let none = HashMap::new();
+        let input = AgendaInput {
+            contacts: &self.contacts,
+            ranking: &[],
+            interactions: &self.interactions,
+            referrals: &self.referrals,
+            snoozes: &none,
+            let_go: &none,
+            occasion_lead_days: 0,
+            today,
+        };
+        word(&input, items);
     }
 
     fn agenda_of(
@@ -173,6 +204,7 @@ impl Book {
         own: impl IntoIterator<Item = AgendaItem>,
         ignore_snoozes: bool,
         occasion_lead_days: u32,
+        worded: bool,
     ) -> Vec<AgendaItem> {
         let none = HashMap::new();
         let input = AgendaInput {
@@ -185,7 +217,11 @@ impl Book {
             occasion_lead_days,
             today: assessed.today,
         };
-        agenda(&input, own)
+        if worded {
+            agenda(&input, own)
+        } else {
+            agenda_unworded(&input, own)
+        }
     }
 }
 

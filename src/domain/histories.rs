@@ -128,6 +128,15 @@ impl Histories {
         true
     }
 
+    /// Keeps bytes [`encode`] made (never read from elsewhere: those go through
+    /// [`Histories::put_packed`], which checks them).
+    pub(super) fn put_encoded(&mut self, contact_id: i64, bytes: Vec<u8>) {
+        if bytes.len() > 1 {
+            self.by_contact
+                .insert(contact_id, Entry::Packed(bytes.into_boxed_slice()));
+        }
+    }
+
     /// Packs a history (oldest first) and keeps it so: a contact's interactions then
     /// cost their bytes, not a vector of structs.
     pub fn put_compact(&mut self, contact_id: i64, history: &[Interaction]) {

@@ -236,8 +236,21 @@ impl NameLookup for ById<'_> {
     }
 }
 
+/// When the referral items get their words (reason and summary): the key, due date and
+/// weight decide the day, the words only what is shown.
+#[derive(Clone, Copy)]
+enum Words<'a> {
+    /// Every item is worded as it is raised.
+    Now,
+    /// Referral items are raised without words ([`word`] fills those shown).
+    Later,
+    /// Only these referrals' items are raised, worded (what [`word`] runs).
+    Only(&'a std::collections::HashSet<i64>),
+}
+
 struct Builder<'a> {
     today: NaiveDate,
+    words: Words<'a>,
     contacts: ById<'a>,
     snoozes: &'a HashMap<String, NaiveDate>,
     let_go: &'a HashMap<String, NaiveDate>,
@@ -269,7 +282,7 @@ impl Builder<'_> {
         contact_id: i64,
         referral_id: Option<i64>,
         due: NaiveDate,
-        reason: (String, String),
+        words: impl FnOnce() -> (String, String),
         weight: f64,
     ) {
         let Some(c) = self.contacts.get(contact_id) else {
@@ -278,7 +291,13 @@ impl Builder<'_> {
         if c.archived_on.is_some() || is_snoozed(&key, self.snoozes, self.today) {
             return;
         }
-        let mut item = AgendaItem::new(key, kind, (c.id, &c.name), referral_id, due, reason);
+        let later = matches!(self.words, Words::Later) && referral_id.is_some();
+        let words = if later {
+            (String::new(), String::new())
+        } else {
+            words()
+        };
+        let mut item = AgendaItem::new(key, kind, (c.id, &c.name), referral_id, due, words);
         item.weight = weight;
         item.stale = stale_by_age(kind, item.late(self.today));
         if !is_let_go(&item, self.let_go) {
@@ -296,11 +315,65 @@ pub fn agenda(
     input: &AgendaInput<'_>,
     own: impl IntoIterator<Item = AgendaItem>,
 ) -> Vec<AgendaItem> {
+    agenda_with(input, own, Words::Now)
+}
+
+/// [`agenda`] with the referral items' words left empty (the same items in the same
+/// order): a day shows a dozen of thousands, and [`word`] fills those it shows.
+pub fn agenda_unworded(
+    input: &AgendaInput<'_>,
+    own: impl IntoIterator<Item = AgendaItem>,
+) -> Vec<AgendaItem> {
+    agenda_with(input, own, Words::Later)
+}
+
+/// Fills the reason and summary of the referral items [`agenda_unworded`] left without
+/// them, as [`agenda`] would have worded them. `input` is the one they were raised
+/// from (its ranking is not read).
+pub fn word(input: &AgendaInput<'_>, items: &mut [AgendaItem]) {
+    let unworded = |i: &AgendaItem| i.referral_id.is_some() && i.reason.is_empty();
+    let ids: std::collections::HashSet<i64> = items
+        .iter()
+        .filter(|i| unworded(i))
+        .filter_map(|i| i.referral_id)
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    // Raised again regardless of snoozes and let-gos: the items are already chosen.
+    let none = HashMap::new();
+    let mut b = Builder {
+        today: input.today,
+        words: Words::Only(&ids),
+        contacts: ById(input.contacts),
+        snoozes: &none,
+        let_go: &none,
+        items: Vec::new(),
+    };
+    referral::items(&mut b, input, &ById(input.contacts));
+    let mut worded: HashMap<String, (String, String)> = b
+        .items
+        .into_iter()
+        .map(|i| (i.key, (i.reason, i.summary)))
+        .collect();
+    for item in items.iter_mut().filter(|i| unworded(i)) {
+        if let Some((reason, summary)) = worded.remove(&item.key) {
+            item.reason = reason;
+            item.summary = summary;
+        }
+    }
+}
+
+fn agenda_with(
+    input: &AgendaInput<'_>,
+    own: impl IntoIterator<Item = AgendaItem>,
+    words: Words<'_>,
+) -> Vec<AgendaItem> {
     let today = input.today;
-    let _age = |d: NaiveDate| days_between(d, today);
     let names = ById(input.contacts);
     let mut b = Builder {
         today,
+        words,
         contacts: ById(input.contacts),
         snoozes: input.snoozes,
         let_go: input.let_go,
@@ -346,7 +419,7 @@ pub fn agenda(
                 c.id,
                 None,
                 on,
-                (reason, summary),
+                || (reason, summary),
                 if until == 0 { 1.0 } else { 0.0 },
             );
         }
@@ -364,7 +437,7 @@ pub fn agenda(
             s.id,
             None,
             today,
-            (reason, summary),
+            || (reason, summary),
             -(n as f64),
         );
     }
@@ -490,7 +563,18 @@ mod tests {
                 ..Default::default()
             };
             let assessed = book.assess(&params, &cadence, 3, today);
-            book.agenda(&assessed, false, 3)
+            let worded = book.agenda(&assessed, false, 3);
+            // Every test's items also come out the same when worded later.
+            let (mut later, _) = book.agenda_unworded_owned(assessed, false, 3);
+            assert!(
+                later
+                    .iter()
+                    .filter(|i| i.referral_id.is_some())
+                    .all(|i| i.reason.is_empty() && i.summary.is_empty())
+            );
+            book.word(&mut later, today);
+            assert_eq!(later, worded, "worded later as at once");
+            worded
         }
         fn find(&self, key: &str, today: NaiveDate) -> Option<AgendaItem> {
             self.items(today).into_iter().find(|i| i.key == key)

@@ -5,7 +5,7 @@ use chrono::{Days, NaiveDate};
 
 use super::{
     AgendaInput, AgendaKind, Builder, ById, FIRST_FOLLOW_UP_DAYS, FOLLOW_UP_DAYS, INFORM_DAYS,
-    span, time_ago,
+    Words, span, time_ago,
 };
 use crate::domain::date::days_between;
 use crate::domain::history::{NameLookup, days_ago};
@@ -64,15 +64,22 @@ fn linked(
         .map(|i| i.occurred_on)
 }
 
-/// Thank, inform and follow-up items for every referral made by `input.today`.
+/// Thank, inform and follow-up items for every referral made by `input.today`. Their
+/// words are made only when the builder asks for them (see `Words`).
 pub(super) fn items(b: &mut Builder<'_>, input: &AgendaInput<'_>, names: &ById<'_>) {
     let today = input.today;
     let age = |d: NaiveDate| days_between(d, today);
     for r in input.referrals.iter().filter(|r| r.referred_on <= today) {
+        if let Words::Only(ids) = b.words
+            && !ids.contains(&r.id)
+        {
+            continue;
+        }
         let worth = r.value.unwrap_or(0.0);
-        let person = names.name_or_id(r.person_id);
+        // Names are looked up only when an item is worded.
+        let person = || names.name_or_id(r.person_id);
         if let Some(by) = r.referrer_id {
-            let referrer = names.name_or_id(by);
+            let referrer = || names.name_or_id(by);
             let rix = &*input.interactions.get(by);
             let thanks: Option<NaiveDate> =
                 linked(rix, Some(InteractionKind::Thanks), r.id, today).max();
@@ -81,96 +88,114 @@ pub(super) fn items(b: &mut Builder<'_>, input: &AgendaInput<'_>, names: &ById<'
             let won = won_on(r).filter(|&w| w <= today);
             if let Some(w) = won.filter(|&w| thanks.is_none_or(|t| t < w)) {
                 let again = if thanks.is_some() { " again" } else { "" };
-                let reason =
-                    format!("{person} signed (won {w}); thank {referrer}{again} with a reward");
-                let summary = format!(
-                    "Thank {referrer}{again} — {person} signed ({})",
-                    time_ago(age(w))
-                );
                 b.push(
                     format!("reward:r{}", r.id),
                     AgendaKind::Thank,
                     by,
                     Some(r.id),
                     w,
-                    (reason, summary),
+                    || {
+                        let (person, referrer) = (person(), referrer());
+                        (
+                            format!(
+                                "{person} signed (won {w}); thank {referrer}{again} with a reward"
+                            ),
+                            format!(
+                                "Thank {referrer}{again} — {person} signed ({})",
+                                time_ago(age(w))
+                            ),
+                        )
+                    },
                     worth,
                 );
             } else if thanks.is_none() {
-                let reason = format!(
-                    "{referrer} referred {person} to you {}; thank {referrer}",
-                    days_ago(age(r.referred_on))
-                );
-                let summary = format!(
-                    "Thank {referrer} — referred {person} {}",
-                    time_ago(age(r.referred_on))
-                );
                 b.push(
                     format!("thank:r{}", r.id),
                     AgendaKind::Thank,
                     by,
                     Some(r.id),
                     r.referred_on,
-                    (reason, summary),
+                    || {
+                        let (person, referrer) = (person(), referrer());
+                        (
+                            format!(
+                                "{referrer} referred {person} to you {}; thank {referrer}",
+                                days_ago(age(r.referred_on))
+                            ),
+                            format!(
+                                "Thank {referrer} — referred {person} {}",
+                                time_ago(age(r.referred_on))
+                            ),
+                        )
+                    },
                     worth,
                 );
             }
             let change =
                 newest_change(r).filter(|&(_, d)| d <= today && update.is_none_or(|u| u < d));
             if let Some((status, d)) = change {
-                let what = match status {
-                    Status::Won => format!("{person} signed (won {d})"),
-                    Status::Lost => match r.reason.as_deref() {
-                        Some(why) => format!("{person} did not go ahead (lost {d}: {why})"),
-                        None => format!("{person} did not go ahead (lost {d})"),
-                    },
-                    Status::Dormant => format!("{person} went quiet (dormant since {d})"),
-                    Status::Met => format!("{person} met you (on {d})"),
-                    Status::Proposal => format!("{person} has your proposal (since {d})"),
-                    other => format!("{person} is now {} (since {d})", other.as_str()),
-                };
                 b.push(
                     format!("inform:r{}", r.id),
                     AgendaKind::Inform,
                     by,
                     Some(r.id),
                     d,
-                    (
-                        format!("{what}; tell {referrer}"),
-                        format!("Tell {referrer} — {what}"),
-                    ),
+                    || {
+                        let (person, referrer) = (person(), referrer());
+                        let what = match status {
+                            Status::Won => format!("{person} signed (won {d})"),
+                            Status::Lost => match r.reason.as_deref() {
+                                Some(why) => {
+                                    format!("{person} did not go ahead (lost {d}: {why})")
+                                }
+                                None => format!("{person} did not go ahead (lost {d})"),
+                            },
+                            Status::Dormant => format!("{person} went quiet (dormant since {d})"),
+                            Status::Met => format!("{person} met you (on {d})"),
+                            Status::Proposal => format!("{person} has your proposal (since {d})"),
+                            other => format!("{person} is now {} (since {d})", other.as_str()),
+                        };
+                        (
+                            format!("{what}; tell {referrer}"),
+                            format!("Tell {referrer} — {what}"),
+                        )
+                    },
                     worth,
                 );
             } else if !r.status.is_closed() && r.status != Status::Dormant {
                 let base = update.map_or(r.referred_on, |u| u.max(r.referred_on));
                 if age(base) >= INFORM_DAYS {
-                    let reason = match update {
-                        Some(u) => format!(
-                            "Last told {referrer} about {person} {}; send an update",
-                            days_ago(age(u))
-                        ),
-                        None => format!(
-                            "{referrer} has heard nothing about {person} in {} days; send an update",
-                            age(base)
-                        ),
-                    };
-                    let summary = match update {
-                        Some(u) => format!(
-                            "Update {referrer} — last told about {person} {}",
-                            time_ago(age(u))
-                        ),
-                        None => format!(
-                            "Update {referrer} — nothing heard about {person} for {}",
-                            span(age(base))
-                        ),
-                    };
                     b.push(
                         format!("inform:r{}", r.id),
                         AgendaKind::Inform,
                         by,
                         Some(r.id),
                         base + Days::new(INFORM_DAYS as u64),
-                        (reason, summary),
+                        || {
+                            let (person, referrer) = (person(), referrer());
+                            match update {
+                                Some(u) => (
+                                    format!(
+                                        "Last told {referrer} about {person} {}; send an update",
+                                        days_ago(age(u))
+                                    ),
+                                    format!(
+                                        "Update {referrer} — last told about {person} {}",
+                                        time_ago(age(u))
+                                    ),
+                                ),
+                                None => (
+                                    format!(
+                                        "{referrer} has heard nothing about {person} in {} days; send an update",
+                                        age(base)
+                                    ),
+                                    format!(
+                                        "Update {referrer} — nothing heard about {person} for {}",
+                                        span(age(base))
+                                    ),
+                                ),
+                            }
+                        },
                         worth,
                     );
                 }
@@ -184,14 +209,6 @@ pub(super) fn items(b: &mut Builder<'_>, input: &AgendaInput<'_>, names: &ById<'
                     .max();
                 if r.status == Status::New && touched.is_none() {
                     if age(r.referred_on) >= FIRST_FOLLOW_UP_DAYS {
-                        let reason = format!(
-                            "{referrer} referred {person} {} and you have not reached out; contact {person}",
-                            days_ago(age(r.referred_on))
-                        );
-                        let summary = format!(
-                            "Contact {person} — referred by {referrer} {}, not reached yet",
-                            time_ago(age(r.referred_on))
-                        );
                         let due = r.referred_on + Days::new(FIRST_FOLLOW_UP_DAYS as u64);
                         b.push(
                             format!("follow_up:r{}", r.id),
@@ -199,7 +216,19 @@ pub(super) fn items(b: &mut Builder<'_>, input: &AgendaInput<'_>, names: &ById<'
                             r.person_id,
                             Some(r.id),
                             due,
-                            (reason, summary),
+                            || {
+                                let (person, referrer) = (person(), referrer());
+                                (
+                                    format!(
+                                        "{referrer} referred {person} {} and you have not reached out; contact {person}",
+                                        days_ago(age(r.referred_on))
+                                    ),
+                                    format!(
+                                        "Contact {person} — referred by {referrer} {}, not reached yet",
+                                        time_ago(age(r.referred_on))
+                                    ),
+                                )
+                            },
                             worth,
                         );
                     }
@@ -210,23 +239,27 @@ pub(super) fn items(b: &mut Builder<'_>, input: &AgendaInput<'_>, names: &ById<'
                         .max()
                         .unwrap_or(r.referred_on);
                     if age(base) >= FOLLOW_UP_DAYS {
-                        let reason = format!(
-                            "Nothing with {person} for {} days ({}, referred by {referrer}); follow up",
-                            age(base),
-                            r.status.as_str()
-                        );
-                        let summary = format!(
-                            "Follow up with {person} — nothing for {} ({}, from {referrer})",
-                            span(age(base)),
-                            r.status.as_str()
-                        );
                         b.push(
                             format!("follow_up:r{}", r.id),
                             AgendaKind::FollowUp,
                             r.person_id,
                             Some(r.id),
                             base + Days::new(FOLLOW_UP_DAYS as u64),
-                            (reason, summary),
+                            || {
+                                let (person, referrer) = (person(), referrer());
+                                (
+                                    format!(
+                                        "Nothing with {person} for {} days ({}, referred by {referrer}); follow up",
+                                        age(base),
+                                        r.status.as_str()
+                                    ),
+                                    format!(
+                                        "Follow up with {person} — nothing for {} ({}, from {referrer})",
+                                        span(age(base)),
+                                        r.status.as_str()
+                                    ),
+                                )
+                            },
                             worth,
                         );
                     }
@@ -236,26 +269,30 @@ pub(super) fn items(b: &mut Builder<'_>, input: &AgendaInput<'_>, names: &ById<'
             && !r.status.is_closed()
             && r.status != Status::Dormant
         {
-            let recipient = names.name_or_id(to);
+            let recipient = || names.name_or_id(to);
             let asked = linked(&input.interactions.get(to), None, r.id, today).max();
             let base = asked.map_or(r.last_change(), |a| a.max(r.last_change()));
             if age(base) >= FOLLOW_UP_DAYS {
-                let reason = format!(
-                    "You referred {person} to {recipient} {}; no news for {} days: did they connect?",
-                    days_ago(age(r.referred_on)),
-                    age(base)
-                );
-                let summary = format!(
-                    "Ask {recipient} about {person} — no news for {} since your referral",
-                    span(age(base))
-                );
                 b.push(
                     format!("follow_up:r{}", r.id),
                     AgendaKind::FollowUp,
                     to,
                     Some(r.id),
                     base + Days::new(FOLLOW_UP_DAYS as u64),
-                    (reason, summary),
+                    || {
+                        let (person, recipient) = (person(), recipient());
+                        (
+                            format!(
+                                "You referred {person} to {recipient} {}; no news for {} days: did they connect?",
+                                days_ago(age(r.referred_on)),
+                                age(base)
+                            ),
+                            format!(
+                                "Ask {recipient} about {person} — no news for {} since your referral",
+                                span(age(base))
+                            ),
+                        )
+                    },
                     worth,
                 );
             }

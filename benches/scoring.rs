@@ -27,7 +27,9 @@ fn store(contacts: usize) -> Store {
 fn bench(c: &mut Criterion) {
     let config = Config::defaults().expect("embedded config");
     let store = store(10_000);
-    let book = store.book(false).expect("book");
+    let book = store
+        .book(ties::domain::contact::Shape::Scoring)
+        .expect("book");
     let interactions = book.interactions.interaction_count();
     let p = &config.scoring;
     let asks = config.ask.asks_per_day as usize;
@@ -37,7 +39,13 @@ fn bench(c: &mut Criterion) {
     g.sample_size(20);
     g.throughput(Throughput::Elements(interactions as u64));
     g.bench_function("load the book (store → memory)", |b| {
-        b.iter(|| black_box(store.book(false).expect("load")))
+        b.iter(|| {
+            black_box(
+                store
+                    .book(ties::domain::contact::Shape::Scoring)
+                    .expect("load"),
+            )
+        })
     });
     g.bench_function(
         "assess (strength, ledger, readiness of everyone, ranked)",

@@ -48,7 +48,9 @@ fn fill(store: &mut Store, contacts: usize) {
 
 /// Everything the panes show, as the runtime loads it.
 fn load(store: &Store, config: &Config) -> Arc<Data> {
-    let book = store.book(true).expect("book");
+    let book = store
+        .book(ties::domain::contact::Shape::Lists)
+        .expect("book");
     Arc::new(Data::build(book, config, today()))
 }
 
@@ -154,7 +156,9 @@ fn first_frame(path: &Path) -> [Duration; 5] {
     let keymap = keymap(&config);
     let store = Store::open(path).expect("open store");
     let opened = start.elapsed();
-    let book = store.book(true).expect("book");
+    let book = store
+        .book(ties::domain::contact::Shape::Lists)
+        .expect("book");
     let loaded = start.elapsed();
     let data = Arc::new(Data::build(book, &config, today()));
     let built = start.elapsed();

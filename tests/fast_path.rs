@@ -336,7 +336,7 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
 
     // The interface's book: histories packed as the store keeps them, assessed keeping
     // summaries, items and the ranking; the detail assesses its one contact alone.
-    let packed_book = store.book(true).unwrap();
+    let packed_book = store.book(ties::domain::contact::Shape::Lists).unwrap();
     let lists = packed_book.assess_keeping(
         p,
         cadence,

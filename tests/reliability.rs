@@ -141,7 +141,11 @@ fn concurrent_writers_lose_nothing() {
                 let v = store.data_version().unwrap();
                 if v != last {
                     last = v;
-                    seen = store.book(false).unwrap().interactions.interaction_count();
+                    seen = store
+                        .book(ties::domain::contact::Shape::Scoring)
+                        .unwrap()
+                        .interactions
+                        .interaction_count();
                 }
                 std::thread::sleep(Duration::from_millis(5));
             }

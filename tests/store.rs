@@ -330,3 +330,69 @@ fn rows_from_before_sync_get_the_same_uids_in_every_copy() {
         "the backstop trigger gives a row written by hand its uid"
     );
 }
+
+/// A load of many contacts cut to a shape holds exactly each contact read whole and cut
+/// by `Contact::to_shape`: what the interface's write path relies on to put a contact
+/// in its book as a fresh load would.
+#[test]
+fn a_shaped_load_is_each_whole_contact_cut_to_that_shape() {
+    use ties::domain::contact::{Field, FieldKind, Shape};
+    let mut s = Store::open_in_memory().unwrap();
+    let today = day("2026-11-24");
+    s.fill_demo(&ties::demo::generate(200, 2, today), today, false)
+        .unwrap();
+    let field = |kind, label: Option<&str>, value: &str| Field {
+        kind,
+        label: label.map(str::to_string),
+        value: value.to_string(),
+    };
+    s.insert_contact(
+        &NewContact {
+            name: "Every Field".into(),
+            company: Some("Acme".into()),
+            title: Some("Chief".into()),
+            tags: vec!["vip".into(), "Alpha".into()],
+            fields: vec![
+                field(FieldKind::Url, None, "https://example.com"),
+                field(FieldKind::Email, Some("work"), "e@example.com"),
+                field(FieldKind::Address, Some("home"), "1 Main St"),
+                field(FieldKind::Phone, Some("cell"), "+1 555 0100"),
+                field(FieldKind::Birthday, None, "1980-02-29"),
+            ],
+            how_met: Some("a conference".into()),
+            notes: Some("likes tea".into()),
+            ..NewContact::default()
+        },
+        today,
+    )
+    .unwrap();
+    let whole = s.all_contacts(Shape::Whole).unwrap();
+    assert!(whole.iter().any(|c| c.title.is_some() && c.notes.is_some()));
+    for c in &whole {
+        assert_eq!(
+            s.contact(c.id).unwrap().as_ref(),
+            Some(c),
+            "whole #{}",
+            c.id
+        );
+    }
+    for shape in [Shape::Lists, Shape::Scoring] {
+        let cut: Vec<_> = whole.iter().cloned().map(|c| c.to_shape(shape)).collect();
+        assert_eq!(s.all_contacts(shape).unwrap(), cut, "{shape:?}");
+    }
+    let listed = s.all_contacts(Shape::Lists).unwrap();
+    let every = listed.iter().find(|c| c.name == "Every Field").unwrap();
+    let kinds: Vec<_> = every
+        .fields
+        .iter()
+        .map(|f| (f.kind, f.label.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (FieldKind::Email, None),
+            (FieldKind::Phone, None),
+            (FieldKind::Birthday, None)
+        ]
+    );
+}

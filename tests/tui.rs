@@ -870,7 +870,11 @@ fn writes_in_place_give_what_a_fresh_load_gives() {
             "{step}: {:?}",
             s.app.message
         );
-        let fresh = ties::app::Data::build(s.store.book(true).unwrap(), &config, today());
+        let fresh = ties::app::Data::build(
+            s.store.book(ties::domain::contact::Shape::Lists).unwrap(),
+            &config,
+            today(),
+        );
         assert_eq!(derived(&s.app.data), derived(&fresh), "after {step}");
     };
     check(&mut s, "done (an ask)", &["1", "d"]);
@@ -1553,6 +1557,45 @@ fn the_edit_form_changes_and_removes_existing_fields() {
     let shown = screen(&s, 80, 24);
     assert!(shown.contains("is not an email address"), "{shown}");
     keys(&mut s, &["esc"]);
+}
+
+/// The book's lists hold no titles, notes or labels: the detail and the edit form read
+/// their contact whole, so what they show and what an edit keeps is all of it.
+#[test]
+fn the_detail_and_the_edit_form_show_what_the_lists_leave_out() {
+    let mut s = session_on(Store::open_in_memory().unwrap());
+    keys(
+        &mut s,
+        &[
+            ":",
+            "'add \"Sam Lee\" --title Chief --how-met \"a conference\" --note \"likes tea\" --email sam@lee.example --url https://lee.example",
+            "enter",
+            "2",
+        ],
+    );
+    let sam = s.store.name_entries().unwrap()[0].id;
+    let listed = s.app.data.book.contact(sam).unwrap();
+    assert!(
+        listed.title.is_none() && listed.notes.is_none(),
+        "{listed:?}"
+    );
+    let shown = screen(&s, 120, 40);
+    for text in ["Chief", "a conference", "likes tea", "https://lee.example"] {
+        assert!(shown.contains(text), "{text}: {shown}");
+    }
+    keys(&mut s, &["e"]);
+    let shown = screen(&s, 120, 40);
+    for text in ["Chief", "a conference", "likes tea", "https://lee.example"] {
+        assert!(shown.contains(text), "the form shows {text}: {shown}");
+    }
+    keys(&mut s, &["'!", "enter"]);
+    let c = s.store.contact(sam).unwrap().unwrap();
+    assert_eq!(c.name, "Sam Lee!");
+    assert_eq!(
+        (c.title.as_deref(), c.how_met.as_deref(), c.notes.as_deref()),
+        (Some("Chief"), Some("a conference"), Some("likes tea"))
+    );
+    assert_eq!(c.fields.len(), 2, "{:?}", c.fields);
 }
 
 /// A form's error wraps under its field in whole words at 80 columns.

@@ -98,9 +98,9 @@ pub enum Action {
     /// What importing a mail file would record, to confirm.
     #[serde(skip)]
     MailPreview(Arc<MailPreview>),
-    /// A contact's whole history, notes included, for the detail's timeline.
+    /// A contact read whole, for the detail and the edit form.
     #[serde(skip)]
-    Timeline(i64, Arc<[crate::domain::interaction::Interaction]>),
+    ContactRead(Arc<super::contacts::Record>),
     /// A command's output of more than one line, to read.
     #[serde(skip)]
     Output(Arc<Output>),
@@ -200,7 +200,7 @@ impl crate::keymap::Bindable for Action {
                 | Action::Failed(_)
                 | Action::IdealReferralSaved(_)
                 | Action::MailPreview(_)
-                | Action::Timeline(..)
+                | Action::ContactRead(_)
                 | Action::Output(_)
                 | Action::Click(_)
                 | Action::Wheel { .. }
@@ -269,7 +269,7 @@ impl Action {
             | Action::Failed(_)
             | Action::IdealReferralSaved(_)
             | Action::MailPreview(_)
-            | Action::Timeline(..)
+            | Action::ContactRead(_)
             | Action::Output(_)
             | Action::Click(_)
             | Action::Wheel { .. } => "",

@@ -12,6 +12,17 @@ use super::form::Form;
 use super::{Action, App, Overlay, step};
 use super::{Detail, TextField};
 
+/// One contact read whole, for the detail and the edit form: what the book's lists
+/// leave out (title, how met, notes, labels, urls and addresses) and its whole history
+/// with the notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub id: i64,
+    /// `None` when it is gone from the file.
+    pub contact: Option<crate::domain::contact::Contact>,
+    pub history: Vec<crate::domain::interaction::Interaction>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContactsState {
     pub filter: TextField,
@@ -23,12 +34,9 @@ pub struct ContactsState {
     pub detail: Option<Detail>,
     /// How many of the newest timeline entries are scrolled past (0: newest on top).
     pub timeline_offset: usize,
-    /// The detail's contact's whole history as the store holds it (notes included),
-    /// read on demand ([`Effect::LoadTimeline`]); `None` after the data changed.
-    pub timeline: Option<(
-        i64,
-        std::sync::Arc<[crate::domain::interaction::Interaction]>,
-    )>,
+    /// The detail's contact read whole ([`Effect::ReadContact`]); `None` after the
+    /// data changed.
+    pub record: Option<std::sync::Arc<Record>>,
     /// The matcher and its buffers, kept between keystrokes.
     pub(super) fuzzy: Fuzzy,
     /// The archived contacts are shown instead of the active ones.
@@ -49,8 +57,16 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
         }
         Action::AddContact => app.overlay = Some(Overlay::Form(Form::add_contact())),
         Action::EditContact => {
-            if let Some(c) = selected.and_then(|(id, _)| app.data.book.contact(id)) {
-                app.overlay = Some(Overlay::Form(Form::edit_contact(c)));
+            // The form edits the contact as read whole, not the book's cut of it.
+            let whole = app.contacts.record.as_ref().and_then(|r| {
+                r.contact
+                    .as_ref()
+                    .filter(|c| Some(c.id) == selected.as_ref().map(|s| s.0))
+            });
+            match (whole, &selected) {
+                (Some(c), _) => app.overlay = Some(Overlay::Form(Form::edit_contact(c))),
+                (None, Some(_)) => app.warn("This contact could not be read whole: press e again."),
+                (None, None) => {}
             }
         }
         Action::LogInteraction => {

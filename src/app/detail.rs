@@ -32,16 +32,21 @@ pub struct Detail {
 }
 
 impl Detail {
-    /// `history` is the contact's whole history as the store holds it, notes included
-    /// (read on demand); without it the timeline shows what the book holds.
+    /// `record` is the contact read whole (on demand); without it the detail shows
+    /// what the book's lists hold of it.
     pub fn build(
         data: &Data,
         id: i64,
         config: &Config,
-        history: Option<&[crate::domain::interaction::Interaction]>,
+        record: Option<&super::contacts::Record>,
     ) -> Option<Detail> {
         let snap = &data.book;
-        let c = snap.contact(id)?;
+        let record = record.filter(|r| r.id == id);
+        let c = match record.and_then(|r| r.contact.as_ref()) {
+            Some(whole) => whole,
+            None => snap.contact(id)?,
+        };
+        let history = record.map(|r| r.history.as_slice());
         // The panes keep only summaries: the one contact shown is assessed here, as
         // the book's one assessment would have it.
         let a = &snap.assess_one(id, &config.scoring, &config.cadence, data.today, snap)?;

@@ -25,9 +25,9 @@ pub enum Effect {
     PreviewMail(String),
     /// Import the introductions in a mail file (the path of a preview), then reload.
     ImportMail(String),
-    /// Read a contact's whole history (notes included) for the detail's timeline, and
-    /// answer with [`super::Action::Timeline`].
-    LoadTimeline(i64),
+    /// Read a contact whole (its notes, labels, every field, its history with notes)
+    /// for the detail and the edit form; answer with [`super::Action::ContactRead`].
+    ReadContact(i64),
     /// Run a line typed into the command line as a `ties` command on this book.
     RunLine(String),
     /// End the interface (after a demo's confirmation): the one way it quits.

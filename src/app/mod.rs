@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 
 pub use action::{Action, BINDABLE, MailPreview, Output};
 pub use command::{CommandLine, CommandName};
-pub use contacts::ContactsState;
+pub use contacts::{ContactsState, Record};
 pub use data::{AskCard, COLUMNS, ChainLine, ContactRow, Data, SnoozedRow};
 pub use detail::Detail;
 pub use effect::{Effect, PersonRef, Write};
@@ -215,14 +215,9 @@ impl App {
         if !same {
             self.contacts.timeline_offset = 0;
         }
-        let c = &self.contacts;
-        let history = c
-            .timeline
-            .as_ref()
-            .filter(|t| Some(t.0) == id)
-            .map(|t| &*t.1);
+        let record = self.contacts.record.as_deref().filter(|r| Some(r.id) == id);
         self.contacts.detail =
-            id.and_then(|id| Detail::build(&self.data, id, &self.config, history));
+            id.and_then(|id| Detail::build(&self.data, id, &self.config, record));
     }
 
     /// Shows `id` in the Contacts pane (clearing a filter that hides it).
@@ -307,12 +302,13 @@ fn data_changed(app: &mut App, keep: Option<i64>) {
 /// Applies `action` to `app`; returns what the runtime must do.
 pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
     let mut effects = handle(app, action, today);
-    // The detail's timeline shows notes, which the book does not hold: the contact's
-    // whole history is read when the detail shows another contact or the data changed.
+    // The detail and the edit form show what the book's lists leave out (a contact's
+    // notes, its history's notes): the contact is read whole when the detail shows
+    // another one or the data changed.
     if let Some(id) = app.contacts.detail.as_ref().map(|d| d.id)
-        && app.contacts.timeline.as_ref().map(|t| t.0) != Some(id)
+        && app.contacts.record.as_ref().map(|r| r.id) != Some(id)
     {
-        effects.push(Effect::LoadTimeline(id));
+        effects.push(Effect::ReadContact(id));
     }
     effects
 }
@@ -332,7 +328,7 @@ fn handle(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             let item = app.today_key();
             let card = selected_referral(app).map(|r| r.id);
             app.data = data;
-            app.contacts.timeline = None;
+            app.contacts.record = None;
             data_changed(app, keep);
             app.follow_item(item);
             referrals::follow(app, card);
@@ -344,7 +340,7 @@ fn handle(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             let card = selected_referral(app).map(|r| r.id);
             // The runtime holds no other reference: this updates in place, no copy.
             Arc::make_mut(&mut app.data).update(changes, &app.config);
-            app.contacts.timeline = None;
+            app.contacts.record = None;
             data_changed(app, keep);
             app.follow_item(item);
             referrals::follow(app, card);
@@ -388,9 +384,9 @@ fn handle(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             app.overlay = Some(Overlay::Command(CommandLine::default()));
             Vec::new()
         }
-        Action::Timeline(id, history) => {
-            if app.contacts.detail.as_ref().map(|d| d.id) == Some(id) {
-                app.contacts.timeline = Some((id, history));
+        Action::ContactRead(record) => {
+            if app.contacts.detail.as_ref().map(|d| d.id) == Some(record.id) {
+                app.contacts.record = Some(record);
                 app.refresh_detail(true);
             }
             Vec::new()

@@ -11,7 +11,7 @@ use super::Ctx;
 use super::output::print_json;
 use std::collections::HashMap;
 
-use crate::domain::contact::Contact;
+use crate::domain::contact::{Contact, Shape};
 use crate::domain::referral::Referral;
 use crate::error::UsageError;
 use crate::interop;
@@ -277,7 +277,7 @@ pub fn export(
         ExportFormat::Json => ctx.store.export_document()?.to_json(),
         // Contacts only: no need to read every interaction as the JSON document does.
         ExportFormat::Vcard | ExportFormat::Csv => {
-            let contacts = ctx.store.all_contacts(true)?;
+            let contacts = ctx.store.all_contacts(Shape::Whole)?;
             let extras = ctx.store.vcard_extras()?;
             let referred_by = referrers(&contacts, &ctx.store.referrals()?);
             let list: Vec<interop::ExportContact<'_>> = contacts

@@ -52,7 +52,7 @@ pub fn summaries(
     let book = if listed.len() <= FEW {
         ctx.store.book_of(listed.to_vec())?
     } else {
-        ctx.store.book(false)?
+        ctx.store.book(crate::domain::contact::Shape::Scoring)?
     };
     let assessed = book.assess(&ctx.config.scoring, &ctx.config.cadence, 0, ctx.today);
     Ok(listed

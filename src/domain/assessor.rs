@@ -124,15 +124,8 @@ impl Rules<'_> {
                 run.asked_today.push(c.id);
             }
             let (assessment, mut items) = self.one(c, ix, &mut buf);
-            if !self.keep.only_ask_now
-                || assessment.readiness.status == super::ask::AskStatus::AskNow
-            {
-                run.suggestions.push(Suggestion::new(
-                    c,
-                    &assessment.strength,
-                    &assessment.readiness,
-                ));
-            }
+            let ranked = !self.keep.only_ask_now
+                || assessment.readiness.status == super::ask::AskStatus::AskNow;
             if self.keep.items {
                 items.shrink_to_fit();
                 run.items.push(items);
@@ -140,7 +133,21 @@ impl Rules<'_> {
             run.summaries
                 .push(Summary::of(&assessment.strength, self.today));
             if self.keep.assessments {
+                if ranked {
+                    run.suggestions.push(Suggestion::new(
+                        c,
+                        &assessment.strength,
+                        &assessment.readiness,
+                    ));
+                }
                 run.assessments.push(assessment);
+            } else if ranked {
+                // The assessment is not kept: its reasons move to the ranking, uncopied.
+                run.suggestions.push(Suggestion::taking(
+                    c,
+                    &assessment.strength,
+                    assessment.readiness,
+                ));
             }
         }
         run

@@ -173,7 +173,55 @@ impl Birthday {
     }
 }
 
+/// How much of each contact a load of many carries (one contact is always read whole).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// What scoring reads: the name, circle, cadence, closeness, asks, dates and
+    /// birthdays (no uid, company, title, how met, notes or tags).
+    Scoring,
+    /// What the interface's lists, reviews and duplicate checks read besides: the
+    /// company, the tags, and the emails, phones and birthdays (values, no labels). The
+    /// detail and the edit form read their one contact whole.
+    Lists,
+    /// Everything.
+    Whole,
+}
+
+impl Shape {
+    /// The kinds of field a contact of this shape keeps.
+    pub fn keeps(self, kind: FieldKind) -> bool {
+        match self {
+            Shape::Scoring => kind == FieldKind::Birthday,
+            Shape::Lists => matches!(
+                kind,
+                FieldKind::Email | FieldKind::Phone | FieldKind::Birthday
+            ),
+            Shape::Whole => true,
+        }
+    }
+}
+
 impl Contact {
+    /// This contact cut to `shape`: what a load of that shape would have read.
+    pub fn to_shape(mut self, shape: Shape) -> Contact {
+        if shape == Shape::Whole {
+            return self;
+        }
+        self.uid = String::new();
+        self.title = None;
+        self.how_met = None;
+        self.notes = None;
+        self.fields.retain(|f| shape.keeps(f.kind));
+        for f in &mut self.fields {
+            f.label = None;
+        }
+        if shape == Shape::Scoring {
+            self.company = None;
+            self.tags = Vec::new();
+        }
+        self
+    }
+
     /// The first birthday field that reads as a date.
     pub fn birthday(&self) -> Option<Birthday> {
         self.fields

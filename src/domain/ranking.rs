@@ -53,6 +53,17 @@ impl Suggestion {
             offered: false,
         }
     }
+
+    /// [`Suggestion::new`] from a readiness no longer needed: its reasons move over
+    /// instead of being copied.
+    pub fn taking(contact: &Contact, s: &Strength, mut r: Readiness) -> Self {
+        let mut reasons = std::mem::take(&mut r.reasons);
+        reasons.shrink_to_fit();
+        Suggestion {
+            reasons,
+            ..Suggestion::new(contact, s, &r)
+        }
+    }
 }
 
 fn status_order(s: AskStatus) -> u8 {

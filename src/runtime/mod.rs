@@ -14,6 +14,7 @@ use crossterm::event::{self, Event, KeyEventKind};
 
 use crate::app::{self, Action, App, Data, Effect, Write};
 use crate::config::Config;
+use crate::domain::contact::Shape;
 use crate::keymap::{Key, Keymap};
 use crate::store::Store;
 
@@ -139,15 +140,29 @@ impl Session {
                     "not saved: this session has no config file; set ideal_referral under [ask] in config.toml".into(),
                 )],
             },
-            Effect::LoadTimeline(id) => match self.store.interactions_for(id) {
-                Ok(history) => vec![Action::Timeline(id, history.into())],
-                // What the book holds stands in (no notes), so the read is not tried
-                // again at every key.
-                Err(e) => vec![
-                    Action::Timeline(id, self.app.data.book.interactions_of(id).into()),
-                    Action::Failed(format!("could not read the timeline's notes: {e}")),
-                ],
-            },
+            Effect::ReadContact(id) => {
+                let read = self.store.contact(id).and_then(|contact| {
+                    let history = self.store.interactions_for(id)?;
+                    Ok(app::Record {
+                        id,
+                        contact,
+                        history,
+                    })
+                });
+                match read {
+                    Ok(record) => vec![Action::ContactRead(Arc::new(record))],
+                    // What the book holds stands in, so the read is not tried again at
+                    // every key.
+                    Err(e) => vec![
+                        Action::ContactRead(Arc::new(app::Record {
+                            id,
+                            contact: self.app.data.book.contact(id).cloned(),
+                            history: self.app.data.book.interactions_of(id).into_owned(),
+                        })),
+                        Action::Failed(format!("could not read this contact whole: {e}")),
+                    ],
+                }
+            }
             Effect::PreviewMail(typed) => {
                 let path = typed_path(&typed);
                 match self.mail_import(&path, true) {
@@ -333,7 +348,11 @@ impl Session {
 
 /// Everything the panes show, computed once.
 fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Arc<Data>> {
-    Ok(Arc::new(Data::build(store.book(true)?, config, today)))
+    Ok(Arc::new(Data::build(
+        store.book(Shape::Lists)?,
+        config,
+        today,
+    )))
 }
 
 /// Runs the interface in the terminal until the user quits. `ratatui::run` owns raw

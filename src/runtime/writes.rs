@@ -6,6 +6,7 @@ use anyhow::Result;
 use super::Session;
 use crate::app::{PersonRef, Write};
 use crate::domain::book::Change;
+use crate::domain::contact::Shape;
 use crate::store::{ReferralPerson, Store};
 
 impl Session {
@@ -38,8 +39,9 @@ impl Session {
         let today = self.today;
         let s = &mut self.store;
         let contact = |s: &Store, id: i64| -> Result<Change> {
+            // Cut as the interface's load cuts every contact.
             s.contact(id)?
-                .map(Change::Contact)
+                .map(|c| Change::Contact(c.to_shape(Shape::Lists)))
                 .ok_or_else(|| anyhow::anyhow!("contact #{id} is gone"))
         };
         let referral = |s: &Store, id: i64| -> Result<Change> {

@@ -4,26 +4,27 @@ use std::collections::HashMap;
 
 use super::{Result, Store};
 use crate::domain::book::Book;
-use crate::domain::contact::Contact;
+use crate::domain::contact::{Contact, Shape};
 use crate::domain::interaction::Interaction;
 
 impl Store {
-    /// The whole book, its histories packed ([`Store::histories`]). `details` also loads
-    /// the contacts' tags and fields. What only a timeline shows (notes, channels,
-    /// rewards, amounts) is read for one contact at a time ([`Store::interactions_for`]).
+    /// The whole book, its histories packed ([`Store::histories`]) and its contacts cut
+    /// to `shape`. What only a detail shows (a contact's notes, title, labels; an
+    /// interaction's notes, channel, reward) is read for one contact at a time
+    /// ([`Store::contact`], [`Store::interactions_for`]).
     ///
     /// On a file, the contacts, referrals and snoozes are read on a second, read-only
     /// connection while this one reads the interactions. The two reads are one consistent
     /// book only if nobody committed meanwhile: `PRAGMA data_version` before and after
     /// tells, and when it moved the book is read again on this connection alone.
-    pub fn book(&self, details: bool) -> Result<Book> {
+    pub fn book(&self, shape: Shape) -> Result<Book> {
         if let Some(path) = self.path.as_deref().filter(|_| !self.read_only) {
             let before = self.data_version()?;
             let side = std::thread::scope(|s| {
                 let other = s.spawn(|| -> Result<_> {
                     let r = Store::open_read_only(path)?;
                     Ok((
-                        r.all_contacts(details)?,
+                        r.all_contacts(shape)?,
                         r.referrals()?,
                         r.snoozes()?,
                         r.let_go()?,
@@ -49,14 +50,14 @@ impl Store {
                 });
             }
         }
-        self.book_alone(details)
+        self.book_alone(shape)
     }
 
     /// [`Store::book`] on this connection only: one read after the other.
-    fn book_alone(&self, details: bool) -> Result<Book> {
+    fn book_alone(&self, shape: Shape) -> Result<Book> {
         let _snapshot = super::packed::Snapshot::begin(&self.conn)?;
         Ok(Book {
-            contacts: self.all_contacts(details)?,
+            contacts: self.all_contacts(shape)?,
             interactions: self.histories()?,
             referrals: self.referrals()?,
             snoozes: self.snoozes()?,
@@ -69,7 +70,7 @@ impl Store {
     /// assessment reads before [`Store::for_each_history`] feeds it.
     pub fn book_without_histories(&self) -> Result<Book> {
         Ok(Book {
-            contacts: self.all_contacts(false)?,
+            contacts: self.all_contacts(Shape::Scoring)?,
             interactions: Default::default(),
             referrals: self.referrals()?,
             snoozes: self.snoozes()?,

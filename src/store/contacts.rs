@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Row};
 
 use super::{Result, Store, day, opt_day, word};
-use crate::domain::contact::{Circle, Contact, Field, FieldKind, NameEntry};
+use crate::domain::contact::{Circle, Contact, Field, FieldKind, NameEntry, Shape};
 
 /// Which contacts `contacts()` returns.
 #[derive(Debug, Clone, Default)]
@@ -140,12 +140,13 @@ impl Store {
         let mut out: Vec<Contact> = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), contact_from_row)?
             .collect::<rusqlite::Result<_>>()?;
-        self.attach_tags_and_fields(&mut out)?;
+        self.attach_tags_and_fields(&mut out, Shape::Whole)?;
         Ok(out)
     }
 
     /// Fills tags and fields for many contacts with two queries, not two per contact.
-    fn attach_tags_and_fields(&self, contacts: &mut [Contact]) -> Result<()> {
+    /// Tags and fields (of the kinds `shape` keeps; with labels only when whole).
+    fn attach_tags_and_fields(&self, contacts: &mut [Contact], shape: Shape) -> Result<()> {
         if contacts.is_empty() {
             return Ok(());
         }
@@ -167,10 +168,15 @@ impl Store {
                     .query_map([c.id], |r| {
                         Ok(Field {
                             kind: word(r, 0)?,
-                            label: r.get(1)?,
+                            label: if shape == Shape::Whole {
+                                r.get(1)?
+                            } else {
+                                None
+                            },
                             value: r.get(2)?,
                         })
                     })?
+                    .filter(|f| f.as_ref().map_or(true, |f| shape.keeps(f.kind)))
                     .collect::<rusqlite::Result<_>>()?;
             }
             return Ok(());
@@ -195,22 +201,35 @@ impl Store {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
-                contacts[i].fields.push(Field {
-                    kind: word(r, 1)?,
-                    label: r.get(2)?,
-                    value: r.get(3)?,
-                });
+                let kind: FieldKind = word(r, 1)?;
+                if shape.keeps(kind) {
+                    contacts[i].fields.push(Field {
+                        kind,
+                        label: if shape == Shape::Whole {
+                            r.get(2)?
+                        } else {
+                            None
+                        },
+                        value: r.get(3)?,
+                    });
+                }
             }
         }
         Ok(())
     }
 
-    /// Every contact, archived or not, ordered by id. With `details`, everything, tags and
-    /// fields too (two extra queries in all); without, only what scoring reads (no uid,
-    /// company, title, how met or notes: empty), which is markedly cheaper to load.
-    pub fn all_contacts(&self, details: bool) -> Result<Vec<Contact>> {
-        const LEAN: &str = "id, '', name, NULL, NULL, circle, NULL, NULL, cadence_days, do_not_ask, closeness, created_on, archived_on";
-        let columns = if details { CONTACT_COLUMNS } else { LEAN };
+    /// Every contact, archived or not, ordered by id, cut to `shape`: whole, tags and
+    /// fields too (two extra queries in all); or what lists show; or only what scoring
+    /// reads, which is markedly cheaper to load. Equal to each contact read whole and
+    /// cut by [`Contact::to_shape`].
+    pub fn all_contacts(&self, shape: Shape) -> Result<Vec<Contact>> {
+        const SCORING: &str = "id, '', name, NULL, NULL, circle, NULL, NULL, cadence_days, do_not_ask, closeness, created_on, archived_on";
+        const LISTS: &str = "id, '', name, company, NULL, circle, NULL, NULL, cadence_days, do_not_ask, closeness, created_on, archived_on";
+        let columns = match shape {
+            Shape::Scoring => SCORING,
+            Shape::Lists => LISTS,
+            Shape::Whole => CONTACT_COLUMNS,
+        };
         let mut stmt = self
             .conn
             .prepare_cached(&format!("SELECT {columns} FROM contacts ORDER BY id"))?;
@@ -222,10 +241,10 @@ impl Store {
         for c in stmt.query_map([], contact_from_row)? {
             out.push(c?);
         }
-        if details {
-            self.attach_tags_and_fields(&mut out)?;
-        } else {
-            self.attach_birthdays(&mut out)?;
+        match shape {
+            Shape::Scoring => self.attach_birthdays(&mut out)?,
+            Shape::Lists => self.attach_tags_and_fields(&mut out, Shape::Lists)?,
+            Shape::Whole => self.attach_tags_and_fields(&mut out, Shape::Whole)?,
         }
         Ok(out)
     }

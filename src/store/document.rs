@@ -15,7 +15,7 @@ impl Store {
     /// The whole database as a JSON document, every table in id order.
     pub fn export_document(&self) -> Result<Document> {
         let mut doc = Document::new();
-        let contacts = self.all_contacts(true)?;
+        let contacts = self.all_contacts(crate::domain::contact::Shape::Whole)?;
         let mut extra = self.vcard_extras()?;
         doc.contacts = contacts
             .into_iter()

@@ -78,6 +78,7 @@ impl Form {
             fields: contact_fields(false, other, |_| String::new()),
             focus: 0,
             existing: Vec::new(),
+            original: None,
         }
     }
 
@@ -125,6 +126,7 @@ impl Form {
             fields,
             focus: 0,
             existing,
+            original: Some(Box::new(c.clone())),
         }
     }
 
@@ -149,6 +151,7 @@ impl Form {
                 .collect(),
             focus: 0,
             existing: Vec::new(),
+            original: None,
         }
     }
 
@@ -172,7 +175,7 @@ impl Form {
         ))
     }
 
-    pub(super) fn check_contact(&self, data: &Data) -> Result<(Write, String), Invalid> {
+    pub(super) fn check_contact(&self) -> Result<(Write, String), Invalid> {
         use ContactField as F;
         let e = |f: F| move |err: crate::domain::DomainError| invalid(f, err.to_string());
         let name = validate_name(self.text_of(F::Name)).map_err(e(F::Name))?;
@@ -213,7 +216,7 @@ impl Form {
         };
         match self.kind {
             FormKind::EditContact(id) => {
-                let Some(c) = data.book.contact(id) else {
+                let Some(c) = self.original.as_deref().filter(|c| c.id == id) else {
                     return Err(invalid(F::Name, "this contact no longer exists"));
                 };
                 let text = |f: F, old: &Option<String>| {

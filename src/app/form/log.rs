@@ -38,6 +38,7 @@ impl Form {
                 .collect(),
             focus: 0,
             existing: Vec::new(),
+            original: None,
         }
     }
 

@@ -132,6 +132,9 @@ pub struct Form {
     /// The edit form: a contact's existing emails, phones, urls and addresses, each
     /// shown in a field after the named ones ([`contact::Existing`]), to change or clear.
     pub existing: Vec<Field>,
+    /// The edit form: the contact as it was read whole when the form opened; the edit
+    /// is what the form changed of it.
+    pub original: Option<Box<crate::domain::contact::Contact>>,
 }
 
 /// A form's field by name: each form's enum of fields, in the order they show.
@@ -320,7 +323,7 @@ impl Form {
             f.error = None;
         }
         let result = match self.kind {
-            FormKind::AddContact | FormKind::EditContact(_) => self.check_contact(data),
+            FormKind::AddContact | FormKind::EditContact(_) => self.check_contact(),
             FormKind::Log(id) => self.check_log(id, data, today),
             FormKind::Referral => self.check_referral(today),
             FormKind::Status { referral_id, to } => self.check_status(referral_id, to, data, today),

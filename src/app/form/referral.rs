@@ -66,6 +66,7 @@ impl Form {
                 .collect(),
             focus: 0,
             existing: Vec::new(),
+            original: None,
         }
     }
 
@@ -103,6 +104,7 @@ impl Form {
                 .collect(),
             focus: 0,
             existing: Vec::new(),
+            original: None,
         }
     }
 

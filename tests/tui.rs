@@ -552,15 +552,20 @@ fn writes_by_another_process_appear_on_the_next_tick() {
         .fill_demo(&ties::demo::generate(50, 1, today()), today(), false)
         .unwrap();
     let mut s = session_on(store);
-    keys(&mut s, &["2"]);
+    keys(&mut s, &["1", "down", "2", "down", "down", "down"]);
     let id = s.app.selected_contact().unwrap().id;
+    let item = s.app.today.selected;
     let before = s.app.contacts.detail.as_ref().unwrap().timeline.len();
     let mut other = Store::open(&path).unwrap();
     let mut i = NewInteraction::new(id, today(), InteractionKind::Meeting);
     i.label = Some("from the CLI".into());
     other.insert_interaction(&i).unwrap();
     s.tick();
+    // The reload let the old data go first: the view finds its places again by id.
+    assert_eq!(s.app.selected_contact().unwrap().id, id);
+    assert_eq!(s.app.today.selected, item);
     let d = s.app.contacts.detail.as_ref().unwrap();
+    assert_eq!(d.id, id);
     assert_eq!(d.timeline.len(), before + 1);
     assert_eq!(d.timeline[0].2, "from the CLI");
 }

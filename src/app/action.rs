@@ -79,6 +79,10 @@ pub enum Action {
     /// A key typed into a form, the filter, a picker or the help overlay.
     #[serde(skip)]
     Input(Key),
+    /// A reload begins: the data is let go (the view keeps its selections by id) so
+    /// that the fresh book never sits beside the old one.
+    #[serde(skip)]
+    Unload,
     /// Fresh data after a change by another process (everything reloaded).
     #[serde(skip)]
     Loaded(Arc<Data>),
@@ -194,6 +198,7 @@ impl crate::keymap::Bindable for Action {
         !matches!(
             self,
             Action::Input(_)
+                | Action::Unload
                 | Action::Loaded(_)
                 | Action::Changed(_)
                 | Action::Saved(_)
@@ -263,6 +268,7 @@ impl Action {
             Action::RecordAsk => "record ask",
             Action::ImportMail => "import mail",
             Action::Input(_)
+            | Action::Unload
             | Action::Loaded(_)
             | Action::Changed(_)
             | Action::Saved(_)

@@ -85,6 +85,29 @@ pub struct App {
     pub commands: Vec<CommandName>,
     /// What the last frame drew where, for the mouse (written while drawing).
     pub hits: std::cell::RefCell<HitMap>,
+    /// The selections by id while a reload reads the book again (the old data is let
+    /// go first, so a reload never holds two books): [`Action::Unload`] sets it,
+    /// [`Action::Loaded`] follows it.
+    anchor: Option<Anchor>,
+}
+
+/// What the view shows by id, to find again in fresh data: the selected contact, the
+/// review item and the referral card.
+#[derive(Debug, Clone, PartialEq)]
+struct Anchor {
+    contact: Option<i64>,
+    item: Option<String>,
+    card: Option<i64>,
+}
+
+impl Anchor {
+    fn of(app: &App) -> Anchor {
+        Anchor {
+            contact: app.selected_contact().map(|r| r.id),
+            item: app.today_key(),
+            card: selected_referral(app).map(|r| r.id),
+        }
+    }
 }
 
 impl App {
@@ -107,6 +130,7 @@ impl App {
             history: Vec::new(),
             commands: Vec::new(),
             hits: std::cell::RefCell::new(HitMap::default()),
+            anchor: None,
         };
         app.refilter(None);
         app
@@ -323,15 +347,23 @@ fn handle(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
             Vec::new()
         }
         Action::Quit => vec![Effect::Quit],
+        Action::Unload => {
+            // Only the first of two unloads knows where the view was.
+            if app.anchor.is_none() {
+                app.anchor = Some(Anchor::of(app));
+            }
+            let empty = Data::build(Default::default(), &app.config, app.data.today);
+            app.data = Arc::new(empty);
+            app.contacts.record = None;
+            Vec::new()
+        }
         Action::Loaded(data) => {
-            let keep = app.selected_contact().map(|r| r.id);
-            let item = app.today_key();
-            let card = selected_referral(app).map(|r| r.id);
+            let anchor = app.anchor.take().unwrap_or_else(|| Anchor::of(app));
             app.data = data;
             app.contacts.record = None;
-            data_changed(app, keep);
-            app.follow_item(item);
-            referrals::follow(app, card);
+            data_changed(app, anchor.contact);
+            app.follow_item(anchor.item);
+            referrals::follow(app, anchor.card);
             Vec::new()
         }
         Action::Changed(changes) => {

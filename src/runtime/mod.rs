@@ -289,10 +289,22 @@ impl Session {
         }
     }
 
+    /// Reads the whole book again. The app lets its data go first, so the peak is one
+    /// book, not two; if the read fails, the view settles on an empty book and the
+    /// next tick tries again (the data version it knows is still the old one).
     fn reload(&mut self) -> Result<Action> {
-        let data = load(&self.store, &self.app.config, self.today)?;
-        self.version = self.store.data_version()?;
-        Ok(Action::Loaded(data))
+        app::update(&mut self.app, Action::Unload, self.today);
+        match load(&self.store, &self.app.config, self.today) {
+            Ok(data) => {
+                self.version = self.store.data_version()?;
+                Ok(Action::Loaded(data))
+            }
+            Err(e) => {
+                let empty = Data::build(Default::default(), &self.app.config, self.today);
+                app::update(&mut self.app, Action::Loaded(Arc::new(empty)), self.today);
+                Err(e)
+            }
+        }
     }
 
     /// Whether the file at the store's path is no longer the one it has open.

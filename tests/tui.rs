@@ -1701,3 +1701,74 @@ fn an_edit_warns_of_an_email_another_contact_has() {
         .id;
     assert!(s.store.contact(sam).unwrap().unwrap().fields.is_empty());
 }
+
+/// One effect protocol: the runtime reports facts and the app words them; where the
+/// facts call for it, the app asks for a reload, whose message is said once the book is
+/// read again. Driven through the pure `update`, no store.
+#[test]
+fn outcomes_are_facts_the_app_words() {
+    use ties::app::{Action, Doing, Effect, Outcome, update};
+    let mut s = demo(20);
+    let app = &mut s.app;
+    let effects = update(
+        app,
+        Action::Outcome(Outcome::Undone {
+            what: "Done: thank Sam Lee.".into(),
+        }),
+        today(),
+    );
+    assert_eq!(
+        effects,
+        [Effect::Reload {
+            then: Some("Undid “thank Sam Lee” (z: the one before)".into())
+        }]
+    );
+    let effects = update(
+        app,
+        Action::Outcome(Outcome::Ran {
+            line: "tag Sam vip".into(),
+            output: "Tagged Sam Lee: vip\n\n".into(),
+            error: None,
+            wrote: true,
+        }),
+        today(),
+    );
+    assert_eq!(
+        effects,
+        [Effect::Reload {
+            then: Some("Tagged Sam Lee: vip".into())
+        }]
+    );
+    let effects = update(
+        app,
+        Action::Outcome(Outcome::Ran {
+            line: "list".into(),
+            output: "one\ntwo\n".into(),
+            error: None,
+            wrote: false,
+        }),
+        today(),
+    );
+    assert!(effects.is_empty());
+    assert!(matches!(
+        app.overlay,
+        Some(ties::app::Overlay::Output { .. })
+    ));
+    app.overlay = None;
+    let effects = update(
+        app,
+        Action::Outcome(Outcome::Failed {
+            doing: Doing::Save,
+            error: "the disk is full".into(),
+        }),
+        today(),
+    );
+    assert!(effects.is_empty());
+    let m = app.message.clone().unwrap();
+    assert_eq!(
+        (m.text.as_str(), m.error),
+        ("not saved: the disk is full", true)
+    );
+    update(app, Action::Say("Undid it".into()), today());
+    assert_eq!(app.message.as_ref().unwrap().text, "Undid it");
+}

@@ -86,28 +86,18 @@ pub enum Action {
     /// Fresh data after a change by another process (everything reloaded).
     #[serde(skip)]
     Loaded(Arc<Data>),
-    /// Fresh rows after the interface's own write: put in place, and only what they
-    /// touch is assessed again.
+    /// What performing an effect came to, as facts; the app words it.
     #[serde(skip)]
-    Changed(Vec<crate::domain::book::Change>),
-    /// A write succeeded; the message goes to the status bar.
+    Outcome(super::outcome::Outcome),
+    /// A message the app worded before a reload, said once the book is read again.
     #[serde(skip)]
-    Saved(String),
-    /// An effect failed; the message goes to the status bar.
-    #[serde(skip)]
-    Failed(String),
-    /// The ideal referral was saved to the config file.
-    #[serde(skip)]
-    IdealReferralSaved(String),
+    Say(String),
     /// What importing a mail file would record, to confirm.
     #[serde(skip)]
     MailPreview(Arc<MailPreview>),
     /// A contact read whole, for the detail and the edit form.
     #[serde(skip)]
     ContactRead(Arc<super::contacts::Record>),
-    /// A command's output of more than one line, to read.
-    #[serde(skip)]
-    Output(Arc<Output>),
     /// A left click on what the last frame drew there.
     #[serde(skip)]
     Click(super::Hit),
@@ -200,13 +190,10 @@ impl crate::keymap::Bindable for Action {
             Action::Input(_)
                 | Action::Unload
                 | Action::Loaded(_)
-                | Action::Changed(_)
-                | Action::Saved(_)
-                | Action::Failed(_)
-                | Action::IdealReferralSaved(_)
+                | Action::Outcome(_)
+                | Action::Say(_)
                 | Action::MailPreview(_)
                 | Action::ContactRead(_)
-                | Action::Output(_)
                 | Action::Click(_)
                 | Action::Wheel { .. }
         )
@@ -270,13 +257,10 @@ impl Action {
             Action::Input(_)
             | Action::Unload
             | Action::Loaded(_)
-            | Action::Changed(_)
-            | Action::Saved(_)
-            | Action::Failed(_)
-            | Action::IdealReferralSaved(_)
+            | Action::Outcome(_)
+            | Action::Say(_)
             | Action::MailPreview(_)
             | Action::ContactRead(_)
-            | Action::Output(_)
             | Action::Click(_)
             | Action::Wheel { .. } => "",
         }

@@ -28,6 +28,9 @@ pub enum Effect {
     /// Read a contact whole (its notes, labels, every field, its history with notes)
     /// for the detail and the edit form; answer with [`super::Action::ContactRead`].
     ReadContact(i64),
+    /// Read the whole book again (after an undo, a merge, an import or a command that
+    /// wrote), then say `then`.
+    Reload { then: Option<String> },
     /// Run a line typed into the command line as a `ties` command on this book.
     RunLine(String),
     /// End the interface (after a demo's confirmation): the one way it quits.

@@ -19,6 +19,7 @@ mod field;
 mod filter;
 mod form;
 mod mouse;
+mod outcome;
 mod overlay;
 mod pane;
 mod referrals;
@@ -39,6 +40,7 @@ use filter::narrows;
 pub use filter::{Haystacks, filter};
 pub use form::{Form, FormField, FormKind, Input, Pick, Picked};
 pub use mouse::{Hit, HitMap};
+pub use outcome::{Doing, Outcome};
 pub use overlay::Overlay;
 use overlay::input;
 pub use pane::Pane;
@@ -98,6 +100,15 @@ struct Anchor {
     contact: Option<i64>,
     item: Option<String>,
     card: Option<i64>,
+}
+
+/// After the data changed: the view finds its places again, and the contact read whole
+/// is read again.
+fn settle(app: &mut App, anchor: Anchor) {
+    app.contacts.record = None;
+    data_changed(app, anchor.contact);
+    app.follow_item(anchor.item);
+    referrals::follow(app, anchor.card);
 }
 
 impl Anchor {
@@ -326,15 +337,17 @@ fn data_changed(app: &mut App, keep: Option<i64>) {
 /// Applies `action` to `app`; returns what the runtime must do.
 pub fn update(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
     let mut effects = handle(app, action, today);
-    // The detail and the edit form show what the book's lists leave out (a contact's
-    // notes, its history's notes): the contact is read whole when the detail shows
-    // another one or the data changed.
-    if let Some(id) = app.contacts.detail.as_ref().map(|d| d.id)
-        && app.contacts.record.as_ref().map(|r| r.id) != Some(id)
-    {
-        effects.push(Effect::ReadContact(id));
-    }
+    effects.extend(wanted(app));
     effects
+}
+
+/// What the app needs read that it does not hold, whatever happened last: the
+/// detail and the edit form show what the book's lists leave out (a contact's notes,
+/// its history's notes), so the contact is read whole when the detail shows another
+/// one or the data changed. The runtime also asks at start.
+pub fn wanted(app: &App) -> Option<Effect> {
+    let id = app.contacts.detail.as_ref().map(|d| d.id)?;
+    (app.contacts.record.as_ref().map(|r| r.id) != Some(id)).then_some(Effect::ReadContact(id))
 }
 
 fn handle(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
@@ -360,39 +373,12 @@ fn handle(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
         Action::Loaded(data) => {
             let anchor = app.anchor.take().unwrap_or_else(|| Anchor::of(app));
             app.data = data;
-            app.contacts.record = None;
-            data_changed(app, anchor.contact);
-            app.follow_item(anchor.item);
-            referrals::follow(app, anchor.card);
+            settle(app, anchor);
             Vec::new()
         }
-        Action::Changed(changes) => {
-            let keep = app.selected_contact().map(|r| r.id);
-            let item = app.today_key();
-            let card = selected_referral(app).map(|r| r.id);
-            // The runtime holds no other reference: this updates in place, no copy.
-            Arc::make_mut(&mut app.data).update(changes, &app.config);
-            app.contacts.record = None;
-            data_changed(app, keep);
-            app.follow_item(item);
-            referrals::follow(app, card);
-            Vec::new()
-        }
-
-        Action::Saved(text) => {
-            // A review in progress keeps its message ("3 of 11") in the pane itself.
+        Action::Outcome(outcome) => outcome::report(app, outcome),
+        Action::Say(text) => {
             app.say(text);
-            Vec::new()
-        }
-        Action::Failed(text) => {
-            app.warn(text);
-            Vec::new()
-        }
-        Action::IdealReferralSaved(text) => {
-            app.config.ask.ideal_referral = text;
-            // The scripts say it: the ask cards are built again.
-            Arc::make_mut(&mut app.data).update(Vec::new(), &app.config);
-            app.say("Saved your ideal referral to your config file.");
             Vec::new()
         }
         Action::Click(hit) => {
@@ -421,10 +407,6 @@ fn handle(app: &mut App, action: Action, today: NaiveDate) -> Vec<Effect> {
                 app.contacts.record = Some(record);
                 app.refresh_detail(true);
             }
-            Vec::new()
-        }
-        Action::Output(output) => {
-            app.overlay = Some(Overlay::Output { output, scroll: 0 });
             Vec::new()
         }
         Action::MailPreview(preview) => {

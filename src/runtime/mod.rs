@@ -12,7 +12,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use crossterm::event::{self, Event, KeyEventKind};
 
-use crate::app::{self, Action, App, Data, Effect, Write};
+use crate::app::{self, Action, App, Data, Doing, Effect, Outcome, Write};
 use crate::config::Config;
 use crate::domain::contact::Shape;
 use crate::keymap::{Key, Keymap};
@@ -83,7 +83,7 @@ impl Session {
                 s.conflicts
             ));
         }
-        Ok(Session {
+        let mut session = Session {
             app,
             store,
             today,
@@ -91,7 +91,14 @@ impl Session {
             file,
             config_path: None,
             quit: false,
-        })
+        };
+        // What the first frame needs read (the detail's contact, whole).
+        if let Some(effect) = app::wanted(&session.app) {
+            for action in session.perform(effect) {
+                session.dispatch(action);
+            }
+        }
+        Ok(session)
     }
 
     /// Where the interface saves what the user says of themselves (the ideal referral).
@@ -122,8 +129,15 @@ impl Session {
         }
     }
 
-    /// Performs one effect; a failure becomes a status-bar message, never a crash.
+    /// Performs one effect and reports what came of it as facts ([`Outcome`]); the app
+    /// words them. A failure is an outcome too, never a crash.
     fn perform(&mut self, effect: Effect) -> Vec<Action> {
+        let failed = |doing: Doing, e: &dyn std::fmt::Display| {
+            Action::Outcome(Outcome::Failed {
+                doing,
+                error: e.to_string(),
+            })
+        };
         match effect {
             Effect::Quit => {
                 self.quit = true;
@@ -132,13 +146,11 @@ impl Session {
             Effect::SaveIdealReferral(text) => match &self.config_path {
                 Some(path) => {
                     match crate::config::save_value(path, "ask", "ideal_referral", &text) {
-                        Ok(()) => vec![Action::IdealReferralSaved(text)],
-                        Err(e) => vec![Action::Failed(format!("not saved: {e}"))],
+                        Ok(()) => vec![Action::Outcome(Outcome::IdealReferralSaved(text))],
+                        Err(e) => vec![failed(Doing::SaveConfig, &e)],
                     }
                 }
-                None => vec![Action::Failed(
-                    "not saved: this session has no config file; set ideal_referral under [ask] in config.toml".into(),
-                )],
+                None => vec![Action::Outcome(Outcome::NoConfigFile)],
             },
             Effect::ReadContact(id) => {
                 let read = self.store.contact(id).and_then(|contact| {
@@ -159,10 +171,18 @@ impl Session {
                             contact: self.app.data.book.contact(id).cloned(),
                             history: self.app.data.book.interactions_of(id).into_owned(),
                         })),
-                        Action::Failed(format!("could not read this contact whole: {e}")),
+                        failed(Doing::ReadContact, &e),
                     ],
                 }
             }
+            Effect::Reload { then } => match self.reload() {
+                Ok(loaded) => {
+                    let mut out = vec![loaded];
+                    out.extend(then.map(Action::Say));
+                    out
+                }
+                Err(e) => vec![failed(Doing::Reload, &e)],
+            },
             Effect::PreviewMail(typed) => {
                 let path = typed_path(&typed);
                 match self.mail_import(&path, true) {
@@ -173,38 +193,23 @@ impl Session {
                             recordable,
                         }))]
                     }
-                    Err(e) => vec![Action::Failed(format!("not imported: {e}"))],
+                    Err(e) => vec![failed(Doing::Import, &e)],
                 }
             }
             Effect::Write { .. } | Effect::Undo | Effect::ImportMail(_) | Effect::RunLine(_)
                 if self.replaced() =>
-            match self.reopen() {
-                Ok(loaded) => vec![
-                    loaded,
-                    Action::Failed(
-                        "not saved: the book was replaced meanwhile (a restore?); it is reloaded, so do that again if you still want it".into(),
-                    ),
-                ],
-                Err(e) => vec![Action::Failed(format!(
-                    "not saved: the book was replaced meanwhile and could not be opened again: {e}"
-                ))],
-            },
+            {
+                match self.reopen() {
+                    Ok(loaded) => {
+                        vec![loaded, Action::Outcome(Outcome::Replaced { refused: true })]
+                    }
+                    Err(e) => vec![failed(Doing::Reopen { refused: true }, &e)],
+                }
+            }
             Effect::Undo => match self.store.undo() {
-                Ok(Some(u)) => match self.reload() {
-                    Ok(loaded) => vec![
-                        loaded,
-                        Action::Saved(format!(
-                            "Undid “{}” (z: the one before)",
-                            u.what
-                                .strip_prefix("Done: ")
-                                .unwrap_or(&u.what)
-                                .trim_end_matches('.')
-                        )),
-                    ],
-                    Err(e) => vec![Action::Failed(format!("undone, but could not reload: {e}"))],
-                },
-                Ok(None) => vec![Action::Failed("Nothing to undo.".into())],
-                Err(e) => vec![Action::Failed(format!("not undone: {e}"))],
+                Ok(Some(u)) => vec![Action::Outcome(Outcome::Undone { what: u.what })],
+                Ok(None) => vec![Action::Outcome(Outcome::NothingToUndo)],
+                Err(e) => vec![failed(Doing::Undo, &e)],
             },
             Effect::RunLine(line) => {
                 let db = self
@@ -213,56 +218,23 @@ impl Session {
                     .map(std::path::Path::to_path_buf)
                     .unwrap_or_default();
                 let config = self.app.config.clone();
-                let outcome = crate::cli::run_line(&mut self.store, &config, self.today, &db, &line);
-                let mut out = Vec::new();
-                if outcome.wrote {
-                    match self.reload() {
-                        Ok(loaded) => out.push(loaded),
-                        Err(e) => out.push(Action::Failed(format!("could not reload: {e}"))),
-                    }
-                }
-                // The output's lines, trailing blank ones left out.
-                let lines: Vec<String> = outcome
-                    .output
-                    .trim_end()
-                    .lines()
-                    .map(str::to_string)
-                    .collect();
-                match (outcome.error, lines.len()) {
-                    // Too long for the status bar: read it whole.
-                    (Some(e), _) if e.chars().count() > 76 => {
-                        out.push(Action::Output(Arc::new(app::Output {
-                            title: format!("error · :{line}"),
-                            lines: vec![e],
-                        })));
-                    }
-                    (Some(e), _) => out.push(Action::Failed(e)),
-                    (None, 0) => out.push(Action::Saved(format!("Done: {line}"))),
-                    (None, 1) => out.push(Action::Saved(lines[0].trim().to_string())),
-                    (None, _) => out.push(Action::Output(Arc::new(app::Output {
-                        title: format!(":{line}"),
-                        lines,
-                    }))),
-                }
-                out
+                let outcome =
+                    crate::cli::run_line(&mut self.store, &config, self.today, &db, &line);
+                vec![Action::Outcome(Outcome::Ran {
+                    line,
+                    output: outcome.output,
+                    error: outcome.error,
+                    wrote: outcome.wrote,
+                })]
             }
             Effect::ImportMail(path) => {
                 let path = std::path::PathBuf::from(path);
-                self.store
-                    .describe(format!("import {}", path.display()));
+                self.store.describe(format!("import {}", path.display()));
                 match self.mail_import(&path, false) {
-                    Ok((_, recorded, created)) => match self.reload() {
-                        Ok(loaded) => vec![
-                            loaded,
-                            Action::Saved(format!(
-                                "Recorded {recorded} introduction{}, {created} new contact{} (z undoes it).",
-                                if recorded == 1 { "" } else { "s" },
-                                if created == 1 { "" } else { "s" },
-                            )),
-                        ],
-                        Err(e) => vec![Action::Failed(format!("imported, but could not reload: {e}"))],
-                    },
-                    Err(e) => vec![Action::Failed(format!("not imported: {e}"))],
+                    Ok((_, recorded, created)) => {
+                        vec![Action::Outcome(Outcome::Imported { recorded, created })]
+                    }
+                    Err(e) => vec![failed(Doing::Import, &e)],
                 }
             }
             Effect::Write {
@@ -271,19 +243,16 @@ impl Session {
             } => {
                 self.store.describe(done.clone());
                 match self.store.merge_contacts(keep, other, false) {
-                    Ok(()) => match self.reload() {
-                        Ok(loaded) => vec![loaded, Action::Saved(format!("{done} z undoes it."))],
-                        Err(e) => vec![Action::Failed(format!("merged, but could not reload: {e}"))],
-                    },
-                    Err(e) => vec![Action::Failed(format!("not merged: {e}"))],
+                    Ok(()) => vec![Action::Outcome(Outcome::Merged { done })],
+                    Err(e) => vec![failed(Doing::Merge, &e)],
                 }
             }
             Effect::Write { write, done } => {
                 // The journal names the change by what the status bar says of it.
                 self.store.describe(done.clone());
                 match self.write(write) {
-                    Ok(changes) => vec![Action::Changed(changes), Action::Saved(done)],
-                    Err(e) => vec![Action::Failed(format!("not saved: {e}"))],
+                    Ok(changes) => vec![Action::Outcome(Outcome::Wrote { changes, done })],
+                    Err(e) => vec![failed(Doing::Save, &e)],
                 }
             }
         }
@@ -328,28 +297,29 @@ impl Session {
     /// Once per tick: reloads when another process wrote to the database, and opens the
     /// new file when another ties replaced it (a restore).
     pub fn tick(&mut self) {
+        let failed = |doing: Doing, e: &dyn std::fmt::Display| {
+            Action::Outcome(Outcome::Failed {
+                doing,
+                error: e.to_string(),
+            })
+        };
         if self.replaced() {
             match self.reopen() {
                 Ok(loaded) => {
                     self.dispatch(loaded);
-                    self.dispatch(Action::Failed(
-                        "The book was replaced by another ties (a restore?); showing the new one."
-                            .into(),
-                    ));
+                    self.dispatch(Action::Outcome(Outcome::Replaced { refused: false }));
                 }
-                Err(e) => self.dispatch(Action::Failed(format!(
-                    "the book was replaced and could not be opened again: {e}"
-                ))),
+                Err(e) => self.dispatch(failed(Doing::Reopen { refused: false }, &e)),
             }
             return;
         }
         match self.store.data_version() {
             Ok(v) if v != self.version => match self.reload() {
                 Ok(loaded) => self.dispatch(loaded),
-                Err(e) => self.dispatch(Action::Failed(format!("could not reload: {e}"))),
+                Err(e) => self.dispatch(failed(Doing::Reload, &e)),
             },
             Ok(_) => {}
-            Err(e) => self.dispatch(Action::Failed(format!("could not check for changes: {e}"))),
+            Err(e) => self.dispatch(failed(Doing::CheckForChanges, &e)),
         }
     }
 

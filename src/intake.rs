@@ -13,10 +13,10 @@ use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 
 use crate::config::MeConfig;
-use crate::domain::contact::{Field, FieldKind};
+use crate::domain::contact::{Field, FieldKind, NewContact};
 use crate::error::UsageError;
 use crate::interop::email::{self, Intro, Mailbox, Me};
-use crate::store::{ContactRecord, IntroPeople, IntroRecord, IntroReport};
+use crate::store::{IntroPeople, IntroRecord, IntroReport};
 use crate::text::sanitize;
 
 /// The records to hand to the store, and what was decided before it.
@@ -200,15 +200,15 @@ pub fn plan_mail(
     Ok(plan)
 }
 
-fn record_of(m: &Mailbox) -> ContactRecord {
-    ContactRecord {
+fn record_of(m: &Mailbox) -> NewContact {
+    NewContact {
         name: m.contact_name(),
         fields: vec![Field {
             kind: FieldKind::Email,
             label: None,
             value: m.email.clone(),
         }],
-        ..ContactRecord::default()
+        ..NewContact::default()
     }
 }
 

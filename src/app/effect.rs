@@ -79,5 +79,5 @@ pub enum Write {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PersonRef {
     Existing(i64),
-    New(NewContact),
+    New(Box<NewContact>),
 }

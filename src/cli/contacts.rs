@@ -100,6 +100,7 @@ pub fn add(ctx: &mut Ctx, a: AddArgs) -> Result<()> {
             .map(validate_closeness)
             .transpose()
             .map_err(UsageError::from)?,
+        ..NewContact::default()
     };
     let twin = likely_duplicate(ctx, &new)?;
     let id = ctx.store.insert_contact(&new, ctx.today)?;

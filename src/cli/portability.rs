@@ -11,12 +11,12 @@ use super::Ctx;
 use super::output::print_json;
 use std::collections::HashMap;
 
-use crate::domain::contact::{Contact, Shape};
+use crate::domain::contact::{Contact, NewContact, Shape};
 use crate::domain::referral::Referral;
 use crate::error::UsageError;
 use crate::interop;
 use crate::interop::json::Document;
-use crate::store::{ContactRecord, ImportReport};
+use crate::store::ImportReport;
 use crate::text::sanitize;
 
 /// The formats `import` and `export` speak.
@@ -48,31 +48,14 @@ fn detect(bytes: &[u8]) -> Option<FileFormat> {
     })
 }
 
-/// Parsed contacts as the store's import records; parser skips keep their reasons.
-fn records(parsed: interop::Parsed) -> (Vec<ContactRecord>, Vec<(usize, String)>) {
+/// Parsed contacts, the records the store imports; parser skips keep their reasons.
+fn records(parsed: interop::Parsed) -> (Vec<NewContact>, Vec<(usize, String)>) {
     let skipped = parsed
         .skipped
         .into_iter()
         .map(|s| (s.record, s.reason))
         .collect();
-    let records = parsed
-        .contacts
-        .into_iter()
-        .map(|c| ContactRecord {
-            uid: c.uid,
-            name: c.name,
-            company: c.company,
-            title: c.title,
-            circle: None,
-            tags: c.tags,
-            fields: c.fields,
-            how_met: c.how_met,
-            notes: c.notes,
-            vcard_extra: c.vcard_extra,
-            referred_by: c.referred_by,
-        })
-        .collect();
-    (records, skipped)
+    (parsed.contacts, skipped)
 }
 
 /// The user's own card (by `[me] name` or any `[me] emails` address) is not a contact:

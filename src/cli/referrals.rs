@@ -262,14 +262,14 @@ fn fragment_is_not_them(person: &str, r: Resolution, entries: &[NameEntry]) -> a
 /// A new contact for PERSON: a prospect when they were referred to you.
 fn new_person(person: &str, side: Side) -> Result<ReferralPerson> {
     let name = validate_name(person).map_err(UsageError::from)?;
-    Ok(ReferralPerson::New(NewContact {
+    Ok(ReferralPerson::New(Box::new(NewContact {
         name,
         circle: Some(match side {
             Side::ReceivedFrom(_) => Circle::Prospect,
             Side::GivenTo(_) => Circle::Other,
         }),
         ..NewContact::default()
-    }))
+    })))
 }
 
 /// The referrer of a received referral: the contact to thank or inform.

@@ -279,6 +279,7 @@ fn contact(g: &mut Gen, i: usize, layer: Layer) -> (NewContact, Option<&'static 
         cadence_days: (layer == Layer::Inner && g.chance(0.5)).then_some(14),
         do_not_ask: g.chance(0.03),
         closeness: (layer == Layer::Inner && g.chance(0.5)).then_some(5),
+        ..NewContact::default()
     };
     (c, Some(job))
 }

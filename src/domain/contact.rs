@@ -60,10 +60,15 @@ pub struct Contact {
     pub archived_on: Option<NaiveDate>,
 }
 
-/// A contact about to be created (already validated).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A contact to be written, the one record every way in shares: `ties add` and the
+/// interface's form, the person of a new referral, every import format (vCard, Google
+/// and LinkedIn CSV: their parsers make these), the JSON document, an introduction read
+/// from email, and the demo. Already validated. An import matches it to a contact it
+/// already has and merges it in; anything else creates it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct NewContact {
-    /// Empty: the store generates a fresh one.
+    /// The source's stable id (a vCard UID), used first to match on import; `None`:
+    /// the store generates a fresh one.
     pub uid: Option<String>,
     pub name: String,
     pub company: Option<String>,
@@ -76,6 +81,12 @@ pub struct NewContact {
     pub cadence_days: Option<u32>,
     pub do_not_ask: bool,
     pub closeness: Option<u8>,
+    /// Every vCard property no field maps, as vCard 4.0 text lines (CRLF, folded), so
+    /// an export writes them back.
+    pub vcard_extra: Option<String>,
+    /// Who referred this person, as the source names them (a vCard `RELATED` may hold a
+    /// `urn:uuid:` of another card): an import records the referral when it finds them.
+    pub referred_by: Option<String>,
 }
 
 /// The user-editable part of a contact; every `Some` replaces the stored value.

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::contact::{Circle, Field};
+use super::contact::{Circle, Field, NewContact};
 use super::interaction::{Channel, Direction, InteractionKind, Reward};
 use super::referral::{Quality, Status, StatusEvent};
 
@@ -69,6 +69,29 @@ pub struct DocContact {
     pub archived_on: Option<NaiveDate>,
     /// Unknown vCard properties kept verbatim.
     pub vcard_extra: Option<String>,
+}
+
+impl DocContact {
+    /// The contact to write, as every other way in writes one (its id and dates are
+    /// the document's to keep, beside it).
+    pub fn record(&self) -> NewContact {
+        NewContact {
+            uid: Some(self.uid.clone()),
+            name: self.name.clone(),
+            company: self.company.clone(),
+            title: self.title.clone(),
+            circle: Some(self.circle),
+            tags: self.tags.clone(),
+            fields: self.fields.clone(),
+            how_met: self.how_met.clone(),
+            notes: self.notes.clone(),
+            cadence_days: self.cadence_days,
+            do_not_ask: self.do_not_ask,
+            closeness: self.closeness,
+            vcard_extra: self.vcard_extra.clone(),
+            referred_by: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

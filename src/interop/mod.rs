@@ -1,5 +1,6 @@
 //! Contact import and export: turns vCard, Google Contacts CSV and LinkedIn CSV into
-//! [`ImportedContact`]s and formats stored contacts back out as vCard 4.0 or Google CSV.
+//! [`NewContact`]s (the one record of a contact to be written) and formats stored
+//! contacts back out as vCard 4.0 or Google CSV.
 //!
 //! Pure: no file I/O, no SQL, no clock. May import `std` (no I/O), `crate::domain`,
 //! `calcard`, `csv`, `encoding_rs`, `chrono` date types, `serde` and `thiserror`. The lossless JSON
@@ -23,30 +24,7 @@ use std::str::FromStr;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::domain::contact::{Contact, Field};
-
-/// One contact read from an import file, validated and trimmed, not yet stored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
-pub struct ImportedContact {
-    /// The source's stable id (vCard UID), used first to make imports idempotent.
-    pub uid: Option<String>,
-    /// Never blank: from FN, else the N parts, else ORG, else the first e-mail.
-    pub name: String,
-    pub company: Option<String>,
-    pub title: Option<String>,
-    /// Normalized with [`crate::domain::contact::normalize_tag`], no duplicates.
-    pub tags: Vec<String>,
-    /// Valid e-mails and phones only; no two fields with the same kind and value.
-    pub fields: Vec<Field>,
-    pub notes: Option<String>,
-    pub how_met: Option<String>,
-    /// The name of whoever referred this person, as the source wrote it (a vCard
-    /// `RELATED` may also hold a `urn:uuid:` reference to another card).
-    pub referred_by: Option<String>,
-    /// Every vCard property this importer does not map, as vCard 4.0 text lines
-    /// (CRLF, folded), so an export can write them back. `None` for CSV sources.
-    pub vcard_extra: Option<String>,
-}
+use crate::domain::contact::{Contact, NewContact};
 
 /// A record the importer could not turn into a contact, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,7 +37,10 @@ pub struct Skipped {
 /// What a parser made of a whole file.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Parsed {
-    pub contacts: Vec<ImportedContact>,
+    /// Each validated and trimmed: a name never blank (from FN, else the N parts, else
+    /// ORG, else the first e-mail), tags normalized, valid e-mails and phones only, no two
+    /// fields alike; `vcard_extra` only from a vCard.
+    pub contacts: Vec<NewContact>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -69,7 +50,7 @@ pub struct ExportContact<'a> {
     pub contact: &'a Contact,
     /// The referrer's display name, if someone referred this contact to me.
     pub referred_by: Option<&'a str>,
-    /// The unknown vCard properties kept at import ([`ImportedContact::vcard_extra`]).
+    /// The unknown vCard properties kept at import ([`NewContact::vcard_extra`]).
     pub vcard_extra: Option<&'a str>,
 }
 

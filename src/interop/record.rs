@@ -4,11 +4,11 @@
 //! May import `std`, `crate::domain::contact` and `csv`; nothing format-specific.
 
 use crate::domain::contact::{
-    Field, FieldKind, normalize_tag, optional_text, same_tag, validate_email, validate_name,
-    validate_phone,
+    Field, FieldKind, NewContact, normalize_tag, optional_text, same_tag, validate_email,
+    validate_name, validate_phone,
 };
 
-use super::{ImportedContact, Skipped};
+use super::Skipped;
 
 /// What one source record said, before the name is derived and it is checked.
 #[derive(Debug, Default)]
@@ -91,7 +91,7 @@ impl Draft {
 
     /// Derives the name (full name, else the parts, else the company, else the first
     /// e-mail) and returns the contact, or why the record is skipped.
-    pub fn finish(self, record: usize) -> Result<ImportedContact, Skipped> {
+    pub fn finish(self, record: usize) -> Result<NewContact, Skipped> {
         let first_email = self
             .fields
             .iter()
@@ -114,7 +114,7 @@ impl Draft {
             });
         };
         let notes = (!self.notes.is_empty()).then(|| self.notes.join("\n\n"));
-        Ok(ImportedContact {
+        Ok(NewContact {
             uid: self.uid,
             name,
             company: self.company,
@@ -125,6 +125,7 @@ impl Draft {
             how_met: self.how_met,
             referred_by: self.referred_by,
             vcard_extra: (!self.extra.is_empty()).then_some(self.extra),
+            ..NewContact::default()
         })
     }
 }

@@ -213,17 +213,51 @@ pub(super) fn move_rows(tx: &rusqlite::Transaction<'_>, keep: i64, other: i64) -
     Ok(())
 }
 
+/// Where a contact being created comes from.
+pub(super) enum Origin {
+    /// Made today (add, import, an introduction, the demo): a fresh id, and its fields
+    /// de-duplicated.
+    Today(NaiveDate),
+    /// A JSON document's, as it stands there: its id when the book was empty (`None`
+    /// otherwise), its dates, and its fields verbatim in their order.
+    Document {
+        id: Option<i64>,
+        created_on: NaiveDate,
+        archived_on: Option<NaiveDate>,
+    },
+}
+
+/// Creates a contact today; returns its id.
 pub(super) fn insert_contact_tx(
     tx: &rusqlite::Transaction<'_>,
     c: &NewContact,
     today: NaiveDate,
 ) -> Result<i64> {
+    create_tx(tx, c, Origin::Today(today)).map(|(id, _)| id)
+}
+
+/// The one way a contact is created, whatever it comes from: its row, its tags and its
+/// fields. Returns its id and uid (the record's, or a fresh one).
+pub(super) fn create_tx(
+    tx: &rusqlite::Transaction<'_>,
+    c: &NewContact,
+    origin: Origin,
+) -> Result<(i64, String)> {
     let uid = c
         .uid
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    tx.prepare_cached("INSERT INTO contacts (uid, name, company, title, circle, how_met, notes, cadence_days, do_not_ask, closeness, created_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?.execute(params![
+    let (id, created_on, archived_on) = match origin {
+        Origin::Today(today) => (None, today, None),
+        Origin::Document {
+            id,
+            created_on,
+            archived_on,
+        } => (id, created_on, archived_on),
+    };
+    tx.prepare_cached("INSERT INTO contacts (id, uid, name, company, title, circle, how_met, notes, cadence_days, do_not_ask, closeness, vcard_extra, created_on, archived_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")?.execute(params![
+            id,
             uid,
             c.name,
             c.company,
@@ -234,12 +268,24 @@ pub(super) fn insert_contact_tx(
             c.cadence_days,
             c.do_not_ask,
             c.closeness,
-            today
+            c.vcard_extra,
+            created_on,
+            archived_on
         ])?;
     let id = tx.last_insert_rowid();
     add_tags_tx(tx, id, &c.tags)?;
-    add_fields_tx(tx, id, &c.fields)?;
-    Ok(id)
+    if matches!(origin, Origin::Today(_)) {
+        add_fields_tx(tx, id, &c.fields)?;
+    } else {
+        let mut put = tx.prepare_cached(
+            "INSERT INTO contact_fields (contact_id, kind, label, value, position, uid)
+             VALUES (?1, ?2, ?3, ?4, ?5, lower(hex(randomblob(12))))",
+        )?;
+        for (pos, f) in c.fields.iter().enumerate() {
+            put.execute(params![id, f.kind.as_str(), f.label, f.value, pos as i64])?;
+        }
+    }
+    Ok((id, uid))
 }
 
 /// Gives a new contact its tags (a tag it already has, in any case, is skipped).

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::import::{ContactRecord, ImportReport, Matcher, merge_into};
+use super::contact_writes::{Origin, create_tx};
+use super::import::{ImportReport, Matcher, merge_into};
 use super::{Result, Store};
 use crate::domain::document::{
     DocContact, DocDone, DocInteraction, DocLetGo, DocReferral, DocSnooze, Document,
@@ -122,19 +123,7 @@ impl Store {
         let mut m = Matcher::load(&tx)?;
         let mut cmap: HashMap<i64, i64> = HashMap::new();
         for c in &doc.contacts {
-            let rec = ContactRecord {
-                uid: Some(c.uid.clone()),
-                name: c.name.clone(),
-                company: c.company.clone(),
-                title: c.title.clone(),
-                circle: Some(c.circle),
-                tags: c.tags.clone(),
-                fields: c.fields.clone(),
-                how_met: c.how_met.clone(),
-                notes: c.notes.clone(),
-                vcard_extra: c.vcard_extra.clone(),
-                referred_by: None,
-            };
+            let rec = c.record();
             let existing = if empty { None } else { m.find(&rec) };
             let id = match existing {
                 Some(id) => {
@@ -146,35 +135,13 @@ impl Store {
                     id
                 }
                 None => {
-                    tx.execute(
-                        "INSERT INTO contacts (id, uid, name, company, title, circle, how_met, notes, cadence_days, do_not_ask, closeness, vcard_extra, created_on, archived_on)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                        params![
-                            if empty { Some(c.id) } else { None },
-                            c.uid,
-                            c.name,
-                            c.company,
-                            c.title,
-                            c.circle.as_str(),
-                            c.how_met,
-                            c.notes,
-                            c.cadence_days,
-                            c.do_not_ask,
-                            c.closeness,
-                            c.vcard_extra,
-                            c.created_on,
-                            c.archived_on
-                        ],
-                    )?;
-                    let id = tx.last_insert_rowid();
-                    super::contact_writes::add_tags_tx(&tx, id, &c.tags)?;
-                    for (pos, f) in c.fields.iter().enumerate() {
-                        tx.execute(
-                            "INSERT INTO contact_fields (contact_id, kind, label, value, position, uid) VALUES (?1, ?2, ?3, ?4, ?5, lower(hex(randomblob(12))))",
-                            params![id, f.kind.as_str(), f.label, f.value, pos as i64],
-                        )?;
-                    }
-                    m.add(id, &c.uid, &c.name, &c.fields);
+                    let origin = Origin::Document {
+                        id: empty.then_some(c.id),
+                        created_on: c.created_on,
+                        archived_on: c.archived_on,
+                    };
+                    let (id, uid) = create_tx(&tx, &rec, origin)?;
+                    m.add(id, &uid, &c.name, &c.fields);
                     report.created.push(c.name.clone());
                     id
                 }

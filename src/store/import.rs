@@ -10,26 +10,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
 
+use super::contact_writes::{Origin, create_tx};
 use super::{Result, Store};
-use crate::domain::contact::{Circle, Field, FieldKind, NewContact, phone_key};
+use crate::domain::contact::{Field, FieldKind, NewContact, phone_key};
 use crate::domain::referral::Quality;
-
-/// One contact from a file, before matching.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContactRecord {
-    pub uid: Option<String>,
-    pub name: String,
-    pub company: Option<String>,
-    pub title: Option<String>,
-    pub circle: Option<Circle>,
-    pub tags: Vec<String>,
-    pub fields: Vec<Field>,
-    pub how_met: Option<String>,
-    pub notes: Option<String>,
-    pub vcard_extra: Option<String>,
-    /// "Referred by": the referrer's name, resolved against the database and the file.
-    pub referred_by: Option<String>,
-}
 
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -103,7 +87,7 @@ impl Matcher {
     }
 
     /// UID first, then any email, then any phone, then a unique exact full name.
-    pub(super) fn find(&self, r: &ContactRecord) -> Option<i64> {
+    pub(super) fn find(&self, r: &NewContact) -> Option<i64> {
         if let Some(id) = r.uid.as_ref().and_then(|u| self.uid.get(u)) {
             return Some(*id);
         }
@@ -132,7 +116,7 @@ impl Store {
     /// `progress(done, total)` is called every few hundred records and at the end.
     pub fn import_contacts(
         &mut self,
-        records: &[ContactRecord],
+        records: &[NewContact],
         today: NaiveDate,
         dry_run: bool,
         progress: &mut dyn FnMut(usize, usize),
@@ -158,29 +142,7 @@ impl Store {
                     id
                 }
                 None => {
-                    let uid = r
-                        .uid
-                        .clone()
-                        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-                    let new = NewContact {
-                        uid: Some(uid.clone()),
-                        name: r.name.clone(),
-                        company: r.company.clone(),
-                        title: r.title.clone(),
-                        circle: r.circle,
-                        tags: r.tags.clone(),
-                        fields: r.fields.clone(),
-                        how_met: r.how_met.clone(),
-                        notes: r.notes.clone(),
-                        ..NewContact::default()
-                    };
-                    let id = super::contact_writes::insert_contact_tx(&tx, &new, today)?;
-                    if let Some(x) = &r.vcard_extra {
-                        tx.execute(
-                            "UPDATE contacts SET vcard_extra = ?1 WHERE id = ?2",
-                            params![x, id],
-                        )?;
-                    }
+                    let (id, uid) = create_tx(&tx, r, Origin::Today(today))?;
                     m.add(id, &uid, &r.name, &r.fields);
                     report.created.push(r.name.clone());
                     id
@@ -266,7 +228,7 @@ pub(super) fn insert_received_referral(
 
 /// Fills empty details of contact `id` from `r` and adds missing tags and fields.
 /// Returns whether anything changed. Existing values are never overwritten.
-pub(super) fn merge_into(tx: &Transaction<'_>, id: i64, r: &ContactRecord) -> Result<bool> {
+pub(super) fn merge_into(tx: &Transaction<'_>, id: i64, r: &NewContact) -> Result<bool> {
     let mut changed = 0;
     for (col, v) in [
         ("company", &r.company),

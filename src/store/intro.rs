@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::import::{ContactRecord, Matcher, merge_into};
+use super::contact_writes::{Origin, create_tx};
+use super::import::{Matcher, merge_into};
 use super::{Result, Store};
 use crate::domain::contact::NewContact;
 use crate::domain::referral::Quality;
@@ -16,14 +17,11 @@ use crate::domain::referral::Quality;
 #[derive(Debug, Clone, PartialEq)]
 pub enum IntroPeople {
     /// `by` introduced `person` to me.
-    Received {
-        by: ContactRecord,
-        person: ContactRecord,
-    },
+    Received { by: NewContact, person: NewContact },
     /// I introduced `person` to `recipient`.
     Given {
-        person: ContactRecord,
-        recipient: ContactRecord,
+        person: NewContact,
+        recipient: NewContact,
     },
 }
 
@@ -210,7 +208,7 @@ fn referral_between(tx: &Transaction<'_>, x: i64, y: i64) -> Result<Option<i64>>
 fn resolve(
     tx: &Transaction<'_>,
     m: &mut Matcher,
-    r: &ContactRecord,
+    r: &NewContact,
     how_met: Option<String>,
     today: NaiveDate,
     report: &mut IntroReport,
@@ -230,15 +228,11 @@ fn resolve(
         }
         return Ok(id);
     }
-    let uid = uuid::Uuid::new_v4().to_string();
     let new = NewContact {
-        uid: Some(uid.clone()),
-        name: r.name.clone(),
-        fields: r.fields.clone(),
         how_met,
-        ..NewContact::default()
+        ..r.clone()
     };
-    let id = super::contact_writes::insert_contact_tx(tx, &new, today)?;
+    let (id, uid) = create_tx(tx, &new, Origin::Today(today))?;
     m.add(id, &uid, &r.name, &r.fields);
     report.created.push(r.name.clone());
     Ok(id)

@@ -30,7 +30,7 @@ use rusqlite::Connection;
 use thiserror::Error;
 
 pub use contacts::ContactFilter;
-pub use import::{ContactRecord, ImportReport};
+pub use import::ImportReport;
 pub use intro::{IntroPeople, IntroRecord, IntroReport, RecordedIntro};
 pub use open::create_private_dir;
 pub use referrals::ReferralPerson;

@@ -32,7 +32,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Referral> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReferralPerson {
     Existing(i64),
-    New(NewContact),
+    New(Box<NewContact>),
 }
 
 impl Store {

@@ -141,11 +141,11 @@ impl Form {
                     Circle::Other
                 };
                 (
-                    PersonRef::New(NewContact {
+                    PersonRef::New(Box::new(NewContact {
                         name: name.clone(),
                         circle: Some(circle),
                         ..NewContact::default()
-                    }),
+                    })),
                     name,
                 )
             }

@@ -4,8 +4,9 @@
 
 use super::write::push_folded;
 use super::*;
+use crate::domain::contact::NewContact;
 use crate::domain::contact::{Circle, Contact, Field};
-use crate::interop::{ExportContact, ImportedContact, decode_text};
+use crate::interop::{ExportContact, decode_text};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
@@ -14,13 +15,13 @@ fn corpus() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vcard-calcard").to_string()
 }
 
-fn one(text: &str) -> ImportedContact {
+fn one(text: &str) -> NewContact {
     let p = parse(text);
     assert_eq!(p.contacts.len(), 1, "{:?}", p.skipped);
     p.contacts.into_iter().next().unwrap()
 }
 
-fn field_values(c: &ImportedContact, kind: FieldKind) -> Vec<&str> {
+fn field_values(c: &NewContact, kind: FieldKind) -> Vec<&str> {
     c.fields
         .iter()
         .filter(|f| f.kind == kind)

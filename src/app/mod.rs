@@ -23,6 +23,7 @@ mod outcome;
 mod overlay;
 mod pane;
 mod referrals;
+mod settle;
 mod today;
 
 use std::sync::Arc;
@@ -46,6 +47,7 @@ use overlay::input;
 pub use pane::Pane;
 use pane::{clamp, pane_action, step, write};
 pub use referrals::{ReferralsState, selected_referral};
+use settle::{Anchor, settle};
 pub use today::{DoneOption, TodayState};
 
 use crate::config::Config;
@@ -91,34 +93,6 @@ pub struct App {
     /// go first, so a reload never holds two books): [`Action::Unload`] sets it,
     /// [`Action::Loaded`] follows it.
     anchor: Option<Anchor>,
-}
-
-/// What the view shows by id, to find again in fresh data: the selected contact, the
-/// review item and the referral card.
-#[derive(Debug, Clone, PartialEq)]
-struct Anchor {
-    contact: Option<i64>,
-    item: Option<String>,
-    card: Option<i64>,
-}
-
-/// After the data changed: the view finds its places again, and the contact read whole
-/// is read again.
-fn settle(app: &mut App, anchor: Anchor) {
-    app.contacts.record = None;
-    data_changed(app, anchor.contact);
-    app.follow_item(anchor.item);
-    referrals::follow(app, anchor.card);
-}
-
-impl Anchor {
-    fn of(app: &App) -> Anchor {
-        Anchor {
-            contact: app.selected_contact().map(|r| r.id),
-            item: app.today_key(),
-            card: selected_referral(app).map(|r| r.id),
-        }
-    }
 }
 
 impl App {
@@ -309,29 +283,6 @@ fn haystacks_of(data: &Data, archived: bool) -> &Haystacks {
     } else {
         &data.haystacks
     }
-}
-
-/// After new data: the filter, the selections and review mode follow it.
-fn data_changed(app: &mut App, keep: Option<i64>) {
-    app.refilter(keep);
-    let len = app.today_items().len();
-    app.today.selected = clamp(app.today.selected, len);
-    if let Some(pos) = app.today.review
-        && pos >= len
-    {
-        app.today.review = None;
-        let waiting = app.data.agenda.len() - app.data.agenda_today;
-        if waiting > 0 && !app.today.all {
-            app.say(format!(
-                "Review finished. {waiting} more wait for another day (w shows them)."
-            ));
-        } else {
-            app.say("Review finished: nothing left in today's queue.");
-        }
-    }
-    referrals::clamp_referrals(app);
-    app.ask = clamp(app.ask, app.data.ask_now.len() + app.data.waiting.len());
-    app.insights = clamp(app.insights, app.data.stats.by_referrer.len());
 }
 
 /// Applies `action` to `app`; returns what the runtime must do.

@@ -8,7 +8,8 @@
 use std::sync::Arc;
 
 use super::effect::Effect;
-use super::{Anchor, App, Output, settle};
+use super::settle::{Anchor, settle};
+use super::{App, Output};
 use crate::domain::book::Change;
 
 /// What performing an effect came to.

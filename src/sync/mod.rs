@@ -7,6 +7,7 @@
 //! [`engine`] only) and `std::panic` (to contain it).
 
 pub mod engine;
+mod layout;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -22,36 +22,21 @@
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
 
 use super::ask::Suggestion;
 use super::contact::Contact;
 use super::date::days_between;
 use super::histories::Histories;
 use super::history::NameLookup;
-use super::interaction::{Direction, InteractionKind, NewInteraction};
 use super::referral::Referral;
-use super::vocabulary;
 
+mod item;
 mod own;
 mod referral;
 
+pub use item::{AgendaItem, AgendaKind};
 pub use own::contact_items;
 pub use referral::won_on;
-
-vocabulary! {
-    /// What an agenda item asks you to do, in priority order.
-    AgendaKind, "agenda item kind" {
-        Thank,
-        Inform,
-        FollowUp,
-        Ask,
-        OverDeliver,
-        GiveBack,
-        Occasion,
-        KeepInTouch,
-    }
-}
 
 /// Days after which a `new` received referral needs a first follow-up.
 pub const FIRST_FOLLOW_UP_DAYS: i64 = 2;
@@ -66,126 +51,6 @@ pub const OVER_DELIVER_DAYS: i64 = 30;
 pub const STALE_DAYS: i64 = 90;
 /// A keep-in-touch missed this many cadences running is stale.
 pub const STALE_CADENCES: i64 = 3;
-
-impl AgendaKind {
-    /// 0 = first in the queue.
-    pub fn priority(self) -> u8 {
-        self as u8
-    }
-
-    /// The review's heading for items of this kind.
-    pub fn heading(self) -> &'static str {
-        match self {
-            AgendaKind::Ask => "Ask for an introduction",
-            AgendaKind::Thank => "Thank",
-            AgendaKind::Inform => "Close the loop",
-            AgendaKind::FollowUp => "Follow up",
-            AgendaKind::OverDeliver => "Over-deliver",
-            AgendaKind::GiveBack => "Give back",
-            AgendaKind::Occasion => "Occasions",
-            AgendaKind::KeepInTouch => "Keep in touch",
-        }
-    }
-
-    /// The interaction "done" records: ask → `ask`, thank → `thanks`, inform → `update`,
-    /// follow_up → an outgoing `message`, over_deliver → `extra`, give_back → `gift`,
-    /// occasion → an outgoing `message`, keep_in_touch → `call` (a live touch, so the
-    /// item clears).
-    pub fn done_interaction(self) -> (InteractionKind, Option<Direction>) {
-        match self {
-            AgendaKind::Ask => (InteractionKind::Ask, None),
-            AgendaKind::Thank => (InteractionKind::Thanks, None),
-            AgendaKind::Inform => (InteractionKind::Update, None),
-            AgendaKind::FollowUp => (InteractionKind::Message, Some(Direction::Out)),
-            AgendaKind::OverDeliver => (InteractionKind::Extra, None),
-            AgendaKind::GiveBack => (InteractionKind::Gift, None),
-            AgendaKind::Occasion => (InteractionKind::Message, Some(Direction::Out)),
-            AgendaKind::KeepInTouch => (InteractionKind::Call, None),
-        }
-    }
-}
-
-/// One row of `ties today --json` (DESIGN.md §3).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AgendaItem {
-    pub key: String,
-    pub kind: AgendaKind,
-    pub contact_id: i64,
-    pub contact: String,
-    pub referral_id: Option<i64>,
-    pub due: NaiveDate,
-    pub reason: String,
-    /// The row of a list: the action first, the person once, then why — "Thank Jonas
-    /// Reyes — referred Kofi Weber 2 years ago".
-    #[serde(skip)]
-    pub summary: String,
-    /// Long overdue: offered with a way out (let it go; for keep in touch, a
-    /// lower or no cadence). See [`STALE_DAYS`], [`STALE_CADENCES`].
-    pub stale: bool,
-    /// Not in today's bounded day: it waits (`ties today --all` shows it).
-    pub waiting: bool,
-    /// What the review card shows to act with, once filled for an item shown (most
-    /// items never are: boxed, an empty card costs a pointer, not its 300 bytes).
-    #[serde(serialize_with = "card_or_empty")]
-    pub card: Option<Box<super::review::Card>>,
-    /// Its weight within its group of the day: higher first (a referral's value, a
-    /// contact's strength, an ask's rank).
-    #[serde(skip)]
-    pub weight: f64,
-}
-
-/// An item not yet given its card shows an empty one in JSON, as before.
-fn card_or_empty<S: serde::Serializer>(
-    card: &Option<Box<super::review::Card>>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match card {
-        Some(c) => c.serialize(serializer),
-        None => super::review::Card::default().serialize(serializer),
-    }
-}
-
-impl AgendaItem {
-    /// An item as the agenda finds it: not stale, not waiting, no card yet.
-    pub fn new(
-        key: String,
-        kind: AgendaKind,
-        contact: (i64, &str),
-        referral_id: Option<i64>,
-        due: NaiveDate,
-        (reason, summary): (String, String),
-    ) -> Self {
-        AgendaItem {
-            key,
-            kind,
-            contact_id: contact.0,
-            contact: contact.1.to_string(),
-            referral_id,
-            due,
-            reason,
-            summary,
-            stale: false,
-            waiting: false,
-            card: None,
-            weight: 0.0,
-        }
-    }
-
-    /// Days past due as of `today` (negative when it is not due yet).
-    pub fn late(&self, today: NaiveDate) -> i64 {
-        days_between(self.due, today)
-    }
-
-    /// The interaction that completes this item, dated `on`: on the item's contact and,
-    /// for thank / inform / follow_up, linked to the item's referral.
-    pub fn done_interaction(&self, on: NaiveDate) -> NewInteraction {
-        let (kind, direction) = self.kind.done_interaction();
-        let mut i = NewInteraction::new(self.contact_id, on, kind);
-        i.direction = direction;
-        i.referral_id = self.referral_id;
-        i
-    }
-}
 
 /// The day a snooze of `days` from `today` ends: the item is back on that day.
 pub fn snooze_until(today: NaiveDate, days: u32) -> NaiveDate {
@@ -509,8 +374,8 @@ fn lower_first(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::contact::Circle;
-    use crate::domain::interaction::Interaction;
     use crate::domain::interaction::InteractionKind as K;
+    use crate::domain::interaction::{Direction, Interaction};
     use crate::domain::params::{default_cadence, default_params};
     use crate::domain::referral::Status;
     use crate::domain::testkit::*;

@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use rusqlite::params;
 
 mod keys;
+mod removals;
 mod rows;
 mod uids;
 
@@ -16,7 +17,8 @@ pub(super) use uids::{fill_uids, name_uid, uids_filled};
 use super::{Result, Store};
 use crate::domain::replica::{Change, Conflict, Table, Value};
 use keys::Ids;
-use rows::{Refused, changed_here_since, keep_one_of_each, read_change, read_rows, write_change};
+use removals::keep_one_of_each;
+use rows::{Refused, changed_here_since, read_change, read_rows, write_change};
 
 /// What the book has to send: its changed rows, and the newest log entry they cover
 /// (entries written after it, by a command running meanwhile, wait for the next sync).

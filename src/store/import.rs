@@ -250,11 +250,6 @@ pub(super) fn merge_into(tx: &Transaction<'_>, id: i64, r: &NewContact) -> Resul
             .prepare_cached("INSERT OR IGNORE INTO tags (contact_id, tag) VALUES (?1, ?2)")?
             .execute(params![id, t])?;
     }
-    for f in &r.fields {
-        changed += tx.prepare_cached("INSERT INTO contact_fields (contact_id, kind, label, value, position, uid)
-             SELECT ?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM contact_fields WHERE contact_id = ?1),
-                    lower(hex(randomblob(12)))
-             WHERE NOT EXISTS (SELECT 1 FROM contact_fields WHERE contact_id = ?1 AND kind = ?2 AND lower(value) = lower(?4))")?.execute(params![id, f.kind.as_str(), f.label, f.value])?;
-    }
+    changed += super::contact_writes::add_fields_tx(tx, id, &r.fields)?;
     Ok(changed > 0)
 }

@@ -393,6 +393,7 @@ fn name_the_book(e: anyhow::Error, db: &std::path::Path) -> anyhow::Error {
 /// `ties` without a command: the terminal interface on the configured database, or
 /// with `--demo` on a throwaway demo database that is removed on exit.
 fn tui(cli: &Cli, paths: &Paths, today: NaiveDate) -> Result<()> {
+    crate::runtime::small_pages();
     let config = Config::load(&paths.config, paths.config_required)?;
     let keymap = crate::keymap::Keymap::from_config(&config.keys, &paths.config)?;
     let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

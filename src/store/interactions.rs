@@ -121,7 +121,7 @@ impl Store {
 
     /// Every contact's history as scoring reads it (no note, channel, reward or amount,
     /// and a label only where a reason quotes it), kept packed as the store keeps it
-    /// ([`super::packed`]): what a [`crate::domain::book::Book`] holds.
+    /// (`scoring_history`): what a [`crate::domain::book::Book`] holds.
     pub fn histories(&self) -> Result<crate::domain::histories::Histories> {
         packed::histories(&self.conn)
     }

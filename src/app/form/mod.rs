@@ -130,7 +130,7 @@ pub struct Form {
     pub fields: Vec<FormField>,
     pub focus: usize,
     /// The edit form: a contact's existing emails, phones, urls and addresses, each
-    /// shown in a field after the named ones ([`contact::Existing`]), to change or clear.
+    /// shown in a field after the named ones (`contact::Existing`), to change or clear.
     pub existing: Vec<Field>,
     /// The edit form: the contact as it was read whole when the form opened; the edit
     /// is what the form changed of it.

@@ -75,7 +75,7 @@ pub struct AgendaItem {
     #[serde(skip)]
     pub summary: String,
     /// Long overdue: offered with a way out (let it go; for keep in touch, a
-    /// lower or no cadence). See [`STALE_DAYS`], [`STALE_CADENCES`].
+    /// lower or no cadence). See [`super::STALE_DAYS`], [`super::STALE_CADENCES`].
     pub stale: bool,
     /// Not in today's bounded day: it waits (`ties today --all` shows it).
     pub waiting: bool,

@@ -1280,6 +1280,13 @@ fn the_command_line_runs_cli_commands_on_this_book() {
         bar.contains("not here: demo fills a book of its own"),
         "{bar}"
     );
+    // A missing argument is named; an unknown command says where the list is.
+    keys(&mut s, &[":", "'add", "enter"]);
+    let bar = screen(&s, 80, 24);
+    assert!(bar.contains("not provided: <NAME>"), "{bar}");
+    keys(&mut s, &[":", "'frobnicate", "enter"]);
+    let bar = screen(&s, 80, 24);
+    assert!(bar.contains("`help` lists the commands"), "{bar}");
     keys(&mut s, &[":", "'undo", "enter"]);
     assert_eq!(count_interactions(&s), 0, "undo from the command line");
     keys(&mut s, &[":", "'--db /tmp/x list", "enter"]);

@@ -90,7 +90,7 @@ impl Detail {
                     x.id,
                     data.describe(x),
                     x.status,
-                    x.quality
+                    x.quality.words()
                 )
             })
             .collect();

@@ -76,6 +76,8 @@ pub fn run_line(
                     .min_by_key(|n| strsim::damerau_levenshtein(n, first))
             {
                 msg.push_str(&format!("; did you mean `{near}`?"));
+            } else if e.kind() == clap::error::ErrorKind::InvalidSubcommand {
+                msg.push_str("; `help` lists the commands");
             }
             return fail(&msg);
         }
@@ -145,9 +147,23 @@ pub fn command_names() -> Vec<crate::app::CommandName> {
 /// A clap error as one line: its `error:` sentence and its tip, if any.
 fn clap_error_line(text: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
-    for l in text.lines().map(str::trim) {
+    let mut lines = text.lines().peekable();
+    while let Some(raw) = lines.next() {
+        let l = raw.trim();
         if let Some(e) = l.strip_prefix("error: ") {
-            parts.push(e.to_string());
+            let mut e = e.to_string();
+            // "the following required arguments were not provided:" names them on the
+            // indented lines after it.
+            if e.ends_with(':') {
+                let mut named = Vec::new();
+                while let Some(next) = lines.next_if(|n| n.starts_with("  ")) {
+                    named.push(next.trim().to_string());
+                }
+                if !named.is_empty() {
+                    e = format!("{e} {}", named.join(", "));
+                }
+            }
+            parts.push(e);
         } else if let Some(t) = l.strip_prefix("tip: ") {
             parts.push(t.to_string());
         }

@@ -55,6 +55,10 @@ pub fn fit(s: &str, width: usize) -> String {
 /// columns past the line's own indent; a word longer than a line is split.
 pub fn wrap(s: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
+    // A line that fits is kept as it is: its runs of spaces are a table's columns.
+    if s.chars().count() <= width {
+        return vec![s.to_string()];
+    }
     let lead = s.chars().take_while(|c| *c == ' ').count();
     let indent = " ".repeat((lead + 2).min(width / 2));
     let mut out: Vec<String> = Vec::new();
@@ -172,6 +176,11 @@ mod tests {
             ["abcdefghij", "  klmnopqr", "  stuvwxyz"]
         );
         assert_eq!(wrap("", 10), [""]);
+        // A line that fits keeps its columns.
+        assert_eq!(
+            wrap("#241   Ana Nakamura  (other)", 40),
+            ["#241   Ana Nakamura  (other)"]
+        );
     }
 
     #[test]

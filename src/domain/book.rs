@@ -158,13 +158,11 @@ impl Book {
     /// into the queue instead of copied (a command that prints the queue and exits).
     pub fn agenda_owned(
         &self,
-        mut assessed: Assessed,
+        assessed: Assessed,
         ignore_snoozes: bool,
         occasion_lead_days: u32,
     ) -> (Vec<AgendaItem>, Assessed) {
-        let own = std::mem::take(&mut assessed.items).into_iter().flatten();
-        let items = self.agenda_of(&assessed, own, ignore_snoozes, occasion_lead_days, true);
-        (items, assessed)
+        self.agenda_using(assessed, ignore_snoozes, occasion_lead_days, true)
     }
 
     /// [`Book::agenda_owned`] with the referral items' words (reason, summary) left
@@ -172,12 +170,22 @@ impl Book {
     /// them and words those with [`Book::word`].
     pub fn agenda_unworded_owned(
         &self,
-        mut assessed: Assessed,
+        assessed: Assessed,
         ignore_snoozes: bool,
         occasion_lead_days: u32,
     ) -> (Vec<AgendaItem>, Assessed) {
+        self.agenda_using(assessed, ignore_snoozes, occasion_lead_days, false)
+    }
+
+    fn agenda_using(
+        &self,
+        mut assessed: Assessed,
+        ignore_snoozes: bool,
+        occasion_lead_days: u32,
+        worded: bool,
+    ) -> (Vec<AgendaItem>, Assessed) {
         let own = std::mem::take(&mut assessed.items).into_iter().flatten();
-        let items = self.agenda_of(&assessed, own, ignore_snoozes, occasion_lead_days, false);
+        let items = self.agenda_of(&assessed, own, ignore_snoozes, occasion_lead_days, worded);
         (items, assessed)
     }
 

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::contact::Contact;
-use super::interaction::Interaction;
 use super::referral::Referral;
 
 /// Looks up a contact's display name by id (for reasons such as "Thank Sam for referring Dana").
@@ -81,14 +80,6 @@ impl<'a> ReferralIndex<'a> {
             .get(&contact_id)
             .map_or(&[], Vec::as_slice)
     }
-}
-
-/// A contact's interactions from a map grouped by contact id; empty if none.
-pub fn interactions_of(
-    by_contact: &HashMap<i64, Vec<Interaction>>,
-    contact_id: i64,
-) -> &[Interaction] {
-    by_contact.get(&contact_id).map_or(&[], Vec::as_slice)
 }
 
 /// "today", "1 day ago", "9 days ago".

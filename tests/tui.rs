@@ -1610,6 +1610,31 @@ fn the_detail_and_the_edit_form_show_what_the_lists_leave_out() {
     assert_eq!(c.fields.len(), 2, "{:?}", c.fields);
 }
 
+/// Text longer than its line keeps the cursor in view: the command line and a form's
+/// field show the end of what was typed, the hidden start as "…".
+#[test]
+fn long_text_keeps_the_cursor_in_view() {
+    let mut s = session_on(Store::open_in_memory().unwrap());
+    let long = "add \"Zed Test\" --title Chief --how-met \"a fair\" --note \"likes tea\" --email zed@test.example";
+    keys(&mut s, &[":", &format!("'{long}")]);
+    let shown = screen(&s, 80, 24);
+    let bar = shown.lines().last().unwrap();
+    assert!(
+        bar.contains("…") && bar.contains("zed@test.example"),
+        "{bar}"
+    );
+    keys(
+        &mut s,
+        &["esc", "2", "a", "'Dana", "tab", "tab", "tab", "tab", "tab"],
+    );
+    keys(
+        &mut s,
+        &["'met at the studio on elm street near the park, with her sister and the dog"],
+    );
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("and the dog"), "{shown}");
+}
+
 /// A form's error wraps under its field in whole words at 80 columns.
 #[test]
 fn form_errors_wrap_in_whole_words() {

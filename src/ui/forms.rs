@@ -17,15 +17,32 @@ use crate::app::{
 
 const LABEL: usize = 15;
 
-/// The text with the cursor cell drawn reversed when focused.
-pub(super) fn text_spans(t: &TextField, focused: bool, theme: Theme) -> Vec<Span<'static>> {
+/// The text with the cursor cell drawn reversed when focused. `room` is how many
+/// columns the line has for it: when the text is longer, the part before the cursor is
+/// shown from "…", so the cursor and what was just typed stay in view.
+pub(super) fn text_spans(
+    t: &TextField,
+    focused: bool,
+    theme: Theme,
+    room: usize,
+) -> Vec<Span<'static>> {
     let v = safe(&t.value);
     if !focused {
         return vec![Span::raw(v)];
     }
-    let at = t.cursor.min(v.chars().count());
-    let before: String = v.chars().take(at).collect();
-    let mut rest = v.chars().skip(at);
+    let chars: Vec<char> = v.chars().collect();
+    let at = t.cursor.min(chars.len());
+    // The cursor's cell needs a column too; "…" takes one when the start is hidden.
+    let hidden = if at + 1 > room.max(2) {
+        at + 2 - room.max(2)
+    } else {
+        0
+    };
+    let mut before: String = chars[hidden..at].iter().collect();
+    if hidden > 0 {
+        before.insert(0, '…');
+    }
+    let mut rest = chars[at..].iter().copied();
     let under = rest.next().map_or(" ".to_string(), |c| c.to_string());
     vec![
         Span::raw(before),
@@ -50,7 +67,12 @@ pub fn form(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
             label_style,
         )];
         match &f.input {
-            Input::Text(t) => spans.extend(text_spans(t, focused, theme)),
+            Input::Text(t) => spans.extend(text_spans(
+                t,
+                focused,
+                theme,
+                inner.saturating_sub(LABEL + 2),
+            )),
             Input::Choice { options, index } => {
                 let v = options.get(*index).cloned().unwrap_or_default();
                 let style = if focused {
@@ -61,7 +83,12 @@ pub fn form(frame: &mut Frame<'_>, area: Rect, form: &Form, theme: Theme) {
                 spans.push(Span::styled(format!("‹ {v} ›"), style));
             }
             Input::Person(p) => {
-                spans.extend(text_spans(&p.text, focused, theme));
+                spans.extend(text_spans(
+                    &p.text,
+                    focused,
+                    theme,
+                    inner.saturating_sub(LABEL + 2),
+                ));
                 let chosen = match p.picked() {
                     Some(Picked::Existing(id, name)) => format!("  → {} (#{id})", safe(&name)),
                     Some(Picked::New(name)) => format!("  → new contact “{}”", safe(&name)),
@@ -198,7 +225,8 @@ pub fn done(
 pub fn ideal_referral(frame: &mut Frame<'_>, area: Rect, field: &TextField, theme: Theme) {
     let width = area.width.saturating_sub(4).min(78);
     let mut line = vec![Span::raw("Do you know anyone who ")];
-    line.extend(text_spans(field, true, theme));
+    // Wrapped below: the whole text shows.
+    line.extend(text_spans(field, true, theme, usize::MAX));
     line.push(Span::raw("?"));
     let lines = vec![
         Line::raw("Who is the person you would most like to be introduced to?"),
@@ -303,7 +331,8 @@ pub fn confirm(frame: &mut Frame<'_>, area: Rect, name: &str, theme: Theme) {
 pub fn import_path(frame: &mut Frame<'_>, area: Rect, field: &TextField, theme: Theme) {
     let width = area.width.saturating_sub(4).min(78);
     let mut path = vec![Span::styled("File: ", theme.dim())];
-    path.extend(text_spans(field, true, theme));
+    // Wrapped below: the whole path shows.
+    path.extend(text_spans(field, true, theme, usize::MAX));
     let lines = vec![
         Line::raw("Import introductions from an email (.eml) or a mailbox (mbox)."),
         Line::styled(

@@ -289,7 +289,8 @@ fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     // The command line takes the status bar, as in vim and helix.
     if let Some(Overlay::Command(line)) = &app.overlay {
         let mut spans = vec![Span::styled(":", theme.key())];
-        spans.extend(forms::text_spans(&line.field, true, theme));
+        let room = usize::from(area.width).saturating_sub(1);
+        spans.extend(forms::text_spans(&line.field, true, theme, room));
         if let Some(m) = &app.message {
             let style = if m.error { theme.error() } else { theme.ok() };
             spans.push(Span::styled(format!("   {}", text::safe(&m.text)), style));

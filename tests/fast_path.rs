@@ -270,22 +270,23 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
     let full_book = book_from_table(store);
     let full = full_book.assess(p, cadence, 3, today);
     let reads: BTreeSet<i64> = full_book.agenda_reads(today, 7);
-    let mut book = store.book_without_histories().unwrap();
-    let streamed = book
-        .assess_streamed(
-            p,
-            cadence,
-            3,
-            today,
-            Keep {
-                assessments: false,
-                items: true,
-                histories: Some(&reads),
-                only_ask_now: false,
-            },
-            |sink| store.for_each_history(sink),
-        )
-        .unwrap();
+    // As `suggest` and `today` assess: the histories stream past, `reads` are kept.
+    let streamed_book = |only_ask_now: bool| {
+        let mut book = store.book_without_histories().unwrap();
+        let keep = Keep {
+            assessments: false,
+            items: true,
+            histories: Some(&reads),
+            only_ask_now,
+        };
+        let assessed = book
+            .assess_streamed(p, cadence, 3, today, keep, |sink| {
+                store.for_each_history(sink)
+            })
+            .unwrap();
+        (book, assessed)
+    };
+    let (book, streamed) = streamed_book(false);
     prop_assert_eq!(&streamed.ranking, &full.ranking);
     prop_assert_eq!(&streamed.items, &full.items);
     prop_assert_eq!(&streamed.asked_today, &full.asked_today);
@@ -297,22 +298,7 @@ fn check(store: &Store, today: NaiveDate) -> Result<(), TestCaseError> {
     // `suggest` without --all and `today` rank only the ask_now contacts: the same ones,
     // in the same order, offered the same, as the full ranking's ask_now part, and the
     // same review queue.
-    let mut asks_book = store.book_without_histories().unwrap();
-    let asks = asks_book
-        .assess_streamed(
-            p,
-            cadence,
-            3,
-            today,
-            Keep {
-                assessments: false,
-                items: true,
-                histories: Some(&reads),
-                only_ask_now: true,
-            },
-            |sink| store.for_each_history(sink),
-        )
-        .unwrap();
+    let (asks_book, asks) = streamed_book(true);
     prop_assert_eq!(
         asks_book.agenda(&asks, false, 7),
         full_book.agenda(&full, false, 7)

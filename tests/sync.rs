@@ -192,6 +192,17 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// Copies `from`'s own file into `to`'s folder as a sync tool would.
+/// Two machines sync, each gets the other's file, and both sync again: what two
+/// machines sharing a folder do.
+fn exchange(reps: &mut [Replica]) {
+    reps[0].sync();
+    reps[1].sync();
+    deliver(reps, 0, 1, 0);
+    deliver(reps, 1, 0, 0);
+    reps[0].sync();
+    reps[1].sync();
+}
+
 fn deliver(reps: &[Replica], from: usize, to: usize, how: u8) {
     if from == to {
         return;
@@ -434,12 +445,7 @@ fn archive_and_merge_keep_every_touch() {
     reps[1]
         .run("log \"Dana\" meeting --note on-the-merged-one")
         .unwrap();
-    reps[0].sync();
-    reps[1].sync();
-    deliver(&reps, 0, 1, 0);
-    deliver(&reps, 1, 0, 0);
-    reps[0].sync();
-    reps[1].sync();
+    exchange(&mut reps);
     assert_eq!(book(&reps[0].db), book(&reps[1].db));
     for r in reps.iter_mut() {
         let sam = r.json("show Sam");
@@ -560,12 +566,7 @@ fn fields_added_on_both_machines_are_not_doubled() {
     reps[1]
         .run("edit Ana --email SHARED@x.com --birthday 1981-06-02")
         .unwrap();
-    reps[0].sync();
-    reps[1].sync();
-    deliver(&reps, 0, 1, 0);
-    deliver(&reps, 1, 0, 0);
-    reps[0].sync();
-    reps[1].sync();
+    exchange(&mut reps);
     assert_eq!(book(&reps[0].db), book(&reps[1].db));
     for r in reps.iter_mut() {
         let ana = r.json("show Ana");

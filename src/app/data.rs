@@ -203,34 +203,37 @@ impl Data {
 
     fn rows_where(&self, archived: bool) -> (Vec<ContactRow>, Haystacks) {
         let (book, assessed) = (&self.book, &self.assessed);
-        let mut rows: Vec<ContactRow> = book
+        // Each row beside its contact (the summaries are in the book's order), so
+        // neither is looked up again by id.
+        let mut rows: Vec<(ContactRow, &crate::domain::contact::Contact)> = book
             .contacts
             .iter()
-            .filter(|c| c.archived_on.is_some() == archived)
-            .map(|c| {
-                let s = assessed.summary(book, c.id);
-                ContactRow {
+            .zip(&assessed.summaries)
+            .filter(|(c, _)| c.archived_on.is_some() == archived)
+            .map(|(c, s)| {
+                let row = ContactRow {
                     id: c.id,
                     name: c.name.clone(),
                     strength: s.strength,
                     band: s.band,
                     last_touch: s.last_touch,
-                }
+                };
+                (row, c)
             })
             .collect();
-        rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
+        rows.sort_by_cached_key(|(r, _)| (r.name.to_lowercase(), r.id));
         let mut haystacks = Haystacks::default();
         let mut text = String::new();
-        for r in &rows {
+        for (r, c) in &rows {
             text.clear();
             text.push_str(&r.name);
-            let c = book.contact(r.id);
-            for part in c.iter().flat_map(|c| c.company.iter().chain(c.tags.iter())) {
+            for part in c.company.iter().chain(c.tags.iter()) {
                 text.push(' ');
                 text.push_str(part);
             }
             haystacks.push(&text);
         }
+        let rows = rows.into_iter().map(|(r, _)| r).collect();
         (rows, haystacks)
     }
 

@@ -94,9 +94,15 @@ impl Detail {
                 )
             })
             .collect();
-        let lean = snap.interactions_of(id);
+        let lean;
+        let history = match history {
+            Some(whole) => whole,
+            None => {
+                lean = snap.interactions_of(id);
+                &lean
+            }
+        };
         let mut timeline: Vec<(NaiveDate, i64, String, String)> = history
-            .unwrap_or(&lean)
             .iter()
             .map(|i| {
                 let mut text = i.label.as_deref().unwrap_or_default().to_string();

@@ -16,7 +16,6 @@ use super::ask::{Assessment, Suggestion, rank};
 use super::assessor::{Keep, asked_on};
 use super::contact::Contact;
 use super::histories::Histories;
-use super::history::name_index;
 use super::interaction::Interaction;
 use super::params::{CadenceDefaults, ScoringParams};
 use super::referral::Referral;
@@ -352,8 +351,8 @@ impl Assessed {
         cadence: &CadenceDefaults,
         asks_per_day: usize,
     ) {
-        let names = name_index(&book.contacts);
-        let rules = book.rules(p, cadence, self.today, &names, Keep::ALL);
+        // The book names its contacts itself: no index of 100k names per write.
+        let rules = book.rules(p, cadence, self.today, book, Keep::ALL);
         let mut buf = TouchBuffer::new();
         let mut history = Vec::new();
         // New contacts are those the ranking does not know yet; taken in the book's

@@ -74,6 +74,23 @@ impl<'a> ReferralIndex<'a> {
         ReferralIndex { by_counterpart }
     }
 
+    /// [`ReferralIndex::new`] holding only `contact_id`'s referrals: what assessing that
+    /// one contact reads, without indexing the whole book.
+    pub fn of_one(contact_id: i64, referrals: &'a [Referral]) -> Self {
+        let mine: Vec<&'a Referral> = referrals
+            .iter()
+            .filter(|r| {
+                (r.referrer_id.is_some() || r.recipient_id.is_some())
+                    && r.counterpart() == contact_id
+            })
+            .collect();
+        let mut by_counterpart = HashMap::new();
+        if !mine.is_empty() {
+            by_counterpart.insert(contact_id, mine);
+        }
+        ReferralIndex { by_counterpart }
+    }
+
     /// The referrals where `contact_id` is the referrer or the recipient; empty if none.
     pub fn of(&self, contact_id: i64) -> &[&'a Referral] {
         self.by_counterpart

@@ -269,8 +269,9 @@ impl Session {
                 Ok(Action::Loaded(data))
             }
             Err(e) => {
-                let empty = Data::build(Default::default(), &self.app.config, self.today);
-                app::update(&mut self.app, Action::Loaded(Arc::new(empty)), self.today);
+                // The view settles on the empty book the unload left.
+                let empty = Arc::clone(&self.app.data);
+                app::update(&mut self.app, Action::Loaded(empty), self.today);
                 Err(e)
             }
         }

@@ -96,7 +96,7 @@ impl Store {
     pub fn lean_histories_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<Interaction>>> {
         let mut out = HashMap::with_capacity(ids.len());
         for &id in ids {
-            let history = super::packed::history_of(&self.conn, id)?;
+            let history = self.lean_history_of(id)?;
             if !history.is_empty() {
                 out.insert(id, history);
             }

@@ -75,11 +75,7 @@ pub(super) fn history_of(conn: &Connection, contact_id: i64) -> Result<Vec<Inter
 /// Packs every marked contact's history again and clears the marks: called inside each
 /// write transaction, just before it commits.
 pub(super) fn flush(conn: &Connection) -> Result<()> {
-    let marked: Vec<i64> = {
-        let mut stmt = conn.prepare_cached("SELECT contact_id FROM scoring_dirty")?;
-        stmt.query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-    };
+    let marked = marked(conn)?;
     if marked.is_empty() {
         return Ok(());
     }
@@ -105,6 +101,15 @@ pub(super) fn flush(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The contacts marked for packing again, in id order.
+fn marked(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT contact_id FROM scoring_dirty ORDER BY contact_id")?;
+    Ok(stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// Every contact's history as scoring reads it, in contact id order; contacts without
 /// interactions are skipped. `f` gets the contact id and the history, oldest first (the
 /// vector is reused: take what you keep). One read transaction, so the packed rows and
@@ -115,12 +120,7 @@ pub(super) fn for_each(
 ) -> Result<()> {
     let _snapshot = Snapshot::begin(conn)?;
     (|| -> Result<()> {
-        let marked: Vec<i64> = {
-            let mut stmt =
-                conn.prepare_cached("SELECT contact_id FROM scoring_dirty ORDER BY contact_id")?;
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let marked = marked(conn)?;
         let mut labels = Labels::default();
         let mut buf = Vec::new();
         let mut marked = marked.into_iter().peekable();
@@ -171,11 +171,7 @@ pub(super) fn for_each(
 /// undecodable rows read from the table and packed again. One read transaction.
 pub(super) fn histories(conn: &Connection) -> Result<Histories> {
     let _snapshot = Snapshot::begin(conn)?;
-    let marked: std::collections::HashSet<i64> = {
-        let mut stmt = conn.prepare_cached("SELECT contact_id FROM scoring_dirty")?;
-        stmt.query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-    };
+    let mut marked: std::collections::HashSet<i64> = marked(conn)?.into_iter().collect();
     let mut out = Histories::default();
     let mut labels = Labels::default();
     let mut buf = Vec::new();
@@ -187,17 +183,15 @@ pub(super) fn histories(conn: &Connection) -> Result<Histories> {
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let bytes = r.get_ref(1)?.as_blob_or_null().ok().flatten();
-        let packed =
-            !marked.contains(&id) && bytes.is_some_and(|b| out.put_packed(id, b, &mut buf));
+        // A marked contact is read from the table here, once.
+        let packed = !marked.remove(&id) && bytes.is_some_and(|b| out.put_packed(id, b, &mut buf));
         if !packed {
             from_rows(id, &mut out, &mut buf)?;
         }
     }
-    // A marked contact without a packed row yet.
-    for &id in &marked {
-        if !out.contains(id) {
-            from_rows(id, &mut out, &mut buf)?;
-        }
+    // The marked contacts without a packed row yet.
+    for id in marked {
+        from_rows(id, &mut out, &mut buf)?;
     }
     Ok(out)
 }
@@ -215,11 +209,7 @@ pub(super) fn stale(
         stmt.query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
     };
-    let marked: std::collections::HashSet<i64> = {
-        let mut stmt = conn.prepare("SELECT contact_id FROM scoring_dirty")?;
-        stmt.query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-    };
+    let marked: std::collections::HashSet<i64> = marked(conn)?.into_iter().collect();
     let mut labels = Labels::default();
     let mut buf = Vec::new();
     let mut seen = std::collections::HashSet::new();

@@ -62,15 +62,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
 
 /// "#12 Dana referred by Sam · warm_handoff · met · thanked ✓ · informed ✗".
 fn about<'a>(app: &App, r: &Referral, width: usize, theme: Theme) -> Line<'a> {
+    // The referrer's history, unpacked once for both marks.
+    let history = r
+        .referrer_id
+        .map(|by| app.data.book.interactions_of(by))
+        .unwrap_or_default();
     let linked = |kind: InteractionKind| {
-        r.referrer_id.is_some_and(|by| {
-            app.data
-                .book
-                .interactions
-                .get(by)
-                .iter()
-                .any(|i| i.kind == kind && i.referral_id == Some(r.id))
-        })
+        history
+            .iter()
+            .any(|i| i.kind == kind && i.referral_id == Some(r.id))
     };
     let who = match (r.referrer_id, r.recipient_id) {
         (Some(by), _) => format!("{} ← {}", app.data.name(r.person_id), app.data.name(by)),

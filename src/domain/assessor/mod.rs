@@ -212,7 +212,15 @@ impl Book {
         names: &(dyn NameLookup + Sync),
     ) -> Option<Assessment> {
         let c = self.contact(id)?;
-        let rules = self.rules(p, cadence, today, names, Keep::ALL);
+        // Only this contact's referrals: the whole book's index is not built for one.
+        let rules = Rules {
+            p,
+            cadence,
+            today,
+            index: ReferralIndex::of_one(id, &self.referrals),
+            names,
+            keep: Keep::ALL,
+        };
         let history = self.interactions_of(id);
         Some(rules.one(c, &history, &mut TouchBuffer::new()).0)
     }

@@ -165,11 +165,9 @@ pub enum ConfigError {
 impl Config {
     /// The embedded defaults.
     pub fn defaults() -> Result<Config, ConfigError> {
-        let table: Table = DEFAULT_TOML
-            .parse()
-            .map_err(|e: toml::de::Error| ConfigError::Embedded(e.to_string()))?;
-        let config: Config = Value::Table(table)
-            .try_into()
+        // Straight into the types, without the table an overlay needs: every command
+        // without a config file starts here.
+        let config: Config = toml::from_str(DEFAULT_TOML)
             .map_err(|e: toml::de::Error| ConfigError::Embedded(e.to_string()))?;
         config
             .validate(Path::new("<embedded defaults>"))

@@ -371,6 +371,17 @@ impl Store {
     }
 }
 
+/// Merges each search index into one segment (FTS5's `optimize`). A bulk write leaves
+/// an index in many segments, and a search looks up each trigram in every one of them:
+/// the 10k demo book had 7 and 14, which made a search read half again as many pages.
+/// It takes about 40 ms at 10k contacts and 330 ms at 100k, so only bulk writes run it.
+pub(super) fn compact_search(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "INSERT INTO contact_text (contact_text) VALUES ('optimize');
+         INSERT INTO field_text (field_text) VALUES ('optimize');",
+    )
+}
+
 /// The text as one FTS5 phrase for the trigram index, or `None` when it is too short for
 /// trigrams (under three characters: those searches scan).
 pub(super) fn trigram_phrase(q: &str) -> Option<String> {

@@ -108,6 +108,9 @@ impl Matcher {
     }
 }
 
+/// An import that writes at least this many contacts merges the search indexes after.
+const BULK: usize = 1000;
+
 impl Store {
     /// Imports contacts from a file in one transaction (rolled back when `dry_run`).
     /// "Referred by" names become received referrals (quality `name_only`) when the
@@ -189,6 +192,9 @@ impl Store {
         if dry_run {
             tx.rollback()?;
         } else {
+            if report.created.len() + report.updated.len() >= BULK {
+                super::contacts::compact_search(&tx)?;
+            }
             tx.commit()?;
         }
         Ok(report)

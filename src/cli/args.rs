@@ -313,6 +313,12 @@ pub enum ReferralCommand {
 }
 
 impl Command {
+    /// Reads the book through a read-only connection. `check` only reads too, but
+    /// SQLite runs a search index's own check only on a connection that may write.
+    pub fn opens_read_only(&self) -> bool {
+        self.only_reads() && !matches!(self, Command::Check { .. })
+    }
+
     /// Only reads the book: never creates it, and works on a read-only file.
     pub fn only_reads(&self) -> bool {
         matches!(

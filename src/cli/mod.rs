@@ -326,8 +326,10 @@ fn run(cli: Cli) -> Result<()> {
     if let Command::Restore { path } = &command {
         return data::restore(&paths, &config, path, cli.json);
     }
-    let store = if command.only_reads() {
+    let store = if command.opens_read_only() {
         Store::open_for_reading(&paths.db)
+    } else if command.only_reads() {
+        Store::open_existing(&paths.db)
     } else {
         Store::open(&paths.db)
     };

@@ -289,7 +289,7 @@ impl Session {
             .path()
             .map(std::path::Path::to_path_buf)
             .ok_or_else(|| anyhow::anyhow!("the book has no file"))?;
-        self.store = Store::open_for_reading(&path)?;
+        self.store = Store::open_existing(&path)?;
         self.app.read_only = self.store.is_read_only();
         self.file = file_id(Some(&path));
         self.reload()

@@ -18,7 +18,7 @@ impl Store {
     /// book only if nobody committed meanwhile: `PRAGMA data_version` before and after
     /// tells, and when it moved the book is read again on this connection alone.
     pub fn book(&self, shape: Shape) -> Result<Book> {
-        if let Some(path) = self.path.as_deref().filter(|_| !self.read_only) {
+        if let Some(path) = self.path.as_deref() {
             let before = self.data_version()?;
             let side = std::thread::scope(|s| {
                 let other = s.spawn(|| -> Result<_> {

@@ -28,18 +28,7 @@ impl Store {
         };
         let conn = match std::fs::metadata(path) {
             Ok(meta) => {
-                if meta.is_dir() {
-                    return Err(StoreError::NotTies {
-                        path: path.to_path_buf(),
-                        detail: "it is a folder".into(),
-                    });
-                }
-                if meta.len() == 0 {
-                    return Err(StoreError::NotTies {
-                        path: path.to_path_buf(),
-                        detail: "the file is empty".into(),
-                    });
-                }
+                refuse_unusable(path, &meta)?;
                 let conn = Connection::open_with_flags(
                     path,
                     OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -67,10 +56,29 @@ impl Store {
         Ok(store)
     }
 
-    /// Opens an existing database for a command that only reads: never creates a file,
-    /// and where the file or its folder is not writable, opens it read-only instead of
-    /// failing (a backup on a mounted drive, a shared machine).
+    /// Opens an existing database for a command that only reads: never creates a file.
+    /// A current book is read through a read-only connection: no write lock, no
+    /// checkpoint on close, and nothing for a reader to leave half-done. An older one is
+    /// opened to be upgraded first (backup, then migration); where the file or its folder
+    /// is not writable, it is still read (a backup on a mounted drive, a shared machine).
     pub fn open_for_reading(path: &Path) -> Result<Store> {
+        match std::fs::metadata(path) {
+            Ok(meta) => refuse_unusable(path, &meta)?,
+            Err(_) => {
+                return Err(StoreError::Missing {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+        match Store::open_read_only(path) {
+            Err(StoreError::ReadOnlyOlder { .. }) => Store::open_existing(path),
+            other => other,
+        }
+    }
+
+    /// Opens an existing database to read and write, or only to read where the file or
+    /// its folder is not writable. Never creates a file.
+    pub fn open_existing(path: &Path) -> Result<Store> {
         if !path.exists() {
             return Err(StoreError::Missing {
                 path: path.to_path_buf(),
@@ -89,12 +97,12 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let attempt = |conn: Connection| -> Result<Connection> {
+        let attempt = |conn: Connection| -> Result<(Connection, i64)> {
             conn.busy_timeout(BUSY_TIMEOUT)?;
-            inspect_existing(&conn, path)?;
-            Ok(conn)
+            let version = inspect_existing(&conn, path)?;
+            Ok((conn, version))
         };
-        let conn = match Connection::open_with_flags(path, flags)
+        let (conn, found) = match Connection::open_with_flags(path, flags)
             .map_err(|e| classify_open_error(path, e))
             .and_then(attempt)
         {
@@ -118,7 +126,6 @@ impl Store {
             read_only: true,
             next_change: None,
         };
-        let found = store.schema_version()?;
         if found < LATEST_VERSION {
             return Err(StoreError::ReadOnlyOlder {
                 path: path.to_path_buf(),
@@ -232,6 +239,22 @@ impl Drop for Store {
     }
 }
 
+/// A folder or an empty file where the book should be is refused before SQLite sees it
+/// (it would take an empty file for a new database).
+fn refuse_unusable(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    let detail = if meta.is_dir() {
+        "it is a folder"
+    } else if meta.len() == 0 {
+        "the file is empty"
+    } else {
+        return Ok(());
+    };
+    Err(StoreError::NotTies {
+        path: path.to_path_buf(),
+        detail: detail.into(),
+    })
+}
+
 pub(super) fn classify_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotTies {
@@ -248,14 +271,18 @@ pub(super) fn classify_open_error(path: &Path, e: rusqlite::Error) -> StoreError
 }
 
 /// Reads the header of an existing file without writing to it, and refuses anything
-/// that is not a ties database this build can open.
-pub(super) fn inspect_existing(conn: &Connection, path: &Path) -> Result<()> {
-    let app_id: i64 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|e| classify_open_error(path, e))?;
-    // Reading the schema forces SQLite to parse the header and first page.
-    let _tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+/// that is not a ties database this build can open. Returns its schema version.
+pub(super) fn inspect_existing(conn: &Connection, path: &Path) -> Result<i64> {
+    // One statement: reading the schema's size makes SQLite parse the header and the
+    // schema, where a damaged file or another format shows.
+    let (app_id, _tables, version): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id),
+                    (SELECT count(*) FROM sqlite_master),
+                    (SELECT user_version FROM pragma_user_version)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .map_err(|e| classify_open_error(path, e))?;
     if app_id != APPLICATION_ID {
         return Err(StoreError::NotTies {
@@ -263,7 +290,6 @@ pub(super) fn inspect_existing(conn: &Connection, path: &Path) -> Result<()> {
             detail: "a SQLite file of another application".into(),
         });
     }
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > LATEST_VERSION {
         return Err(StoreError::Newer {
             path: path.to_path_buf(),
@@ -271,7 +297,7 @@ pub(super) fn inspect_existing(conn: &Connection, path: &Path) -> Result<()> {
             ours: LATEST_VERSION,
         });
     }
-    Ok(())
+    Ok(version)
 }
 
 /// Creates a folder (and its missing parents) with mode 0700; an existing one is left as it is.

@@ -24,7 +24,9 @@ fn contact(name: &str) -> NewContact {
 
 #[test]
 fn migrations_validate() {
-    schema::MIGRATIONS.validate().expect("migrations validate");
+    schema::migrations()
+        .validate()
+        .expect("migrations validate");
 }
 
 #[test]
@@ -225,45 +227,48 @@ fn read_only_commands_do_not_modify_the_file() {
     assert_eq!(common::sha(&env.db()), before);
 }
 
-/// Every column of every table of the book is restored by its undo triggers: a
-/// migration that adds a column and forgets the triggers fails here.
+/// Migration 012 takes the undo and sync triggers out of the file, and puts the sync
+/// log's back in the same step when the book had synced: a synced book goes on logging
+/// (an edit by hand too), one that never synced parses 51 triggers fewer at every open.
 #[test]
-fn undo_triggers_cover_every_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ties.db");
-    drop(Store::open(&path).unwrap());
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT DISTINCT tbl_name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'undo_%'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert!(tables.len() >= 9, "{tables:?}");
-    for t in &tables {
-        let columns: Vec<String> = conn
-            .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))
+fn migration_12_keeps_the_sync_log_of_a_book_that_synced() {
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v11.db");
+    let triggers = |path: &std::path::Path, like: &str| -> i64 {
+        rusqlite::Connection::open(path)
             .unwrap()
-            .query_map([], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE ?1",
+                [like],
+                |r| r.get(0),
+            )
             .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for kind in ["update", "delete"] {
-            let sql: String = conn
-                .query_row(
-                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-                    [format!("undo_{t}_{kind}")],
-                    |r| r.get(0),
-                )
-                .unwrap_or_else(|e| panic!("no undo_{t}_{kind}: {e}"));
-            for c in &columns {
-                assert!(
-                    sql.contains(&format!("old.{c})")),
-                    "undo_{t}_{kind} does not restore {t}.{c}"
-                );
-            }
+    };
+    for synced in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ties.db");
+        std::fs::copy(&fixture, &path).unwrap();
+        assert_eq!(triggers(&path, "undo_%"), 27);
+        if synced {
+            rusqlite::Connection::open(&path)
+                .unwrap()
+                .execute("UPDATE sync_meta SET logging = 1", [])
+                .unwrap();
         }
+        drop(Store::open(&path).unwrap());
+        assert_eq!(triggers(&path, "undo_%"), 0);
+        // 24 for the log, and the one that forgets a merge undone.
+        assert_eq!(triggers(&path, "sync_%"), if synced { 25 } else { 1 });
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE contacts SET company = 'Hand Co' WHERE name = 'Sam Lee'",
+            [],
+        )
+        .unwrap();
+        let logged: i64 = conn
+            .query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(logged, i64::from(synced));
     }
 }
 

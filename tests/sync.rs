@@ -703,6 +703,48 @@ fn an_empty_book_joining_receives_everything() {
     assert!(e.contains("no folder"), "{e}");
 }
 
+/// The names of the sync log's triggers in a book's file.
+fn log_triggers(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'sync\\_%' ESCAPE '\\' AND name <> 'sync_merged_undone'")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// A book carries the sync log's triggers only once it has synced (before, they had
+/// nothing to do but cost every command their parsing); from then on a change made
+/// with `sqlite3` is logged like one of ties' and reaches the other machine.
+#[test]
+fn the_log_starts_with_the_first_sync_and_catches_edits_by_hand() {
+    let env = common::Env::new();
+    env.ok(&["add", "Sam Lee", "--company", "Lee Plumbing"]);
+    assert_eq!(log_triggers(&env.db()), Vec::<String>::new());
+    let folder = env.dir.path().join("shared");
+    std::fs::create_dir_all(&folder).unwrap();
+    env.json(&["sync", folder.to_str().unwrap()]);
+    assert_eq!(log_triggers(&env.db()).len(), 24);
+    let other = common::Env::new();
+    other.json(&["sync", folder.to_str().unwrap()]);
+    rusqlite::Connection::open(env.db())
+        .unwrap()
+        .execute(
+            "UPDATE contacts SET company = 'Hand Co' WHERE name = 'Sam Lee'",
+            [],
+        )
+        .unwrap();
+    let status = env.json(&["sync", "--status"]);
+    assert_eq!(status["pending"], 1, "{status}");
+    env.json(&["sync"]);
+    let out = other.json(&["sync", folder.to_str().unwrap()]);
+    assert_eq!(out["changed"]["contacts"], 1, "{out}");
+    let sam = other.json(&["show", "Sam Lee"]);
+    assert_eq!(sam["company"], "Hand Co", "{sam}");
+}
+
 /// A conflict copy of the database beside it (a sync tool's) is named at open, and
 /// `ties sync --file` merges it; the copy itself is not written.
 #[test]

@@ -96,8 +96,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
-    /// Opened read-only (the file or its folder is not writable): every write fails.
+    /// Opened read-only (a command that only reads, or the file or its folder is not
+    /// writable): every write fails.
     read_only: bool,
+    /// The undo journal's triggers are on this connection ([`undo::journal_triggers`]).
+    journaling: bool,
     /// What the next write is, in words, for the undo journal (see [`Store::describe`]).
     next_change: Option<String>,
 }
@@ -138,9 +141,15 @@ impl Store {
     /// with "database is locked" when another connection wrote in between.
     ///
     /// The transaction is one change of the undo journal: every row it writes is
-    /// journaled with the statement that reverses it (migration 004), under the words
-    /// [`Store::describe`] gave.
+    /// journaled with the statement that reverses it (by the triggers this connection
+    /// adds at its first write), under the words [`Store::describe`] gave.
     fn begin_write(&mut self) -> Result<Write<'_>> {
+        // Before the transaction, so a rollback cannot take them away again.
+        if !self.journaling {
+            let triggers = undo::journal_triggers(&self.conn)?;
+            self.conn.execute_batch(&triggers)?;
+            self.journaling = true;
+        }
         let what = self
             .next_change
             .clone()

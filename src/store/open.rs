@@ -50,6 +50,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             read_only: false,
+            journaling: false,
             next_change: None,
         };
         store.prepare(backup_older)?;
@@ -124,6 +125,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             read_only: true,
+            journaling: false,
             next_change: None,
         };
         if found < LATEST_VERSION {
@@ -142,6 +144,7 @@ impl Store {
             conn,
             path: None,
             read_only: false,
+            journaling: false,
             next_change: None,
         };
         store.prepare(false)?;
@@ -170,7 +173,7 @@ impl Store {
             backup_before_migrate(&self.conn, path, version)?;
         }
         if version < LATEST_VERSION {
-            schema::MIGRATIONS
+            schema::migrations()
                 .to_latest(&mut self.conn)
                 .map_err(|e| StoreError::Migration(e.to_string()))?;
         }

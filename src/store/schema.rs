@@ -18,10 +18,22 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/011_birthdays.sql")),
 ];
 
-pub const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
+/// Every migration in order: those of plain SQL, then 012, which puts the sync log's
+/// triggers back in the same transaction when the book has synced.
+pub fn migrations() -> Migrations<'static> {
+    let mut all = MIGRATION_SLICE.to_vec();
+    all.push(M::up_with_hook(
+        include_str!("migrations/012_lean_schema.sql"),
+        |tx: &rusqlite::Transaction| -> rusqlite_migration::HookResult {
+            super::sync::resume_logging(tx)?;
+            Ok(())
+        },
+    ));
+    Migrations::new(all)
+}
 
 /// The schema version this build writes.
-pub const LATEST_VERSION: i64 = MIGRATION_SLICE.len() as i64;
+pub const LATEST_VERSION: i64 = MIGRATION_SLICE.len() as i64 + 1;
 
 /// `PRAGMA application_id` of every ties database: "TIES" in ASCII.
 pub const APPLICATION_ID: i64 = 0x5449_4553;

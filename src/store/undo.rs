@@ -2,9 +2,9 @@
 //! its rows journaled by triggers with the statements that reverse them), and taking
 //! the newest change back, whole.
 
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension};
 
-use super::{Result, Store};
+use super::{BOOK_TABLES, Result, Store, StoreError};
 
 /// How many changes the journal keeps; older ones can no longer be undone.
 pub const KEEP: i64 = 200;
@@ -81,5 +81,150 @@ impl Store {
         )?;
         let rows = stmt.query_map([n as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// The undo journal's triggers, as SQL for one connection: for every table of the book,
+/// three TEMP triggers (they live as long as the connection) that append to `undo_log`
+/// the statement reversing each row inserted, updated or deleted while
+/// `undo_state.journal` names a change. Only ties sets the journal, so only ties'
+/// connections need them, and only those that write: a command that reads never parses
+/// them (in the file, as they were until schema v12, every command did, at open).
+///
+/// They are derived from each table's columns and primary key as the file has them, so
+/// a column a later migration adds is journaled without a trigger to keep in step.
+pub(super) fn journal_triggers(conn: &Connection) -> Result<String> {
+    let mut sql = String::new();
+    for table in BOOK_TABLES {
+        let mut stmt =
+            conn.prepare_cached("SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid")?;
+        let columns: Vec<(String, i64)> = stmt
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut keys: Vec<&(String, i64)> = columns.iter().filter(|(_, pk)| *pk > 0).collect();
+        keys.sort_by_key(|(_, pk)| *pk);
+        let plain = |name: &str| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        };
+        if keys.is_empty() || !columns.iter().all(|(c, _)| plain(c)) {
+            return Err(StoreError::Migration(format!(
+                "the undo journal cannot cover table {table}: it needs a primary key and plain column names"
+            )));
+        }
+        let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
+        let key_of = |row: &str| {
+            keys.iter()
+                .map(|(k, _)| format!("'{k} IS ' || quote({row}.{k})"))
+                .collect::<Vec<_>>()
+                .join(" || ' AND ' || ")
+        };
+        let set = names
+            .iter()
+            .map(|c| format!("'{c} = ' || quote(old.{c})"))
+            .collect::<Vec<_>>()
+            .join(" || ', ' || ");
+        let values = names
+            .iter()
+            .map(|c| format!("quote(old.{c})"))
+            .collect::<Vec<_>>()
+            .join(" || ', ' || ");
+        let reverse = [
+            (
+                "insert",
+                format!("'DELETE FROM {table} WHERE ' || {}", key_of("new")),
+            ),
+            (
+                "update",
+                format!(
+                    "'UPDATE {table} SET ' || {set} || ' WHERE ' || {}",
+                    key_of("new")
+                ),
+            ),
+            (
+                "delete",
+                format!(
+                    "'INSERT INTO {table} ({}) VALUES (' || {values} || ')'",
+                    names.join(", ")
+                ),
+            ),
+        ];
+        for (event, stmt) in reverse {
+            sql.push_str(&format!(
+                "CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_{event} AFTER {} ON {table} \
+                 WHEN (SELECT journal FROM undo_state) IS NOT NULL BEGIN \
+                 INSERT INTO undo_log (change_id, stmt) VALUES ((SELECT journal FROM undo_state), {stmt}); \
+                 END;\n",
+                event.to_uppercase()
+            ));
+        }
+    }
+    Ok(sql)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every column of every table of the book is restored by its undo triggers, and
+    /// every table of the file is either journaled or named here as not the user's rows:
+    /// a migration that adds a table has to say which it is.
+    #[test]
+    fn the_journal_covers_every_column_of_every_table_of_the_book() {
+        let mut store = Store::open_in_memory().unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        store.set_snooze("k", day).unwrap();
+        let conn = &store.conn;
+        let names = |sql: &str| -> Vec<String> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let derived_or_bookkeeping = [
+            "scoring_dirty",
+            "scoring_history",
+            "sync_conflicts",
+            "sync_doc",
+            "sync_merged",
+            "sync_meta",
+            "sync_peers",
+            "sync_pending",
+            "sync_retry",
+            "undo_changes",
+            "undo_log",
+            "undo_state",
+        ];
+        for t in names(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             AND name NOT LIKE 'contact_text%' AND name NOT LIKE 'field_text%'",
+        ) {
+            assert!(
+                BOOK_TABLES.contains(&t.as_str()) || derived_or_bookkeeping.contains(&t.as_str()),
+                "table {t} is neither journaled for undo nor named as bookkeeping"
+            );
+        }
+        for t in BOOK_TABLES {
+            let columns = names(&format!("SELECT name FROM pragma_table_info('{t}')"));
+            for kind in ["insert", "update", "delete"] {
+                let sql: String = conn
+                    .query_row(
+                        "SELECT sql FROM sqlite_temp_schema WHERE type = 'trigger' AND name = ?1",
+                        [format!("undo_{t}_{kind}")],
+                        |r| r.get(0),
+                    )
+                    .unwrap_or_else(|e| panic!("no undo_{t}_{kind}: {e}"));
+                if kind == "insert" {
+                    continue;
+                }
+                for c in &columns {
+                    assert!(
+                        sql.contains(&format!("quote(old.{c})")),
+                        "undo_{t}_{kind} does not restore {t}.{c}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -20,6 +20,27 @@ use keys::Ids;
 use removals::keep_one_of_each;
 use rows::{Refused, changed_here_since, read_change, read_rows, write_change};
 
+/// The sync log's triggers (`triggers.sql`).
+const LOG_TRIGGERS: &str = include_str!("triggers.sql");
+
+/// Turns the sync log on in the transaction `tx`: from now on every change to a synced
+/// row is named in `sync_pending`. The first sync does this as it reads every row.
+fn start_logging(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+    tx.execute_batch(LOG_TRIGGERS)?;
+    tx.execute("UPDATE sync_meta SET logging = 1", [])?;
+    Ok(())
+}
+
+/// Puts the sync log's triggers back when the book has synced (migration 012 took
+/// them out of every book; one that never synced is better without them).
+pub(super) fn resume_logging(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let logging: bool = tx.query_row("SELECT logging = 1 FROM sync_meta", [], |r| r.get(0))?;
+    if logging {
+        tx.execute_batch(LOG_TRIGGERS)?;
+    }
+    Ok(())
+}
+
 /// What the book has to send: its changed rows, and the newest log entry they cover
 /// (entries written after it, by a command running meanwhile, wait for the next sync).
 #[derive(Debug, Default)]
@@ -213,7 +234,7 @@ impl Store {
     pub fn sync_outgoing(&mut self, full: bool) -> Result<Outgoing> {
         let tx = self.begin_unjournaled()?;
         if full {
-            tx.execute("UPDATE sync_meta SET logging = 1", [])?;
+            start_logging(&tx)?;
         }
         let upto: i64 =
             tx.query_row("SELECT coalesce(max(seq), 0) FROM sync_pending", [], |r| {
@@ -358,8 +379,9 @@ impl Store {
                 ],
             )?;
         }
+        start_logging(&tx)?;
         tx.execute(
-            "UPDATE sync_meta SET logging = 1, last_sync = ?1, folder = coalesce(?2, folder)",
+            "UPDATE sync_meta SET last_sync = ?1, folder = coalesce(?2, folder)",
             params![incoming.now, incoming.folder],
         )?;
         tx.commit()?;

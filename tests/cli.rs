@@ -12,6 +12,32 @@ fn id(v: &Value) -> String {
     v["id"].as_i64().expect("an id").to_string()
 }
 
+/// An undo names the change by the command and its own arguments, not by where and how
+/// it ran: `--db`, `--today`, `--json` and the like are left out, before or after it.
+#[test]
+fn an_undo_names_the_change_without_the_global_options() {
+    let env = Env::new();
+    env.ok(&["add", "Sam Lee"]);
+    let db = env.db();
+    env.ok(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--today=2026-11-20",
+        "log",
+        "Sam Lee",
+        "call",
+        "--note",
+        "about the fair",
+        "--json",
+        "--no-color",
+    ]);
+    let undone = env.json(&["undo"]);
+    assert_eq!(
+        undone["undone"]["what"], "ties log \"Sam Lee\" call --note \"about the fair\"",
+        "{undone}"
+    );
+}
+
 #[test]
 fn full_capture_flow_is_reflected_in_show() {
     let env = Env::new();

@@ -372,16 +372,44 @@ fn run(cli: Cli) -> Result<()> {
 /// The command line as typed, `ties` first, arguments with spaces quoted: the words an
 /// undo names the change by.
 fn command_line() -> String {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    change_words(&args)
+}
+
+/// What a change is called: the command with its own arguments, without the options
+/// that say where and how it ran (`--db`, `--config`, `--today`, `--json`,
+/// `--no-color`), which would only crowd "Undid …".
+fn change_words(args: &[String]) -> String {
     let mut words = vec!["ties".to_string()];
-    for a in std::env::args_os().skip(1) {
-        let a = a.to_string_lossy();
-        words.push(if a.contains(' ') || a.is_empty() {
-            format!("\"{a}\"")
-        } else {
-            a.into_owned()
-        });
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        if a == "--" {
+            words.extend(rest.map(|a| quoted(a)));
+            break;
+        }
+        let option = a.split_once('=').map_or(a.as_str(), |(o, _)| o);
+        match option {
+            "--db" | "--config" | "--today" => {
+                if !a.contains('=') {
+                    rest.next();
+                }
+            }
+            "--json" | "--no-color" => {}
+            _ => words.push(quoted(a)),
+        }
     }
     words.join(" ")
+}
+
+fn quoted(a: &str) -> String {
+    if a.contains(' ') || a.is_empty() {
+        format!("\"{a}\"")
+    } else {
+        a.to_string()
+    }
 }
 
 /// A database error says which file it is about (the others already do).

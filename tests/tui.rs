@@ -1746,6 +1746,7 @@ fn outcomes_are_facts_the_app_words() {
         app,
         Action::Outcome(Outcome::Undone {
             what: "Done: thank Sam Lee.".into(),
+            more: true,
         }),
         today(),
     );
@@ -1753,6 +1754,21 @@ fn outcomes_are_facts_the_app_words() {
         effects,
         [Effect::Reload {
             then: Some("Undid “thank Sam Lee” (z: the one before)".into())
+        }]
+    );
+    // The last one left: `z` is not offered again.
+    let effects = update(
+        app,
+        Action::Outcome(Outcome::Undone {
+            what: "ties log Sam call".into(),
+            more: false,
+        }),
+        today(),
+    );
+    assert_eq!(
+        effects,
+        [Effect::Reload {
+            then: Some("Undid “ties log Sam call”; nothing older to undo".into())
         }]
     );
     let effects = update(

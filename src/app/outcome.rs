@@ -19,8 +19,9 @@ pub enum Outcome {
     Wrote { changes: Vec<Change>, done: String },
     /// Two contacts were merged (the whole book is read again).
     Merged { done: String },
-    /// The newest change in the journal was undone: what it was.
-    Undone { what: String },
+    /// The newest change in the journal was undone: what it was, and whether an older
+    /// one is left to undo.
+    Undone { what: String, more: bool },
     /// The journal was empty.
     NothingToUndo,
     /// A mail file's introductions were recorded.
@@ -97,11 +98,16 @@ pub(super) fn report(app: &mut App, outcome: Outcome) -> Vec<Effect> {
             Vec::new()
         }
         Outcome::Merged { done } => reload_then(format!("{done} z undoes it.")),
-        Outcome::Undone { what } => {
+        Outcome::Undone { what, more } => {
             let what = what.strip_prefix("Done: ").unwrap_or(&what);
             reload_then(format!(
-                "Undid “{}” (z: the one before)",
-                what.trim_end_matches('.')
+                "Undid “{}”{}",
+                what.trim_end_matches('.'),
+                if more {
+                    " (z: the one before)"
+                } else {
+                    "; nothing older to undo"
+                }
             ))
         }
         Outcome::NothingToUndo => {

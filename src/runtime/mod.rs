@@ -207,7 +207,11 @@ impl Session {
                 }
             }
             Effect::Undo => match self.store.undo() {
-                Ok(Some(u)) => vec![Action::Outcome(Outcome::Undone { what: u.what })],
+                Ok(Some(u)) => {
+                    // Whether `z` can go on: the status bar offers it only then.
+                    let more = self.store.undo_history(1).map_or(true, |h| !h.is_empty());
+                    vec![Action::Outcome(Outcome::Undone { what: u.what, more })]
+                }
                 Ok(None) => vec![Action::Outcome(Outcome::NothingToUndo)],
                 Err(e) => vec![failed(Doing::Undo, &e)],
             },

@@ -793,6 +793,52 @@ fn hostile_text_in_every_field_and_every_pane() {
     insta::assert_snapshot!("hostile_contacts_120x40", screen(&s, 120, 40));
 }
 
+/// On a short screen a contact with many fields keeps its timeline in sight (where `J`
+/// scrolls it): the fields above are cut, and a row says where they all are.
+#[test]
+fn many_fields_leave_the_timeline_in_sight_at_80x24() {
+    use ties::domain::contact::{Field, FieldKind};
+    let mut store = Store::open_in_memory().unwrap();
+    let field = |kind, n: usize| Field {
+        kind,
+        label: Some(format!("label {n}")),
+        value: format!("value number {n} of a contact with many fields"),
+    };
+    let c = ties::domain::contact::NewContact {
+        name: "Sam Lee".into(),
+        company: Some("Lee Plumbing and Heating of the Eastern Suburbs".into()),
+        fields: (0..6)
+            .map(|n| field(FieldKind::Phone, n))
+            .chain((0..4).map(|n| field(FieldKind::Address, n)))
+            .collect(),
+        ..Default::default()
+    };
+    let id = store.insert_contact(&c, today()).unwrap();
+    for n in 1..=8 {
+        let mut i = NewInteraction::new(
+            id,
+            today() - chrono::Days::new(n * 7),
+            InteractionKind::Call,
+        );
+        i.note = Some(format!("call number {n}"));
+        store.insert_interaction(&i).unwrap();
+    }
+    let mut s = session_on(store);
+    keys(&mut s, &["2"]);
+    let shown = screen(&s, 80, 24);
+    assert!(
+        shown.contains("Timeline (8)") && shown.contains("call number 1"),
+        "{shown}"
+    );
+    assert!(shown.contains("e shows every field"), "{shown}");
+    keys(&mut s, &["J"]);
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("from entry 6"), "{shown}");
+    // Where there is room, everything shows and nothing says it was cut.
+    let shown = screen(&s, 120, 60);
+    assert!(!shown.contains("e shows every field"), "{shown}");
+}
+
 /// The contact's timeline scrolls to older entries and back, and starts at the newest
 /// again for the next contact.
 #[test]

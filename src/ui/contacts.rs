@@ -169,6 +169,33 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
             lines.push(Line::raw(format!("  {}", safe(r))));
         }
     }
+    // The timeline keeps rows of its own (its heading and a few entries): on a short
+    // screen a contact with many fields would push it out of sight, where `J` scrolls
+    // it unseen. The part above is cut instead, a row of its own saying so.
+    let timeline_rows = 1 + d.timeline.len().min(5);
+    let head_rows = Paragraph::new(lines.clone())
+        .wrap(Wrap { trim: false })
+        .line_count(area.width);
+    let mut area = area;
+    if head_rows + timeline_rows > usize::from(area.height)
+        && usize::from(area.height) > timeline_rows + 2
+    {
+        let [body, more, rest] = Layout::vertical([
+            Constraint::Length(area.height - timeline_rows as u16 - 1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .areas(area);
+        frame.render_widget(
+            Paragraph::new(std::mem::take(&mut lines)).wrap(Wrap { trim: false }),
+            body,
+        );
+        frame.render_widget(
+            Paragraph::new("… e shows every field").style(theme.dim()),
+            more,
+        );
+        area = rest;
+    }
     let offset = app
         .contacts
         .timeline_offset

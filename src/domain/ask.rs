@@ -90,6 +90,21 @@ pub fn assess(
     today: NaiveDate,
     buf: &mut TouchBuffer,
 ) -> Assessment {
+    assess_as(contact, interactions, referrals, names, p, today, buf, true)
+}
+
+/// [`assess`], its readiness with reasons (`words`) or without ([`readiness_as`]).
+#[allow(clippy::too_many_arguments)]
+pub fn assess_as(
+    contact: &Contact,
+    interactions: &[Interaction],
+    referrals: &[&Referral],
+    names: &dyn NameLookup,
+    p: &ScoringParams,
+    today: NaiveDate,
+    buf: &mut TouchBuffer,
+    words: bool,
+) -> Assessment {
     let days = buf.collect(contact.id, interactions, referrals.iter().copied(), today);
     let s = strength(days, contact.closeness, p);
     let l = ledger(
@@ -99,7 +114,17 @@ pub fn assess(
         p,
         today,
     );
-    let r = readiness(contact, interactions, referrals, &s, &l, names, p, today);
+    let r = readiness_as(
+        contact,
+        interactions,
+        referrals,
+        &s,
+        &l,
+        names,
+        p,
+        today,
+        words,
+    );
     Assessment {
         strength: s,
         ledger: l,
@@ -168,12 +193,13 @@ impl<'a> Facts<'a> {
         f
     }
 
-    /// The newest gift / extra / referral given, as (date, what).
-    fn newest_give(&self, names: &dyn NameLookup) -> Option<(NaiveDate, String)> {
+    /// The newest gift / extra / referral given, as (date, what); without `words`,
+    /// "what" is left empty.
+    fn newest_give(&self, names: &dyn NameLookup, words: bool) -> Option<(NaiveDate, String)> {
         let mut best: Option<(NaiveDate, String)> = None;
         let mut consider = |d: NaiveDate, what: &dyn Fn() -> String| {
             if best.as_ref().is_none_or(|(b, _)| d > *b) {
-                best = Some((d, what()));
+                best = Some((d, if words { what() } else { String::new() }));
             }
         };
         if let Some(g) = self.given {
@@ -203,6 +229,41 @@ pub fn readiness(
     p: &ScoringParams,
     today: NaiveDate,
 ) -> Readiness {
+    readiness_as(
+        contact,
+        interactions,
+        referrals,
+        s,
+        l,
+        names,
+        p,
+        today,
+        true,
+    )
+}
+
+/// [`readiness`] with its reasons (`words`) or without: the status, action, readiness,
+/// wait and trigger are the same either way; without words `reasons` is empty and
+/// nothing is formatted. A ranking that keeps only the `ask_now` contacts' reasons
+/// words the others' for nothing: formatting was a tenth of `ties today`.
+#[allow(clippy::too_many_arguments)]
+pub fn readiness_as(
+    contact: &Contact,
+    interactions: &[Interaction],
+    referrals: &[&Referral],
+    s: &Strength,
+    l: &Ledger,
+    names: &dyn NameLookup,
+    p: &ScoringParams,
+    today: NaiveDate,
+    words: bool,
+) -> Readiness {
+    // A reason, formatted only when the readiness is worded.
+    macro_rules! say {
+        ($($arg:tt)*) => {
+            if words { format!($($arg)*) } else { String::new() }
+        };
+    }
     let a = &p.ask;
     let f = Facts::gather(contact.id, interactions, referrals, today);
     let age = |d: NaiveDate| days_between(d, today);
@@ -214,7 +275,7 @@ pub fn readiness(
         .praise
         .map(|x| age(x.occurred_on))
         .filter(|&d| d <= a.praise_window_days);
-    let give = f.newest_give(names);
+    let give = f.newest_give(names, words);
     let recent_give = give.as_ref().filter(|(d, _)| age(*d) <= a.recent_give_days);
     let n_referrals = f
         .received
@@ -240,7 +301,7 @@ pub fn readiness(
     let r = r.clamp(0.0, 100.0);
 
     // Facts, in a fixed order; the status decides which comes first.
-    let praise_fact = praise_age.and(f.praise).map(|x| {
+    let praise_fact = praise_age.and(f.praise).filter(|_| words).map(|x| {
         let label = x
             .label
             .as_deref()
@@ -250,7 +311,7 @@ pub fn readiness(
             None => format!("Thanked you {}", ago(x.occurred_on)),
         }
     });
-    let balance_fact = (l.balance > 0.0).then(|| {
+    let balance_fact = (words && l.balance > 0.0).then(|| {
         let mut parts = Vec::new();
         if l.referrals_given > 0 {
             parts.push(plural(l.referrals_given, "referral", "referrals"));
@@ -271,11 +332,13 @@ pub fn readiness(
             parts.join(" and ")
         )
     });
-    let give_fact = recent_give.map(|(d, what)| format!("{what} {}", ago(*d)));
+    let give_fact = recent_give
+        .filter(|_| words)
+        .map(|(d, what)| format!("{what} {}", ago(*d)));
     let referrer_fact = f
         .received
         .last()
-        .filter(|_| n_referrals >= 1.0)
+        .filter(|_| words && n_referrals >= 1.0)
         .map(|last| {
             format!(
                 "Has referred {} to you before (last: {}, {})",
@@ -284,13 +347,13 @@ pub fn readiness(
                 ago(last.referred_on)
             )
         });
-    let deficit_fact = (l.deficit >= a.deficit_min).then(|| {
+    let deficit_fact = (words && l.deficit >= a.deficit_min).then(|| {
         format!(
             "They sent you {} more than you sent them: give back",
             plural(l.deficit as u32, "referral", "referrals")
         )
     });
-    let summary = s.summary();
+    let summary = if words { s.summary() } else { String::new() };
     let trigger_praise = praise_age.is_some();
     let trigger_balance = l.balance >= a.trigger_balance;
     let trigger_on = [
@@ -301,6 +364,9 @@ pub fn readiness(
     .flatten()
     .max();
     let facts = |first: Option<String>| -> Vec<String> {
+        if !words {
+            return Vec::new();
+        }
         let mut out: Vec<String> = first.into_iter().collect();
         for fact in [
             &praise_fact,
@@ -332,6 +398,9 @@ pub fn readiness(
         trigger_on,
     };
     let do_first = |action: AskAction, why: String| {
+        if !words {
+            return done(AskStatus::DoFirst, Some(action), None, Vec::new());
+        }
         let mut reasons = vec![
             why,
             format!(
@@ -350,7 +419,11 @@ pub fn readiness(
             AskStatus::NotSuitable,
             None,
             None,
-            vec!["Archived".to_string()],
+            if words {
+                vec!["Archived".to_string()]
+            } else {
+                Vec::new()
+            },
         );
     }
     if contact.do_not_ask {
@@ -358,11 +431,24 @@ pub fn readiness(
             AskStatus::NotSuitable,
             None,
             None,
-            vec!["Marked do-not-ask".to_string()],
+            if words {
+                vec!["Marked do-not-ask".to_string()]
+            } else {
+                Vec::new()
+            },
         );
     }
     if s.band == Band::NoHistory {
-        return done(AskStatus::NotSuitable, None, None, vec![s.summary()]);
+        return done(
+            AskStatus::NotSuitable,
+            None,
+            None,
+            if words {
+                vec![summary.clone()]
+            } else {
+                Vec::new()
+            },
+        );
     }
     // Block 1: an unresolved complaint.
     if let Some(c) = f
@@ -372,18 +458,18 @@ pub fn readiness(
         let resolved = f.praise.is_some_and(|x| x.occurred_on >= c.occurred_on);
         if !resolved {
             let why = match c.label.as_deref() {
-                Some(label) => format!(
+                Some(label) => say!(
                     "Complained about the {label} {}: resolve that first",
                     ago(c.occurred_on)
                 ),
-                None => format!("Complained {}: resolve that first", ago(c.occurred_on)),
+                None => say!("Complained {}: resolve that first", ago(c.occurred_on)),
             };
             return do_first(AskAction::ResolveComplaint, why);
         }
     }
     // Block 2: an unthanked referral (the oldest first).
     if let Some(rf) = f.received.iter().find(|rf| !f.thanked.contains(&rf.id)) {
-        let why = format!("Thank {} for referring {} first", contact.name, person(rf));
+        let why = say!("Thank {} for referring {} first", contact.name, person(rf));
         return do_first(AskAction::Thank, why);
     }
     // Block 3: a thanked referral whose outcome was never reported.
@@ -392,13 +478,13 @@ pub fn readiness(
         .iter()
         .find(|rf| age(rf.referred_on) > a.update_after_days && !f.updated.contains(&rf.id))
     {
-        let why = format!("Tell {} how it went with {}", contact.name, person(rf));
+        let why = say!("Tell {} how it went with {}", contact.name, person(rf));
         return do_first(AskAction::SendUpdate, why);
     }
     // Block 4: asked recently.
     if let Some(x) = f.ask.filter(|x| age(x.occurred_on) < a.ask_cooldown_days) {
         let until = x.occurred_on + Days::new(a.ask_cooldown_days.unsigned_abs());
-        let why = format!("You asked {}; wait until {until}", ago(x.occurred_on));
+        let why = say!("You asked {}; wait until {until}", ago(x.occurred_on));
         return done(AskStatus::WaitUntil, None, Some(until), facts(Some(why)));
     }
     // Block 5: a balanced sale.
@@ -407,13 +493,15 @@ pub fn readiness(
         if !since(f.praise.map(|x| x.occurred_on)) && !since(give.as_ref().map(|(d, _)| *d)) {
             let mut out = do_first(
                 AskAction::OverDeliver,
-                "The exchange is just balanced: over-deliver first".to_string(),
+                say!("The exchange is just balanced: over-deliver first"),
             );
-            let delivered = match job.label.as_deref() {
-                Some(label) => format!("Delivered the {label} {}", ago(job.occurred_on)),
-                None => format!("Delivered a job {}", ago(job.occurred_on)),
-            };
-            out.reasons.insert(1, delivered);
+            if words {
+                let delivered = match job.label.as_deref() {
+                    Some(label) => format!("Delivered the {label} {}", ago(job.occurred_on)),
+                    None => format!("Delivered a job {}", ago(job.occurred_on)),
+                };
+                out.reasons.insert(1, delivered);
+            }
             return out;
         }
     }
@@ -421,14 +509,14 @@ pub fn readiness(
     let last_live = s.last_live.map(|(age, _)| i64::from(age));
     if last_live.is_none_or(|d| d > a.stale_days) {
         let why = match last_live {
-            Some(d) => format!("No real conversation in {d} days: reconnect first"),
-            None => "No real conversation on record: reconnect first".to_string(),
+            Some(d) => say!("No real conversation in {d} days: reconnect first"),
+            None => say!("No real conversation on record: reconnect first"),
         };
         return do_first(AskAction::Reconnect, why);
     }
     // Block 7: weak tie.
     if u32::from(s.score) < a.weak_tie_below {
-        let why = format!("Still {} ({}): build rapport first", s.band.word(), s.score);
+        let why = say!("Still {} ({}): build rapport first", s.band.word(), s.score);
         return done(AskStatus::NotYet, None, None, facts(Some(why)));
     }
     // Unblocked: ask only on a trigger.
@@ -440,7 +528,7 @@ pub fn readiness(
         };
         return done(AskStatus::AskNow, None, None, facts(first));
     }
-    let why = "No moment yet: ask when they next thank you, or give first".to_string();
+    let why = say!("No moment yet: ask when they next thank you, or give first");
     done(AskStatus::WaitForMoment, None, None, facts(Some(why)))
 }
 
@@ -464,17 +552,27 @@ mod tests {
             .collect()
     }
 
+    /// Every scenario also checks that its readiness without words is the same but for
+    /// the reasons.
     fn run(c: &Contact, h: &Hist, referrals: &[Referral]) -> Assessment {
         let refs: Vec<&Referral> = crate::domain::history::referrals_of(c.id, referrals);
-        assess(
-            c,
-            &h.items,
-            &refs,
-            &names(),
-            &default_params(),
-            today(),
-            &mut TouchBuffer::new(),
-        )
+        let at = |words| {
+            assess_as(
+                c,
+                &h.items,
+                &refs,
+                &names(),
+                &default_params(),
+                today(),
+                &mut TouchBuffer::new(),
+                words,
+            )
+        };
+        let worded = at(true);
+        let mut bare = worded.clone();
+        bare.readiness.reasons.clear();
+        assert_eq!(at(false), bare, "without words, the same readiness");
+        worded
     }
 
     fn sam() -> Contact {

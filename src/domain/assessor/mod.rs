@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use super::agenda::{AgendaItem, contact_items};
-use super::ask::{Assessment, Suggestion, assess, rank};
+use super::ask::{AskStatus, Assessment, Suggestion, assess_as, rank, readiness};
 use super::book::{Assessed, Book, Summary};
 use super::contact::Contact;
 use super::histories::Histories;
@@ -82,7 +82,22 @@ impl Rules<'_> {
         buf: &mut TouchBuffer,
     ) -> (Assessment, Vec<AgendaItem>) {
         let refs = self.index.of(c.id);
-        let a = assess(c, ix, refs, self.names, self.p, self.today, buf);
+        // Kept without assessments and ranking only `ask_now`, a contact's reasons are
+        // read only if it is one of those: the others' are never worded.
+        let words = self.keep.assessments || !self.keep.only_ask_now;
+        let mut a = assess_as(c, ix, refs, self.names, self.p, self.today, buf, words);
+        if !words && a.readiness.status == AskStatus::AskNow {
+            a.readiness = readiness(
+                c,
+                ix,
+                refs,
+                &a.strength,
+                &a.ledger,
+                self.names,
+                self.p,
+                self.today,
+            );
+        }
         let items = if self.keep.items {
             contact_items(c, &a, ix, refs, self.cadence, self.p, self.today)
         } else {

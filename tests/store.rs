@@ -272,6 +272,83 @@ fn migration_12_keeps_the_sync_log_of_a_book_that_synced() {
     }
 }
 
+/// A reader that closes last folds what a writer committed while it read: the writer
+/// could not (the reader still needed the pages those rows replace), and a read-only
+/// connection cannot checkpoint, so the reader opens one that may. `ties.db` alone holds
+/// everything again.
+#[test]
+fn a_reader_closing_last_leaves_the_book_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ties.db");
+    let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+    let add = |store: &mut Store, name: &str| {
+        let c = NewContact {
+            name: name.into(),
+            ..Default::default()
+        };
+        store.insert_contact(&c, today).unwrap();
+    };
+    add(&mut Store::open(&path).unwrap(), "Sam Lee");
+    let reader = Store::open_for_reading(&path).unwrap();
+    assert!(reader.is_read_only());
+    // Another reader pins the book as it is while a writer commits and leaves.
+    let pin = rusqlite::Connection::open(&path).unwrap();
+    pin.execute_batch("BEGIN; SELECT count(*) FROM contacts;")
+        .unwrap();
+    add(&mut Store::open(&path).unwrap(), "Ana Ruiz");
+    let wal = dir.path().join("ties.db-wal");
+    assert!(
+        std::fs::metadata(&wal).unwrap().len() > 0,
+        "the writer could not fold it"
+    );
+    pin.execute_batch("COMMIT").unwrap();
+    drop(pin);
+    drop(reader);
+    assert_eq!(std::fs::metadata(&wal).map_or(0, |m| m.len()), 0);
+    let alone = dir.path().join("alone.db");
+    std::fs::copy(&path, &alone).unwrap();
+    let n: i64 = rusqlite::Connection::open(&alone)
+        .unwrap()
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2, "the .db alone holds both contacts");
+}
+
+/// The undo journal follows the tables as they are: a column added by hand (a name with
+/// a digit and a capital, quoted) is restored by an undo like the others.
+#[test]
+fn the_journal_covers_a_column_added_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ties.db");
+    let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("ALTER TABLE contacts ADD COLUMN \"Extra 2\" TEXT DEFAULT 'kept'")
+        .unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let c = NewContact {
+        name: "Sam Lee".into(),
+        ..Default::default()
+    };
+    let id = store.insert_contact(&c, today).unwrap();
+    conn.execute(
+        "UPDATE contacts SET \"Extra 2\" = 'it''s mine' WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+    store.describe("archive Sam");
+    store.set_archived(id, Some(today)).unwrap();
+    store.undo().unwrap().expect("the archive is undone");
+    let (archived, extra): (Option<String>, String) = conn
+        .query_row(
+            "SELECT archived_on, \"Extra 2\" FROM contacts WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((archived, extra.as_str()), (None, "it's mine"));
+}
+
 /// A book from before migration 010 gets a uid on every row as it opens, derived from
 /// the row: two copies of one database (a sync tool's conflict copy) give their shared
 /// rows the same uids, so merging them later does not double a single touch.

@@ -278,6 +278,9 @@ impl Store {
         if dry_run {
             tx.rollback()?;
         } else {
+            if report.created.len() + report.updated.len() >= super::import::BULK {
+                super::contacts::compact_search(&tx)?;
+            }
             tx.commit()?;
         }
         Ok(report)

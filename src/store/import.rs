@@ -108,8 +108,9 @@ impl Matcher {
     }
 }
 
-/// An import that writes at least this many contacts merges the search indexes after.
-const BULK: usize = 1000;
+/// A write of at least this many contacts merges the search indexes after
+/// ([`super::contacts::compact_search`]).
+pub(super) const BULK: usize = 1000;
 
 impl Store {
     /// Imports contacts from a file in one transaction (rolled back when `dry_run`).

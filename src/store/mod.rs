@@ -265,7 +265,8 @@ impl Store {
     }
 }
 
-/// Every table of the book, in a fixed order (check, repair, backup, tests).
+/// Every table of the book, in a fixed order (check, repair, backup, tests); the undo
+/// journal covers each of them ([`undo::journal_triggers`]).
 const BOOK_TABLES: [&str; 9] = [
     "contacts",
     "contact_fields",

@@ -108,7 +108,9 @@ impl Store {
             .and_then(attempt)
         {
             Ok(c) => c,
-            Err(_) => {
+            // Only where SQLite could not open the file or its shared memory: any other
+            // error is the answer (immutable ignores the WAL, and would read stale rows).
+            Err(StoreError::ReadOnly { .. }) => {
                 let uri = format!(
                     "file:{}?immutable=1",
                     path.to_string_lossy()
@@ -120,6 +122,7 @@ impl Store {
                     .map_err(|e| classify_open_error(path, e))
                     .and_then(attempt)?
             }
+            Err(e) => return Err(e),
         };
         let store = Store {
             conn,
@@ -233,11 +236,30 @@ impl Drop for Store {
     fn drop(&mut self) {
         // Never wait for it: with another ties writing (an import), a blocking
         // checkpoint would hold up even a read command's exit. The last to close folds it.
-        if self.path.is_some() && !self.read_only {
-            let _ = self.conn.busy_timeout(Duration::ZERO);
-            let _ = self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let Some(path) = &self.path else {
+            return;
+        };
+        let fold = |conn: &Connection| {
+            let _ = conn.busy_timeout(Duration::ZERO);
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        };
+        if !self.read_only {
+            fold(&self.conn);
+            return;
+        }
+        // A reader cannot checkpoint, and a writer that committed while it read could
+        // not fold those rows in (the reader still needed the pages they replace): when
+        // the log holds anything, a connection that may write folds it now. One `stat`
+        // otherwise; nothing where the file cannot be written.
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0)
+            && let Ok(writer) = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        {
+            fold(&writer);
         }
     }
 }

@@ -1,6 +1,6 @@
-//! Undo: the journal that migration 004 keeps (every write transaction is one change,
-//! its rows journaled by triggers with the statements that reverse them), and taking
-//! the newest change back, whole.
+//! Undo: the journal (migration 004's tables; every write transaction is one change,
+//! its rows journaled by the triggers [`journal_triggers`] makes, with the statements
+//! that reverse them), and taking the newest change back, whole.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -93,7 +93,11 @@ impl Store {
 ///
 /// They are derived from each table's columns and primary key as the file has them, so
 /// a column a later migration adds is journaled without a trigger to keep in step.
+/// Names are quoted, whatever they are.
 pub(super) fn journal_triggers(conn: &Connection) -> Result<String> {
+    // An identifier, quoted; and text, ready to sit inside a '…' literal.
+    let ident = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let lit = |text: &str| text.replace('\'', "''");
     let mut sql = String::new();
     for table in BOOK_TABLES {
         let mut stmt =
@@ -103,54 +107,57 @@ pub(super) fn journal_triggers(conn: &Connection) -> Result<String> {
             .collect::<rusqlite::Result<_>>()?;
         let mut keys: Vec<&(String, i64)> = columns.iter().filter(|(_, pk)| *pk > 0).collect();
         keys.sort_by_key(|(_, pk)| *pk);
-        let plain = |name: &str| {
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-        };
-        if keys.is_empty() || !columns.iter().all(|(c, _)| plain(c)) {
-            return Err(StoreError::Migration(format!(
-                "the undo journal cannot cover table {table}: it needs a primary key and plain column names"
+        if keys.is_empty() {
+            return Err(StoreError::Usage(format!(
+                "the table {table} has lost its primary key, so no change to it can be undone; \
+                 restore a backup (`ties restore`)"
             )));
         }
-        let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
+        let t = ident(table);
         let key_of = |row: &str| {
             keys.iter()
-                .map(|(k, _)| format!("'{k} IS ' || quote({row}.{k})"))
+                .map(|(k, _)| format!("'{} IS ' || quote({row}.{})", lit(&ident(k)), ident(k)))
                 .collect::<Vec<_>>()
                 .join(" || ' AND ' || ")
         };
-        let set = names
+        let set = columns
             .iter()
-            .map(|c| format!("'{c} = ' || quote(old.{c})"))
+            .map(|(c, _)| format!("'{} = ' || quote(old.{})", lit(&ident(c)), ident(c)))
             .collect::<Vec<_>>()
             .join(" || ', ' || ");
-        let values = names
+        let names = columns
             .iter()
-            .map(|c| format!("quote(old.{c})"))
+            .map(|(c, _)| ident(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let values = columns
+            .iter()
+            .map(|(c, _)| format!("quote(old.{})", ident(c)))
             .collect::<Vec<_>>()
             .join(" || ', ' || ");
         let reverse = [
             (
                 "insert",
-                format!("'DELETE FROM {table} WHERE ' || {}", key_of("new")),
+                format!("'DELETE FROM {t} WHERE ' || {}", key_of("new")),
             ),
             (
                 "update",
                 format!(
-                    "'UPDATE {table} SET ' || {set} || ' WHERE ' || {}",
+                    "'UPDATE {t} SET ' || {set} || ' WHERE ' || {}",
                     key_of("new")
                 ),
             ),
             (
                 "delete",
                 format!(
-                    "'INSERT INTO {table} ({}) VALUES (' || {values} || ')'",
-                    names.join(", ")
+                    "'INSERT INTO {t} ({}) VALUES (' || {values} || ')'",
+                    lit(&names)
                 ),
             ),
         ];
         for (event, stmt) in reverse {
             sql.push_str(&format!(
-                "CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_{event} AFTER {} ON {table} \
+                "CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_{event} AFTER {} ON {t} \
                  WHEN (SELECT journal FROM undo_state) IS NOT NULL BEGIN \
                  INSERT INTO undo_log (change_id, stmt) VALUES ((SELECT journal FROM undo_state), {stmt}); \
                  END;\n",
@@ -220,7 +227,7 @@ mod tests {
                 }
                 for c in &columns {
                     assert!(
-                        sql.contains(&format!("quote(old.{c})")),
+                        sql.contains(&format!("quote(old.\"{c}\")")),
                         "undo_{t}_{kind} does not restore {t}.{c}"
                     );
                 }

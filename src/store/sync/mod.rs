@@ -379,6 +379,13 @@ impl Store {
                 ],
             )?;
         }
+        let searched = [Table::Contacts, Table::Fields]
+            .iter()
+            .map(|t| counts.get(t).copied().unwrap_or(0))
+            .sum::<usize>();
+        if searched >= super::import::BULK {
+            super::contacts::compact_search(&tx)?;
+        }
         start_logging(&tx)?;
         tx.execute(
             "UPDATE sync_meta SET last_sync = ?1, folder = coalesce(?2, folder)",

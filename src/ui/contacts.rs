@@ -12,7 +12,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::Theme;
 use super::text::{age, fit, safe, window};
 use super::theme::bar;
-use crate::app::{App, Detail, Hit};
+use crate::app::{Action, App, Detail, Hit};
+use crate::keymap::Mode;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
     let [left, right] =
@@ -171,7 +172,8 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
     }
     // The timeline keeps rows of its own (its heading and a few entries): on a short
     // screen a contact with many fields would push it out of sight, where `J` scrolls
-    // it unseen. The part above is cut instead, a row of its own saying so.
+    // it unseen. The part above is cut instead, a row of its own saying so. (Entries
+    // that wrap take more than their row each: the newest still shows first.)
     let timeline_rows = 1 + d.timeline.len().min(5);
     let head_rows = Paragraph::new(lines.clone())
         .wrap(Wrap { trim: false })
@@ -190,8 +192,17 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
             Paragraph::new(std::mem::take(&mut lines)).wrap(Wrap { trim: false }),
             body,
         );
+        let edit = app
+            .keymap
+            .key_for(Mode::Contacts, &Action::EditContact)
+            .map(|k| format!("; {k} shows every field"))
+            .unwrap_or_default();
         frame.render_widget(
-            Paragraph::new("… e shows every field").style(theme.dim()),
+            Paragraph::new(fit(
+                &format!("… (the rest is cut{edit})"),
+                usize::from(more.width),
+            ))
+            .style(theme.dim()),
             more,
         );
         area = rest;

@@ -12,6 +12,38 @@ fn id(v: &Value) -> String {
     v["id"].as_i64().expect("an id").to_string()
 }
 
+/// A command that needs people or items already there, pointed at a book that does not
+/// exist (a mistyped --db), says so and leaves no empty book or folder behind; adding
+/// someone starts one.
+#[test]
+fn a_mistyped_book_is_not_created_by_a_command_that_needs_one() {
+    let env = Env::new();
+    let nowhere = env.dir.path().join("typo");
+    let db = nowhere.join("ties.db");
+    for args in [
+        vec!["undo"],
+        vec!["log", "Sam", "call"],
+        vec!["done", "thank:1"],
+        vec!["archive", "Sam"],
+        vec!["check", "--repair"],
+    ] {
+        let out = env.ties().env("TIES_DB", &db).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        // As for a reading command on a missing book: a usage error.
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("there is no ties database"), "{args:?}: {err}");
+        assert!(!nowhere.exists(), "{args:?} created {}", nowhere.display());
+    }
+    let out = env
+        .ties()
+        .env("TIES_DB", &db)
+        .args(["add", "Sam Lee"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(db.exists());
+}
+
 /// An undo names the change by the command and its own arguments, not by where and how
 /// it ran: `--db`, `--today`, `--json` and the like are left out, before or after it.
 #[test]

@@ -319,6 +319,19 @@ impl Command {
         self.only_reads() && !matches!(self, Command::Check { .. })
     }
 
+    /// May be the first command on a new book, and create it: the others need people or
+    /// items already there, and a mistyped `--db` must not leave an empty book behind.
+    pub fn may_start_a_book(&self) -> bool {
+        matches!(
+            self,
+            Command::Add(_)
+                | Command::Refer(_)
+                | Command::Import { .. }
+                | Command::Demo(_)
+                | Command::Sync(_)
+        )
+    }
+
     /// Only reads the book: never creates it, and works on a read-only file.
     pub fn only_reads(&self) -> bool {
         matches!(

@@ -330,6 +330,10 @@ fn run(cli: Cli) -> Result<()> {
         Store::open_for_reading(&paths.db)
     } else if command.only_reads() {
         Store::open_existing(&paths.db)
+    } else if !command.may_start_a_book() && !paths.db.exists() {
+        Err(crate::store::StoreError::Missing {
+            path: paths.db.clone(),
+        })
     } else {
         Store::open(&paths.db)
     };

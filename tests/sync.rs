@@ -727,6 +727,14 @@ fn the_log_starts_with_the_first_sync_and_catches_edits_by_hand() {
     std::fs::create_dir_all(&folder).unwrap();
     env.json(&["sync", folder.to_str().unwrap()]);
     assert_eq!(log_triggers(&env.db()).len(), 24);
+    // The sync's lock beside the book is private, like every file ties writes.
+    let name = env.db().file_name().unwrap().to_string_lossy().into_owned();
+    let lock = env.db().with_file_name(format!(".{name}.sync-lock"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&lock).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let other = common::Env::new();
     other.json(&["sync", folder.to_str().unwrap()]);
     rusqlite::Connection::open(env.db())

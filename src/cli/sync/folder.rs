@@ -76,17 +76,17 @@ pub(super) fn lock(db: &Path) -> Result<std::fs::File> {
         .file_name()
         .map_or_else(|| "ties.db".into(), |n| n.to_string_lossy().into_owned());
     let path = db.with_file_name(format!(".{name}.sync-lock"));
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| {
-            anyhow!(
-                "cannot open {}: {e}; check the folder's permissions",
-                path.display()
-            )
-        })?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    // Private like every file ties writes (it holds nothing, but sits beside the book).
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path).map_err(|e| {
+        anyhow!(
+            "cannot open {}: {e}; check the folder's permissions",
+            path.display()
+        )
+    })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(UsageError::new(

@@ -839,6 +839,38 @@ fn many_fields_leave_the_timeline_in_sight_at_80x24() {
     assert!(!shown.contains("e shows every field"), "{shown}");
 }
 
+/// Entries that wrap take several rows each: J moves by the entries the screen showed
+/// whole, so paging through the timeline shows every one of them.
+#[test]
+fn paging_the_timeline_skips_no_entry() {
+    let mut store = Store::open_in_memory().unwrap();
+    let c = ties::domain::contact::NewContact {
+        name: "Sam Lee".into(),
+        ..Default::default()
+    };
+    let id = store.insert_contact(&c, today()).unwrap();
+    for n in 1..=15u64 {
+        let mut i = NewInteraction::new(id, today() - chrono::Days::new(n), InteractionKind::Call);
+        i.note = Some(format!(
+            "entry{n:02} talked at length about the fair, the stand and who else comes"
+        ));
+        store.insert_interaction(&i).unwrap();
+    }
+    let mut s = session_on(store);
+    keys(&mut s, &["2"]);
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..15 {
+        let shown = screen(&s, 80, 24);
+        for n in 1..=15 {
+            if shown.contains(&format!("entry{n:02}")) {
+                seen.insert(n);
+            }
+        }
+        keys(&mut s, &["J"]);
+    }
+    assert_eq!(seen.len(), 15, "entries never shown: {seen:?}");
+}
+
 /// The contact's timeline scrolls to older entries and back, and starts at the newest
 /// again for the next contact.
 #[test]

@@ -113,10 +113,13 @@ pub(super) fn action(app: &mut App, action: Action, today: NaiveDate) -> Vec<Eff
         Action::TimelineOlder => {
             let len = app.contacts.detail.as_ref().map_or(0, |d| d.timeline.len());
             app.contacts.timeline_offset =
-                (app.contacts.timeline_offset + 5).min(len.saturating_sub(1));
+                (app.contacts.timeline_offset + timeline_step(app)).min(len.saturating_sub(1));
         }
         Action::TimelineNewer => {
-            app.contacts.timeline_offset = app.contacts.timeline_offset.saturating_sub(5);
+            app.contacts.timeline_offset = app
+                .contacts
+                .timeline_offset
+                .saturating_sub(timeline_step(app));
         }
         other => {
             let page = app.page();
@@ -227,4 +230,13 @@ pub(super) fn submitted(app: &mut App, write: Write, done: String, form: Form) -
         return Vec::new();
     }
     vec![Effect::Write { write, done }]
+}
+
+/// How far J and K move the timeline: the entries the last frame showed whole (five
+/// before the first frame).
+fn timeline_step(app: &App) -> usize {
+    match app.hits.borrow().timeline_page {
+        0 => 5,
+        n => n,
+    }
 }

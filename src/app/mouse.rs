@@ -32,12 +32,15 @@ pub struct HitMap {
     regions: Vec<(u16, u16, u16, u16, Hit)>,
     /// Rows of the list the pane shows (what PgUp/PgDn move by); 0 before a frame.
     pub page: usize,
+    /// Timeline entries the detail showed whole (what J and K move by); 0 before a frame.
+    pub timeline_page: usize,
 }
 
 impl HitMap {
     pub fn clear(&mut self) {
         self.regions.clear();
         self.page = 0;
+        self.timeline_page = 0;
     }
 
     /// `w` × `h` cells from (`x`, `y`).

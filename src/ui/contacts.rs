@@ -221,6 +221,15 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
         format!("Timeline ({})", d.timeline.len())
     };
     lines.push(Line::styled(heading, theme.heading()));
+    // Rows left for the entries, and how many show whole: J and K move by that many,
+    // so none is skipped unseen when entries wrap.
+    let rows_of = |l: &Line<'_>| {
+        Paragraph::new(l.clone())
+            .wrap(Wrap { trim: false })
+            .line_count(area.width)
+    };
+    let mut room = usize::from(area.height).saturating_sub(lines.iter().map(rows_of).sum());
+    let mut whole = 0;
     let fmt = &app.config.display.date_format;
     for (date, kind, text) in d
         .timeline
@@ -228,11 +237,20 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
         .skip(offset)
         .take(budget.saturating_sub(lines.len()))
     {
-        lines.push(Line::from(vec![
+        let line = Line::from(vec![
             Span::styled(format!("{} ", date.format(fmt)), theme.dim()),
             Span::styled(format!("{kind:<9}"), theme.accent()),
             Span::raw(format!(" {}", safe(text))),
-        ]));
+        ]);
+        let rows = rows_of(&line);
+        if rows <= room {
+            room -= rows;
+            whole += 1;
+        } else {
+            room = 0;
+        }
+        lines.push(line);
     }
+    app.hits.borrow_mut().timeline_page = whole.max(1);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

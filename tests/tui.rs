@@ -1849,6 +1849,24 @@ fn outcomes_are_facts_the_app_words() {
             then: Some("Undid “ties log Sam call”; nothing older to undo".into())
         }]
     );
+    // A long command is cut, so what follows it still shows on an 80-column bar.
+    let effects = update(
+        app,
+        Action::Outcome(Outcome::Undone {
+            what: "ties log 201 gift --on 2026-05-04 --label \"item 24 with a fairly long label\""
+                .into(),
+            more: true,
+        }),
+        today(),
+    );
+    let [Effect::Reload { then: Some(said) }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(
+        said,
+        "Undid “ties log 201 gift --on 2026-05-04 --label \"…” (z: the one before)"
+    );
+    assert!(said.chars().count() <= 78, "{said}");
     let effects = update(
         app,
         Action::Outcome(Outcome::Ran {

@@ -85,6 +85,10 @@ impl Doing {
     }
 }
 
+/// The most of an undone change's words the message quotes: with what follows them,
+/// it fits an 80-column status bar.
+const UNDONE_WIDTH: usize = 44;
+
 /// Words an outcome, and asks for what follows from it.
 pub(super) fn report(app: &mut App, outcome: Outcome) -> Vec<Effect> {
     match outcome {
@@ -100,9 +104,17 @@ pub(super) fn report(app: &mut App, outcome: Outcome) -> Vec<Effect> {
         Outcome::Merged { done } => reload_then(format!("{done} z undoes it.")),
         Outcome::Undone { what, more } => {
             let what = what.strip_prefix("Done: ").unwrap_or(&what);
+            // Short enough for the status bar to keep what follows it.
+            let what = what.trim_end_matches('.');
+            let what = if what.chars().count() > UNDONE_WIDTH {
+                let cut: String = what.chars().take(UNDONE_WIDTH - 1).collect();
+                format!("{}…", cut.trim_end())
+            } else {
+                what.to_string()
+            };
             reload_then(format!(
                 "Undid “{}”{}",
-                what.trim_end_matches('.'),
+                what,
                 if more {
                     " (z: the one before)"
                 } else {

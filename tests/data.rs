@@ -170,6 +170,11 @@ fn restoring_a_bad_file_is_refused_and_changes_nothing() {
     ] {
         let e = env.fails(&["restore", bad.to_str().unwrap()], 1);
         assert!(e.starts_with("error: "), "{e}");
+        // About the file named, not the book: no advice to change --db.
+        assert!(!e.contains("--db"), "{e}");
+        if bad == &empty || bad == &foreign {
+            assert!(e.contains("cannot be restored from"), "{e}");
+        }
         assert_eq!(
             sha(&env.db()),
             before,

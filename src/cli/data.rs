@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::error::UsageError;
 use crate::store::Store;
 use crate::store::backup::{replace_database, validate_restore_source};
+use crate::text::sanitize;
 
 /// The folder of automatic backups: `backups/` beside the database.
 pub fn backups_dir(db: &Path) -> PathBuf {
@@ -142,7 +143,23 @@ pub fn restore(paths: &Paths, config: &Config, source: &Path, json: bool) -> Res
         )
         .into());
     }
-    let version = validate_restore_source(source)?;
+    // Worded for a restore: the file named is the source, not the book (--db).
+    let version = validate_restore_source(source).map_err(|e| match e {
+        crate::store::StoreError::NotTies { path, detail } => anyhow!(
+            "{} cannot be restored from: it is not a ties backup ({detail}); name a file `ties backup` wrote (they are in {})",
+            sanitize(&path.display().to_string()),
+            sanitize(&backups_dir(db).display().to_string())
+        ),
+        crate::store::StoreError::Io { path, source }
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            anyhow!(
+                "there is no file {} to restore from; check the path",
+                sanitize(&path.display().to_string())
+            )
+        }
+        other => other.into(),
+    })?;
     // Keep what is there now, whatever its state.
     let mut saved = None;
     if db.exists() {

@@ -41,7 +41,7 @@ pub use undo::Undone;
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error(
-        "{path} is not a ties database ({detail}); point --db at your ties.db, or move that file away"
+        "{path} is not a ties database ({detail}); point --db at your ties.db, or move it away"
     )]
     NotTies { path: PathBuf, detail: String },
     #[error(

@@ -153,11 +153,10 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
             ),
             Span::raw(format!(" {}", d.band)),
         ]),
-        Line::styled(d.breakdown.clone(), theme.dim()),
-        Line::raw(safe(&d.summary)),
-        Line::raw(format!("reciprocity: {}", d.reciprocity)),
         Line::raw(format!("ask: {}", safe(&d.readiness))),
     ];
+    // How to reach them and what is open come before the analysis: on a short screen
+    // the analysis is what gets cut.
     for (label, value) in &d.fields {
         lines.push(Line::from(vec![
             Span::styled(format!("{label}: "), theme.dim()),
@@ -170,6 +169,11 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
             lines.push(Line::raw(format!("  {}", safe(r))));
         }
     }
+    lines.extend([
+        Line::raw(safe(&d.summary)),
+        Line::raw(format!("reciprocity: {}", d.reciprocity)),
+        Line::styled(d.breakdown.clone(), theme.dim()),
+    ]);
     // The timeline keeps rows of its own (its heading and a few entries): on a short
     // screen a contact with many fields would push it out of sight, where `J` scrolls
     // it unseen. The part above is cut instead, a row of its own saying so. (Entries

@@ -1610,8 +1610,8 @@ fn the_edit_form_changes_and_removes_existing_fields() {
         ],
     );
     snap!("edit_existing_80x24", s, 80, 24);
-    // Ten fixed fields, then the existing ones in order: email, email, phone, url.
-    keys(&mut s, &["tab"; 10]);
+    // Twelve fixed fields, then the existing ones in order: email, email, phone, url.
+    keys(&mut s, &["tab"; 12]);
     keys(
         &mut s,
         &[
@@ -1642,11 +1642,54 @@ fn the_edit_form_changes_and_removes_existing_fields() {
     );
     // A bad email is refused in the form, nothing written.
     keys(&mut s, &["e"]);
-    keys(&mut s, &["tab"; 10]);
+    keys(&mut s, &["tab"; 12]);
     keys(&mut s, &["ctrl-u", "'@@", "enter"]);
     let shown = screen(&s, 80, 24);
     assert!(shown.contains("is not an email address"), "{shown}");
     keys(&mut s, &["esc"]);
+}
+
+/// The add and edit forms take a url and a birthday: a birthday typed is checked,
+/// changed it replaces the old one, cleared it goes, and left as shown it stays.
+#[test]
+fn the_forms_take_a_url_and_a_birthday() {
+    let mut s = session_on(Store::open_in_memory().unwrap());
+    // name, company, title, circle, tags, email, phone, then url and birthday.
+    keys(&mut s, &["2", "a", "'Sam Lee"]);
+    keys(&mut s, &["tab"; 7]);
+    keys(&mut s, &["'https://lee.example", "tab", "'4-12", "enter"]);
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("is not a birthday"), "{shown}");
+    keys(&mut s, &["ctrl-u", "'04-12", "enter"]);
+    let sam = s.store.name_entries().unwrap()[0].id;
+    let fields = |s: &Session| {
+        let c = s.store.contact(sam).unwrap().unwrap();
+        c.fields
+            .iter()
+            .map(|f| format!("{}={}", f.kind.as_str(), f.value))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fields(&s), ["url=https://lee.example", "birthday=--04-12"]);
+    // The edit form shows it as typed; changed, it replaces the old one.
+    keys(&mut s, &["e"]);
+    keys(&mut s, &["tab"; 8]);
+    let shown = screen(&s, 80, 24);
+    assert!(shown.contains("birthday: 04-12"), "{shown}");
+    keys(&mut s, &["ctrl-u", "'1990-05-01", "enter"]);
+    assert_eq!(
+        fields(&s),
+        ["url=https://lee.example", "birthday=1990-05-01"]
+    );
+    // Saved with something else changed, it stays; cleared, it goes.
+    keys(&mut s, &["e", "tab", "'Lee Plumbing", "enter"]);
+    assert_eq!(
+        fields(&s),
+        ["url=https://lee.example", "birthday=1990-05-01"]
+    );
+    keys(&mut s, &["e"]);
+    keys(&mut s, &["tab"; 8]);
+    keys(&mut s, &["ctrl-u", "enter"]);
+    assert_eq!(fields(&s), ["url=https://lee.example"]);
 }
 
 /// The book's lists hold no titles, notes or labels: the detail and the edit form read

@@ -7,8 +7,24 @@ use super::{
 };
 use crate::domain::contact::{
     Circle, Contact, ContactPatch, Field, FieldKind, NewContact, normalize_tag, optional_text,
-    same_tag, validate_cadence, validate_email, validate_name, validate_phone,
+    same_tag, validate_birthday, validate_cadence, validate_email, validate_name, validate_phone,
 };
+
+/// The contact's birthday as stored (the first birthday field).
+fn birthday_of(c: &Contact) -> Option<String> {
+    c.fields
+        .iter()
+        .find(|f| f.kind == FieldKind::Birthday)
+        .map(|f| f.value.clone())
+}
+
+/// The birthday as the edit form shows it: as typed (`--04-12`, stored for a birthday
+/// without a year, shows as `04-12`).
+fn shown_birthday(c: &Contact) -> String {
+    birthday_of(c)
+        .map(|b| b.trim_start_matches("--").to_string())
+        .unwrap_or_default()
+}
 
 slots! {
     /// The add and edit forms' fields.
@@ -20,6 +36,8 @@ slots! {
         Tags,
         Email,
         Phone,
+        Url,
+        Birthday,
         HowMet,
         Notes,
         Cadence,
@@ -59,6 +77,8 @@ fn contact_fields(
             ContactField::Tags => text("tags", value(f)),
             ContactField::Email => text(if edit { "add email" } else { "email" }, value(f)),
             ContactField::Phone => text(if edit { "add phone" } else { "phone" }, value(f)),
+            ContactField::Url => text(if edit { "add url" } else { "url" }, value(f)),
+            ContactField::Birthday => text("birthday", value(f)),
             ContactField::HowMet => text("how met", value(f)),
             ContactField::Notes => text("notes", value(f)),
             ContactField::Cadence => text("cadence (days)", value(f)),
@@ -106,7 +126,11 @@ impl Form {
             ContactField::HowMet => opt(&c.how_met),
             ContactField::Notes => opt(&c.notes),
             ContactField::Cadence => c.cadence_days.map(|d| d.to_string()).unwrap_or_default(),
-            ContactField::Circle | ContactField::Email | ContactField::Phone => String::new(),
+            ContactField::Birthday => shown_birthday(c),
+            ContactField::Circle
+            | ContactField::Email
+            | ContactField::Phone
+            | ContactField::Url => String::new(),
         });
         fields.extend(
             existing
@@ -118,10 +142,7 @@ impl Form {
             title: if existing.is_empty() {
                 format!("Edit {}", c.name)
             } else {
-                format!(
-                    "Edit {} · its emails and phones are below: clear one to remove it",
-                    c.name
-                )
+                format!("Edit {} · clear a field below to remove it", c.name)
             },
             fields,
             focus: 0,
@@ -205,6 +226,22 @@ impl Form {
                 value: validate_phone(self.text_of(F::Phone)).map_err(e(F::Phone))?,
             });
         }
+        if let Some(url) = optional_text(self.text_of(F::Url)) {
+            fields.push(Field {
+                kind: FieldKind::Url,
+                label: None,
+                value: url,
+            });
+        }
+        let unchanged_birthday = self
+            .original
+            .as_deref()
+            .is_some_and(|c| self.text_of(F::Birthday).trim() == shown_birthday(c));
+        let birthday = match self.text_of(F::Birthday).trim() {
+            "" => None,
+            _ if unchanged_birthday => None,
+            b => Some(validate_birthday(b).map_err(e(F::Birthday))?),
+        };
         let cadence = match self.text_of(F::Cadence) {
             "" => None,
             s => {
@@ -248,6 +285,18 @@ impl Form {
                     remove_fields: Vec::new(),
                     ..ContactPatch::default()
                 };
+                // A birthday changed replaces the old one; cleared, it goes. Left as
+                // shown, it stays, even in a form an import kept that `validate_birthday`
+                // would not take.
+                let old_birthday = birthday_of(c);
+                if !unchanged_birthday && birthday != old_birthday {
+                    patch.remove_fields.extend(old_birthday);
+                    patch.add_fields.extend(birthday.map(|value| Field {
+                        kind: FieldKind::Birthday,
+                        label: None,
+                        value,
+                    }));
+                }
                 for (k, old) in self.existing.iter().enumerate() {
                     let slot = Existing(k);
                     let typed = self.text_of(slot);
@@ -280,6 +329,11 @@ impl Form {
                 Ok((Write::UpdateContact(id, patch), format!("Updated {name}.")))
             }
             _ => {
+                fields.extend(birthday.map(|value| Field {
+                    kind: FieldKind::Birthday,
+                    label: None,
+                    value,
+                }));
                 let new = NewContact {
                     name: name.clone(),
                     company: optional_text(self.text_of(F::Company)),

@@ -1863,14 +1863,15 @@ fn outcomes_are_facts_the_app_words() {
     use ties::app::{Action, Doing, Effect, Outcome, update};
     let mut s = demo(20);
     let app = &mut s.app;
-    let effects = update(
-        app,
-        Action::Outcome(Outcome::Undone {
-            what: "Done: thank Sam Lee.".into(),
-            more: true,
-        }),
-        today(),
-    );
+    let undone = |app: &mut ties::app::App, what: &str, more| {
+        let what = what.to_string();
+        update(
+            app,
+            Action::Outcome(Outcome::Undone { what, more }),
+            today(),
+        )
+    };
+    let effects = undone(app, "Done: thank Sam Lee.", true);
     assert_eq!(
         effects,
         [Effect::Reload {
@@ -1878,14 +1879,7 @@ fn outcomes_are_facts_the_app_words() {
         }]
     );
     // The last one left: `z` is not offered again.
-    let effects = update(
-        app,
-        Action::Outcome(Outcome::Undone {
-            what: "ties log Sam call".into(),
-            more: false,
-        }),
-        today(),
-    );
+    let effects = undone(app, "ties log Sam call", false);
     assert_eq!(
         effects,
         [Effect::Reload {
@@ -1893,14 +1887,10 @@ fn outcomes_are_facts_the_app_words() {
         }]
     );
     // A long command is cut, so what follows it still shows on an 80-column bar.
-    let effects = update(
+    let effects = undone(
         app,
-        Action::Outcome(Outcome::Undone {
-            what: "ties log 201 gift --on 2026-05-04 --label \"item 24 with a fairly long label\""
-                .into(),
-            more: true,
-        }),
-        today(),
+        "ties log 201 gift --on 2026-05-04 --label \"item 24 with a fairly long label\"",
+        true,
     );
     let [Effect::Reload { then: Some(said) }] = effects.as_slice() else {
         panic!("{effects:?}");

@@ -93,7 +93,7 @@ pub fn assess(
     assess_as(contact, interactions, referrals, names, p, today, buf, true)
 }
 
-/// [`assess`], its readiness with reasons (`words`) or without ([`readiness_as`]).
+/// [`assess`], its readiness with reasons (`words`) or without ([`readiness`]).
 #[allow(clippy::too_many_arguments)]
 pub fn assess_as(
     contact: &Contact,
@@ -114,7 +114,7 @@ pub fn assess_as(
         p,
         today,
     );
-    let r = readiness_as(
+    let r = readiness(
         contact,
         interactions,
         referrals,
@@ -217,37 +217,8 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// Readiness of one contact from its facts, strength and ledger (SCORING.md §4).
 #[allow(clippy::too_many_arguments)]
 pub fn readiness(
-    contact: &Contact,
-    interactions: &[Interaction],
-    referrals: &[&Referral],
-    s: &Strength,
-    l: &Ledger,
-    names: &dyn NameLookup,
-    p: &ScoringParams,
-    today: NaiveDate,
-) -> Readiness {
-    readiness_as(
-        contact,
-        interactions,
-        referrals,
-        s,
-        l,
-        names,
-        p,
-        today,
-        true,
-    )
-}
-
-/// [`readiness`] with its reasons (`words`) or without: the status, action, readiness,
-/// wait and trigger are the same either way; without words `reasons` is empty and
-/// nothing is formatted. A ranking that keeps only the `ask_now` contacts' reasons
-/// words the others' for nothing: formatting was a tenth of `ties today`.
-#[allow(clippy::too_many_arguments)]
-pub fn readiness_as(
     contact: &Contact,
     interactions: &[Interaction],
     referrals: &[&Referral],

@@ -61,7 +61,7 @@ impl Store {
             i.referral_id = d.referral.map(|r| rids[r]);
             super::interactions::insert_interaction_on(&tx, &i)?;
         }
-        super::contacts::compact_search(&tx)?;
+        super::contacts::compact_search(&tx, data.contacts.len())?;
         tx.commit()?;
         Ok(())
     }

@@ -371,11 +371,18 @@ impl Store {
     }
 }
 
+/// A write of at least this many contacts (or fields) merges the search indexes after.
+const BULK: usize = 1000;
+
 /// Merges each search index into one segment (FTS5's `optimize`). A bulk write leaves
 /// an index in many segments, and a search looks up each trigram in every one of them:
 /// the 10k demo book had 7 and 14, which made a search read half again as many pages.
-/// It takes about 40 ms at 10k contacts and 330 ms at 100k, so only bulk writes run it.
-pub(super) fn compact_search(tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+/// It takes about 40 ms at 10k contacts and 330 ms at 100k, so only a write of
+/// [`BULK`] contacts or fields or more runs it: `written` says how many this one wrote.
+pub(super) fn compact_search(tx: &rusqlite::Connection, written: usize) -> rusqlite::Result<()> {
+    if written < BULK {
+        return Ok(());
+    }
     tx.execute_batch(
         "INSERT INTO contact_text (contact_text) VALUES ('optimize');
          INSERT INTO field_text (field_text) VALUES ('optimize');",

@@ -278,9 +278,7 @@ impl Store {
         if dry_run {
             tx.rollback()?;
         } else {
-            if report.created.len() + report.updated.len() >= super::import::BULK {
-                super::contacts::compact_search(&tx)?;
-            }
+            super::contacts::compact_search(&tx, report.created.len() + report.updated.len())?;
             tx.commit()?;
         }
         Ok(report)

@@ -108,10 +108,6 @@ impl Matcher {
     }
 }
 
-/// A write of at least this many contacts merges the search indexes after
-/// ([`super::contacts::compact_search`]).
-pub(super) const BULK: usize = 1000;
-
 impl Store {
     /// Imports contacts from a file in one transaction (rolled back when `dry_run`).
     /// "Referred by" names become received referrals (quality `name_only`) when the
@@ -193,9 +189,7 @@ impl Store {
         if dry_run {
             tx.rollback()?;
         } else {
-            if report.created.len() + report.updated.len() >= BULK {
-                super::contacts::compact_search(&tx)?;
-            }
+            super::contacts::compact_search(&tx, report.created.len() + report.updated.len())?;
             tx.commit()?;
         }
         Ok(report)

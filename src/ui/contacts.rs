@@ -178,10 +178,13 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
     // screen a contact with many fields would push it out of sight, where `J` scrolls
     // it unseen. The part above is cut instead, a row of its own saying so. (Entries
     // that wrap take more than their row each: the newest still shows first.)
+    let rows_of = |l: &Line<'_>, width: u16| {
+        Paragraph::new(l.clone())
+            .wrap(Wrap { trim: false })
+            .line_count(width)
+    };
     let timeline_rows = 1 + d.timeline.len().min(5);
-    let head_rows = Paragraph::new(lines.clone())
-        .wrap(Wrap { trim: false })
-        .line_count(area.width);
+    let mut head_rows: usize = lines.iter().map(|l| rows_of(l, area.width)).sum();
     let mut area = area;
     if head_rows + timeline_rows > usize::from(area.height)
         && usize::from(area.height) > timeline_rows + 2
@@ -210,6 +213,7 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
             more,
         );
         area = rest;
+        head_rows = 0;
     }
     let offset = app
         .contacts
@@ -224,15 +228,12 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
     } else {
         format!("Timeline ({})", d.timeline.len())
     };
-    lines.push(Line::styled(heading, theme.heading()));
+    let heading = Line::styled(heading, theme.heading());
     // Rows left for the entries, and how many show whole: J and K move by that many,
     // so none is skipped unseen when entries wrap.
-    let rows_of = |l: &Line<'_>| {
-        Paragraph::new(l.clone())
-            .wrap(Wrap { trim: false })
-            .line_count(area.width)
-    };
-    let mut room = usize::from(area.height).saturating_sub(lines.iter().map(rows_of).sum());
+    let mut room =
+        usize::from(area.height).saturating_sub(head_rows + rows_of(&heading, area.width));
+    lines.push(heading);
     let mut whole = 0;
     let fmt = &app.config.display.date_format;
     for (date, kind, text) in d
@@ -246,7 +247,7 @@ fn detail(frame: &mut Frame<'_>, area: Rect, d: &Detail, app: &App, theme: Theme
             Span::styled(format!("{kind:<9}"), theme.accent()),
             Span::raw(format!(" {}", safe(text))),
         ]);
-        let rows = rows_of(&line);
+        let rows = rows_of(&line, area.width);
         if rows <= room {
             room -= rows;
             whole += 1;

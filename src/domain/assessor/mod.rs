@@ -96,6 +96,7 @@ impl Rules<'_> {
                 self.names,
                 self.p,
                 self.today,
+                true,
             );
         }
         let items = if self.keep.items {

@@ -383,9 +383,7 @@ impl Store {
             .iter()
             .map(|t| counts.get(t).copied().unwrap_or(0))
             .sum::<usize>();
-        if searched >= super::import::BULK {
-            super::contacts::compact_search(&tx)?;
-        }
+        super::contacts::compact_search(&tx, searched)?;
         start_logging(&tx)?;
         tx.execute(
             "UPDATE sync_meta SET last_sync = ?1, folder = coalesce(?2, folder)",

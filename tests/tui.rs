@@ -1675,6 +1675,15 @@ fn the_forms_take_a_url_and_a_birthday() {
     keys(&mut s, &["tab"; 8]);
     let shown = screen(&s, 80, 24);
     assert!(shown.contains("birthday: 04-12"), "{shown}");
+    keys(&mut s, &["esc"]);
+    // The detail shows it as typed too, not as stored (`--04-12`).
+    let shown = screen(&s, 120, 40);
+    assert!(
+        shown.contains("birthday: 04-12") && !shown.contains("--04-12"),
+        "{shown}"
+    );
+    keys(&mut s, &["e"]);
+    keys(&mut s, &["tab"; 8]);
     keys(&mut s, &["ctrl-u", "'1990-05-01", "enter"]);
     assert_eq!(
         fields(&s),

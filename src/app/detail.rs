@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::data::Data;
 use crate::config::Config;
+use crate::domain::contact::FieldKind;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
@@ -57,7 +58,15 @@ impl Detail {
         let mut fields: Vec<(String, String)> = c
             .fields
             .iter()
-            .map(|f| (f.kind.to_string(), f.value.clone()))
+            .map(|f| {
+                // A birthday without a year is stored `--MM-DD` (vCard's form): shown
+                // as typed, `MM-DD`, like the edit form shows it.
+                let value = match f.kind {
+                    FieldKind::Birthday => f.value.trim_start_matches("--").to_string(),
+                    _ => f.value.clone(),
+                };
+                (f.kind.to_string(), value)
+            })
             .collect();
         if !c.tags.is_empty() {
             fields.push(("tags".into(), c.tags.join(", ")));
